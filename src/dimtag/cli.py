@@ -1,0 +1,232 @@
+"""The ``dimtag`` command line: tag, extract, train."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator, Sequence
+
+from .dimensions import Dimension
+from .reading import DocumentError
+
+__all__ = ["main"]
+
+log = logging.getLogger("dimtag")
+
+RECORD_FIELDS = ("file", "index", "start", "end", "dimension", "dimension_zh", "score", "by", "section", "heading", "text")
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dimtag", description="Tag Chinese self-criticism materials by dimension.")
+    parser.add_argument("--version", action="version", version=f"dimtag {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("tag", help="tag documents: files, folders (recursively) or - for stdin")
+    p.add_argument("inputs", nargs="*", default=["-"], metavar="FILE", help="files or folders; - reads stdin (default)")
+    p.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here, atomically, instead of stdout")
+    p.add_argument("--summary", action="store_true", help="print counts per dimension for each document and in total")
+    p.add_argument("--min-score", type=float, default=None, help="abstain below this score (default: from the model)")
+    p.add_argument("--model", metavar="PATH", help="a model file or directory instead of the shipped one")
+    p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+    p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
+    p.add_argument("input", metavar="FILE")
+    p.add_argument("--source", help="value of the source column (default: the file name)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+
+    p = sub.add_parser("train", help="rebuild the model from labels.csv")
+    p.add_argument("--labels", default="data/labels.csv", metavar="CSV")
+    p.add_argument("--out", default="src/dimtag/model", metavar="DIR", help="where dimtag.npz and metadata.json go")
+    p.add_argument("--grid", choices=("default", "small"), default="default", help="model-selection grid")
+    return parser
+
+
+def _iter_paths(inputs: Sequence[str], errors: list[str]) -> Iterator[str]:
+    """Expand folders (recursively, sorted, hidden entries skipped) into files."""
+    for item in inputs:
+        if item == "-" or not os.path.isdir(item):
+            yield item
+            continue
+        seen: set[tuple[int, int]] = set()
+        for root, dirs, files in os.walk(item, followlinks=True, onerror=lambda e: errors.append(_oserror(e))):
+            st = os.stat(root)
+            if (st.st_dev, st.st_ino) in seen:  # a symlink loop back to an ancestor
+                errors.append(f"{root}: directory visited twice (symlink loop), skipped")
+                dirs[:] = []
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    yield os.path.join(root, name)
+
+
+def _oserror(exc: OSError) -> str:
+    return f"{exc.filename}: {exc.strerror or exc}"
+
+
+@contextmanager
+def _atomic_output(path: str | None) -> Iterator[IO[str]]:
+    """Yield stdout, or a temp file renamed onto ``path`` only on success."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path("."))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+class _Writer:
+    def __init__(self, out: IO[str], fmt: str):
+        self.out, self.fmt = out, fmt
+        self.csv = csv.DictWriter(out, fieldnames=RECORD_FIELDS, lineterminator="\n") if fmt == "csv" else None
+        if self.csv:
+            self.csv.writeheader()
+
+    def write(self, record: dict[str, object]) -> None:
+        if self.csv:
+            self.csv.writerow(record)
+        elif self.fmt == "jsonl":
+            self.out.write(json.dumps({k: record[k] for k in RECORD_FIELDS}, ensure_ascii=False) + "\n")
+        else:
+            dim = f"{record['dimension']} {record['dimension_zh']}" if record["dimension"] else "- (abstained)"
+            self.out.write(f"{record['file']}:{record['index']}\t{dim}\t{record['score']:.2f}\t{record['by']}\t{record['text']}\n")
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="doc", file=sys.stderr, leave=False)
+
+
+def _summary_table(per_doc: dict[str, Counter], out: IO[str]) -> None:
+    columns = [d.value for d in Dimension] + ["none"]
+    total: Counter = Counter()
+    width = max([len("TOTAL")] + [len(n) for n in per_doc])
+    out.write(f"{'document':<{width}}  " + "  ".join(f"{c:>14}" for c in columns) + f"  {'items':>6}\n")
+    for name, counts in list(per_doc.items()) + [("TOTAL", None)]:
+        counts = total if counts is None else counts
+        if name != "TOTAL":
+            total.update(counts)
+        out.write(f"{name:<{width}}  " + "  ".join(f"{counts.get(c, 0):>14}" for c in columns) + f"  {sum(counts.values()):>6}\n")
+
+
+def _cmd_tag(args: argparse.Namespace) -> int:
+    from .document import tag_document
+    from .tagger import Tagger, default_tagger
+
+    tagger = Tagger.load(args.model) if args.model else default_tagger()
+    errors: list[str] = []
+    paths = list(_iter_paths(args.inputs, errors))
+    per_doc: dict[str, Counter] = {}
+    failed = len(errors)
+    for message in errors:
+        print(f"dimtag: error: {message}", file=sys.stderr)
+    bar = _progress(len(paths), not args.no_progress)
+    with _atomic_output(args.output) as out:
+        writer = _Writer(out, args.format)
+        for path in paths:
+            name = "-" if path == "-" else path
+            try:
+                source = sys.stdin.buffer if path == "-" else Path(path)
+                doc = tag_document(source, min_score=args.min_score, tagger=tagger)
+            except (DocumentError, OSError) as exc:
+                failed += 1
+                print(f"dimtag: error: {exc if isinstance(exc, DocumentError) else _oserror(exc)}", file=sys.stderr)
+                continue
+            finally:
+                if bar is not None:
+                    bar.update(1)
+            counts: Counter = Counter()
+            for sentence in doc:
+                record = sentence.to_record()
+                writer.write({"file": name, **record})
+                counts[record["dimension"] or "none"] += 1
+            out.flush()
+            if args.summary:
+                per_doc[name] = counts
+        if args.summary:
+            # Machine-readable output stays parseable: the table goes to stderr.
+            _summary_table(per_doc, out if args.format == "text" else sys.stderr)
+    if bar is not None:
+        bar.close()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from .extraction import extract_items, write_items
+
+    try:
+        rows = extract_items(Path(args.input), source_name=args.source)
+    except DocumentError as exc:
+        print(f"dimtag: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    with _atomic_output(args.output) as out:
+        write_items(rows, out)
+    return EXIT_OK
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .labels import LabelsError
+    from .training import DEFAULT_GRID, SMALL_GRID, train
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        meta = train(args.labels, args.out, DEFAULT_GRID if args.grid == "default" else SMALL_GRID)
+    except (LabelsError, FileNotFoundError, ValueError) as exc:
+        print(f"dimtag: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    cv = meta["cv"]
+    print(f"model written to {args.out}: grouped-CV accuracy {cv['accuracy']:.3f}, macro-F1 {cv['macro_f1']:.3f} ({meta['config']})")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    from .tagger import ModelError
+
+    args = _parser().parse_args(argv)
+    commands = {"tag": _cmd_tag, "extract": _cmd_extract, "train": _cmd_train}
+    try:
+        return commands[args.command](args)
+    except ModelError as exc:
+        print(f"dimtag: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("dimtag: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Text preparation and tokenizers shared by training and inference.
+
+Everything here lives at module level so that fitted scikit-learn pipelines
+that reference it pickle and unpickle cleanly.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+
+from .cleaning import MASK_PATTERN, clean
+
+__all__ = ["prepare", "jieba_words", "char_tokens", "user_words"]
+
+# Enumerators carry position, not meaning: "一是", "1.", "（一）", "①".
+_ENUMERATOR = re.compile(
+    r"(?:^|(?<=[。；：！？]))\s*(?:[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[，、]"
+    r"|[一二三四五六七八九十]{1,2}、|（[一二三四五六七八九十\d]{1,2}）|\d{1,2}[.、．](?!\d)|[①-⑳])"
+)
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_SPACES = re.compile(r"\s+")
+# Kept as single tokens by the word tokenizer; everything else that is not a
+# letter or a CJK character is dropped.
+_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
+
+
+def prepare(text: str) -> str:
+    """Normalize a sentence for the model.
+
+    Cleans it, removes masked names (``XXX``, ``××``) so that they never
+    become features, drops enumerators and digits, and folds white space.
+
+    Examples
+    --------
+    >>> prepare("一是对XXX同志的批评 2 次不够 .")
+    '对同志的批评次不够。'
+    """
+    text = clean(text)
+    text = MASK_PATTERN.sub(" ", text)
+    text = _ENUMERATOR.sub(" ", text)
+    text = _DIGITS.sub(" ", text)
+    return _SPACES.sub(" ", text).replace(" ", "")
+
+
+def char_tokens(text: str) -> list[str]:
+    """Return the characters of a prepared sentence (no-op split for n-grams).
+
+    Examples
+    --------
+    >>> char_tokens("学习")
+    ['学', '习']
+    """
+    return list(text)
+
+
+@lru_cache(maxsize=1)
+def user_words() -> tuple[str, ...]:
+    """The domain terms shipped in ``dimtag/resources/userdict.txt``."""
+    text = resources.files("dimtag").joinpath("resources/userdict.txt").read_text(encoding="utf-8")
+    return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+_tokenizer = None
+_tokenizer_lock = threading.Lock()
+
+
+def _jieba():
+    """A private, lazily built jieba tokenizer with the domain dictionary.
+
+    The global ``jieba.dt`` and its settings are never touched, and the
+    tokenizer never writes a cache file, so read-only file systems work.
+    """
+    global _tokenizer
+    if _tokenizer is None:
+        with _tokenizer_lock:
+            if _tokenizer is None:
+                _tokenizer = _build_jieba()
+    return _tokenizer
+
+
+def _build_jieba():
+    import logging
+
+    import jieba
+
+    # jieba logs "Building prefix dict" at DEBUG on its own logger; keep that
+    # logger's level as the host set it, only silence this one call.
+    log = logging.getLogger("jieba")
+    previous = log.disabled
+    log.disabled = True
+    try:
+        tok = jieba.Tokenizer()
+        tok.FREQ, tok.total = tok.gen_pfdict(tok.get_dict_file())
+        tok.initialized = True
+        for word in user_words():
+            tok.add_word(word, freq=100000)
+    finally:
+        log.disabled = previous
+    return tok
+
+
+def jieba_words(text: str) -> list[str]:
+    """Segment a prepared sentence into words with the private jieba tokenizer.
+
+    Punctuation is dropped; single characters are kept.
+
+    Examples
+    --------
+    >>> "两个确立" in jieba_words("深刻领悟两个确立的决定性意义")
+    True
+    """
+    return list(_cached_words(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _cached_words(text: str) -> tuple[str, ...]:
+    # Grouped CV re-vectorizes the same sentences once per fold and config.
+    return tuple(w for w in _jieba().lcut(text, HMM=False) if _WORDLIKE.match(w))

@@ -1,0 +1,218 @@
+"""A TF-IDF + linear model held as plain numpy arrays.
+
+The fitted scikit-learn pipeline is exported to this form by
+:func:`from_pipeline`. Inference then needs neither scikit-learn nor pickle:
+the model file is an ``.npz`` loaded with ``allow_pickle=False``, which
+cannot execute code and does not depend on the installed scikit-learn.
+Its predictions equal those of the pipeline it came from (checked at
+training time and by the test suite on every labeled item).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import numpy as np
+
+from .features import jieba_words, prepare
+
+__all__ = ["FeatureBlock", "LinearTextModel", "from_pipeline"]
+
+_FORMAT = "dimtag-linear/1"
+# sklearn's analyzers fold runs of white space before making n-grams.
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+@dataclass
+class FeatureBlock:
+    """One TF-IDF vectorizer: its analyzer, n-gram range and fitted terms."""
+
+    analyzer: str  # "char" or "word"
+    ngram_range: tuple[int, int]
+    sublinear_tf: bool
+    terms: np.ndarray  # str array, the vocabulary in column order
+    idf: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.index = {t: i for i, t in enumerate(self.terms.tolist())}
+
+    def _tokens(self, prepared: str) -> Iterator[str]:
+        lo, hi = self.ngram_range
+        if self.analyzer == "char":
+            units: Sequence[str] = _WHITE_SPACES.sub(" ", prepared)
+            join = "".join
+        else:
+            units = jieba_words(prepared)
+            join = " ".join
+        n_units = len(units)
+        for n in range(lo, min(hi, n_units) + 1):
+            if n == 1:
+                yield from units
+            else:
+                yield from (join(units[i : i + n]) for i in range(n_units - n + 1))
+
+    def columns(self, prepared: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the column indices and L2-normalized TF-IDF values of a text."""
+        counts: dict[int, int] = {}
+        get = self.index.get
+        for gram in self._tokens(prepared):
+            j = get(gram)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            return np.empty(0, dtype=np.intp), np.empty(0)
+        cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        if self.sublinear_tf:
+            tf = np.log(tf) + 1.0
+        values = tf * self.idf[cols]
+        return cols, values / np.sqrt(np.dot(values, values))
+
+
+class LinearTextModel:
+    """TF-IDF feature blocks followed by a multinomial linear classifier.
+
+    Parameters
+    ----------
+    blocks : list of FeatureBlock
+        Feature blocks, concatenated in order (a FeatureUnion).
+    coef : ndarray of shape (n_classes, n_features)
+    intercept : ndarray of shape (n_classes,)
+    classes : sequence of str
+        Class labels in column order.
+    """
+
+    def __init__(self, blocks: list[FeatureBlock], coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str]):
+        self.blocks = blocks
+        self.coef = np.ascontiguousarray(coef, dtype=np.float64)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.classes = tuple(str(c) for c in classes)
+        offsets = np.cumsum([0] + [len(b.terms) for b in blocks])
+        self._offsets = offsets[:-1]
+        if offsets[-1] != self.coef.shape[1]:
+            raise ValueError("feature blocks and coefficients disagree in size")
+        # Features x classes, so that one sentence's row is a contiguous gather.
+        self._weights = np.ascontiguousarray(self.coef.T)
+
+    @property
+    def n_features(self) -> int:
+        return self.coef.shape[1]
+
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and values of one raw text's feature vector."""
+        prepared = prepare(text)
+        parts = [(b.columns(prepared), off) for b, off in zip(self.blocks, self._offsets)]
+        cols = np.concatenate([c + off for (c, _), off in parts])
+        vals = np.concatenate([v for (_, v), _ in parts])
+        return cols, vals
+
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        """Linear scores of shape (n_texts, n_classes)."""
+        out = np.tile(self.intercept, (len(texts), 1))
+        for i, text in enumerate(texts):
+            cols, vals = self.features(text)
+            if cols.size:
+                out[i] += vals @ self._weights[cols]
+        return out
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities (softmax of the decision function)."""
+        return _softmax(self.decision_function(texts))
+
+    def term_contributions(self, text: str) -> tuple[list[str], np.ndarray]:
+        """Each present term and its contribution to every class's score."""
+        cols, vals = self.features(text)
+        names = [self._term(c) for c in cols.tolist()]
+        return names, vals[:, None] * self._weights[cols]
+
+    def _term(self, column: int) -> str:
+        block = int(np.searchsorted(self._offsets, column, side="right") - 1)
+        return str(self.blocks[block].terms[column - self._offsets[block]])
+
+    # -- persistence -------------------------------------------------------
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        arrays: dict[str, np.ndarray] = {
+            "format": np.array(_FORMAT),
+            "classes": np.array(self.classes),
+            "coef": self.coef,
+            "intercept": self.intercept,
+            "n_blocks": np.array(len(self.blocks)),
+        }
+        for i, b in enumerate(self.blocks):
+            arrays[f"b{i}_analyzer"] = np.array(b.analyzer)
+            arrays[f"b{i}_ngram_range"] = np.array(b.ngram_range)
+            arrays[f"b{i}_sublinear_tf"] = np.array(b.sublinear_tf)
+            arrays[f"b{i}_terms"] = b.terms
+            arrays[f"b{i}_idf"] = b.idf
+        return arrays
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as an uncompressed ``.npz`` file."""
+        with open(path, "wb") as fh:
+            np.savez(fh, **self.to_arrays())
+
+    @classmethod
+    def from_arrays(cls, arrays: Any) -> "LinearTextModel":
+        if str(arrays["format"]) != _FORMAT:
+            raise ValueError(f"unknown model format {str(arrays['format'])!r}, expected {_FORMAT!r}")
+        blocks = [
+            FeatureBlock(
+                analyzer=str(arrays[f"b{i}_analyzer"]),
+                ngram_range=tuple(int(v) for v in arrays[f"b{i}_ngram_range"]),  # type: ignore[arg-type]
+                sublinear_tf=bool(arrays[f"b{i}_sublinear_tf"]),
+                terms=arrays[f"b{i}_terms"],
+                idf=arrays[f"b{i}_idf"],
+            )
+            for i in range(int(arrays["n_blocks"]))
+        ]
+        return cls(blocks, arrays["coef"], arrays["intercept"], arrays["classes"].tolist())
+
+    @classmethod
+    def load(cls, path: str | Path) -> "LinearTextModel":
+        with np.load(path, allow_pickle=False) as arrays:
+            return cls.from_arrays({k: arrays[k] for k in arrays.files})
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    z = scores - scores.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+def _block_from_vectorizer(vec: Any) -> FeatureBlock:
+    analyzer = "char" if vec.analyzer == "char" else "word"
+    expected: Callable[[str], list[str]] | None = jieba_words if analyzer == "word" else None
+    if analyzer == "word" and vec.tokenizer is not expected:
+        raise ValueError("only jieba_words word vectorizers can be exported")
+    if vec.preprocessor is not prepare or vec.lowercase or vec.norm != "l2" or not vec.use_idf:
+        raise ValueError("vectorizer settings not supported by the exporter")
+    vocab = vec.vocabulary_
+    terms = np.empty(len(vocab), dtype=object)
+    for term, j in vocab.items():
+        terms[j] = term
+    return FeatureBlock(
+        analyzer=analyzer,
+        ngram_range=tuple(vec.ngram_range),
+        sublinear_tf=bool(vec.sublinear_tf),
+        terms=terms.astype(str),
+        idf=np.asarray(vec.idf_, dtype=np.float64),
+    )
+
+
+def from_pipeline(pipeline: Any) -> LinearTextModel:
+    """Export a fitted ``Pipeline([features, LogisticRegression])``.
+
+    ``features`` is a TfidfVectorizer or a FeatureUnion of them, built with
+    ``preprocessor=prepare`` and either ``analyzer="char"`` or
+    ``tokenizer=jieba_words``.
+    """
+    features, clf = pipeline.steps[0][1], pipeline.steps[-1][1]
+    vectorizers = [t for _, t in features.transformer_list] if hasattr(features, "transformer_list") else [features]
+    blocks = [_block_from_vectorizer(v) for v in vectorizers]
+    if getattr(clf, "coef_", None) is None or clf.coef_.shape[0] != len(clf.classes_):
+        raise ValueError("the classifier must be a fitted multinomial linear model")
+    return LinearTextModel(blocks, clf.coef_, clf.intercept_, clf.classes_.tolist())

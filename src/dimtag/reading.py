@@ -1,0 +1,128 @@
+"""Reading documents from paths, bytes and file objects into text.
+
+Plain text is decoded as UTF-8 (with or without BOM), UTF-16 with BOM, or
+GB18030 (a superset of GBK and GB2312), and never garbled silently: bytes
+that are none of these, or that look binary, raise :class:`DocumentError`.
+``.docx`` files are read with python-docx, an optional extra.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import BinaryIO, Union
+
+__all__ = ["DocumentError", "decode_bytes", "read_document", "DocumentSource", "DOCUMENT_SUFFIXES"]
+
+DocumentSource = Union[str, "os.PathLike[str]", BinaryIO, bytes]
+
+#: Suffixes that are read as documents when a folder is walked.
+DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".docx", ".doc")
+_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+# Past this share of control characters, decoded "text" is really binary.
+_MAX_CONTROL_SHARE = 0.01
+
+
+class DocumentError(ValueError):
+    """A document that cannot be read: unreadable, undecodable, binary or unsupported."""
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    controls = sum(1 for ch in text if (ch < " " and ch not in _CONTROL_OK) or ch == "\x7f")
+    return controls / len(text) > _MAX_CONTROL_SHARE
+
+
+def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
+    """Decode the bytes of a text document.
+
+    Examples
+    --------
+    >>> decode_bytes("理论学习".encode("gb18030"))
+    '理论学习'
+    >>> decode_bytes(b"\\xef\\xbb\\xbf" + "政治素质".encode())
+    '政治素质'
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    elif b"\x00" in data:
+        raise DocumentError(f"{name}: binary data (NUL bytes), not a text document")
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            raise DocumentError(f"{name}: binary data (control characters), not a text document")
+        return text
+    raise DocumentError(f"{name}: cannot decode as UTF-8 or GB18030; save it as UTF-8 text")
+
+
+def _read_docx(data: bytes, name: str) -> str:
+    try:
+        import docx  # python-docx
+    except ImportError:
+        raise DocumentError(f"{name}: reading .docx needs python-docx: pip install 'dimtag[docx]'") from None
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises zipfile and KeyError variants
+        raise DocumentError(f"{name}: not a valid .docx file ({type(exc).__name__})") from None
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.extend(cell.text for cell in row.cells)
+    return "\n".join(lines)
+
+
+def _decode(data: bytes, name: str, suffix: str) -> str:
+    if suffix == ".doc" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DocumentError(f"{name}: Word 97-2003 .doc is not supported; save it as .docx or .txt")
+    if suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4096]):
+        return _read_docx(data, name)
+    return decode_bytes(data, name)
+
+
+def read_document(source: DocumentSource) -> tuple[str, str]:
+    """Return ``(name, text)`` for a path, a binary file object, bytes or text.
+
+    A ``str`` is read as a path when it names an existing file and holds
+    no line break; otherwise it is the document's text itself. Use a
+    :class:`pathlib.Path` to force the path reading.
+
+    Raises
+    ------
+    DocumentError
+        The source cannot be read or decoded; the message names it.
+    """
+    if isinstance(source, (bytes, bytearray)):
+        return "<bytes>", _decode(bytes(source), "<bytes>", "")
+    if isinstance(source, str) and ("\n" in source or len(source) > 4096 or not os.path.isfile(source)):
+        return "<text>", source
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except IsADirectoryError:
+            raise DocumentError(f"{path}: is a directory") from None
+        except FileNotFoundError:
+            raise DocumentError(f"{path}: no such file") from None
+        except PermissionError:
+            raise DocumentError(f"{path}: permission denied") from None
+        except OSError as exc:
+            raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        return str(path), _decode(data, str(path), path.suffix.lower())
+    if hasattr(source, "read"):
+        name = str(getattr(source, "name", "<stream>"))
+        data = source.read()
+        if isinstance(data, str):
+            return name, data
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError(f"{name}: file object returned {type(data).__name__}, expected bytes")
+        return name, _decode(bytes(data), name, Path(name).suffix.lower())
+    raise TypeError(f"expected text, a path or a binary file object, got {type(source).__name__}")

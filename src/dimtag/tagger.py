@@ -1,0 +1,309 @@
+"""The Tagger object and the module-level functions that use the shipped model."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence, overload
+
+import numpy as np
+
+from .dimensions import Dimension
+from .labels import file_sha256
+from .linear_model import LinearTextModel
+
+__all__ = [
+    "Tagger",
+    "Explanation",
+    "ModelError",
+    "tag",
+    "scores",
+    "explain",
+    "default_tagger",
+    "MODEL_FILE",
+    "METADATA_FILE",
+]
+
+MODEL_FILE = "dimtag.npz"
+METADATA_FILE = "metadata.json"
+# Texts are featurized and scored this many at a time, so that memory stays
+# bounded for batches of any length.
+_CHUNK = 4096
+
+
+class ModelError(RuntimeError):
+    """A model file that is missing, corrupt, truncated or not the one recorded."""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a text got its dimension.
+
+    Attributes
+    ----------
+    dimension : Dimension
+        The predicted dimension.
+    score : float
+        Its probability.
+    terms : list of (str, float)
+        The character n-grams (or words) that pushed the decision most
+        towards ``dimension`` and away from the others, with their weights
+        (contribution to the dimension's logit minus the mean over all six).
+    """
+
+    dimension: Dimension
+    score: float
+    terms: list[tuple[str, float]]
+
+
+def _check_texts(texts: Any) -> tuple[list[str], bool]:
+    """Validate input; return the texts as a list and whether one str was given."""
+    if isinstance(texts, str):
+        if not texts.strip():
+            raise ValueError("cannot tag an empty or blank string")
+        return [texts], True
+    if texts is None or isinstance(texts, (bytes, bytearray, memoryview)) or not isinstance(texts, Iterable):
+        raise TypeError(f"expected a str or a list of str, got {type(texts).__name__}")
+    items = list(texts)
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise TypeError(f"item {i} is {type(item).__name__}, not str: {item!r:.60}")
+        if not item.strip():
+            raise ValueError(f"item {i} is an empty or blank string")
+    return items, False
+
+
+class Tagger:
+    """Tags sentences with one of the six dimensions.
+
+    Parameters
+    ----------
+    model : LinearTextModel
+        The fitted model.
+    metadata : dict, optional
+        What training recorded about it (data hash, versions, CV scores).
+
+    Examples
+    --------
+    >>> from dimtag import Tagger
+    >>> t = Tagger.load()
+    >>> t.tag("对干部违规收受礼品礼金问题监督不够。")
+    <Dimension.INTEGRITY: 'integrity'>
+    """
+
+    def __init__(self, model: LinearTextModel, metadata: dict[str, Any] | None = None):
+        if sorted(model.classes) != sorted(d.value for d in Dimension):
+            raise ModelError(f"model classes {model.classes} are not the six dimensions")
+        self.model = model
+        self.metadata = dict(metadata or {})
+        self._dimensions = [Dimension(c) for c in model.classes]
+
+    # -- loading and saving ----------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Tagger":
+        """Load a model: the shipped one, or the ``.npz`` file or directory given.
+
+        The model format is a plain numpy ``.npz`` archive read with
+        ``allow_pickle=False``: loading it cannot execute code, and it does
+        not depend on the installed scikit-learn. If a ``metadata.json``
+        sits beside it, the file's sha256 must match the one recorded there.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            A model file, or a directory holding ``dimtag.npz``. Only this
+            path is read. Default: the model shipped inside the package.
+
+        Raises
+        ------
+        ModelError
+            The file is missing, unreadable, corrupt, truncated, or differs
+            from the recorded hash. The message names the file.
+        """
+        if path is None:
+            with resources.as_file(resources.files("dimtag").joinpath("model")) as shipped:
+                return cls._load_file(Path(shipped) / MODEL_FILE, require_metadata=True)
+        path = Path(path)
+        return cls._load_file(path / MODEL_FILE if path.is_dir() else path, require_metadata=False)
+
+    @classmethod
+    def _load_file(cls, model_path: Path, require_metadata: bool) -> "Tagger":
+        meta_path = model_path.with_name(METADATA_FILE)
+        metadata: dict[str, Any] = {}
+        if meta_path.exists():
+            try:
+                metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ModelError(f"{meta_path}: unreadable model metadata ({exc})") from None
+        elif require_metadata:
+            raise ModelError(f"{meta_path}: model metadata missing")
+        if not model_path.is_file():
+            raise ModelError(f"{model_path}: model file not found")
+        expected = metadata.get("model_sha256")
+        if expected:
+            actual = file_sha256(model_path)
+            if actual != expected:
+                raise ModelError(
+                    f"{model_path}: sha256 {actual[:12]}… does not match {expected[:12]}… recorded in "
+                    f"{meta_path.name}; the file is corrupt or was replaced"
+                )
+        try:
+            model = LinearTextModel.load(model_path)
+        except Exception as exc:  # numpy raises several types for a bad archive
+            raise ModelError(f"{model_path}: not a readable dimtag model ({type(exc).__name__}: {exc})") from None
+        return cls(model, metadata)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model to a directory (``dimtag.npz`` + ``metadata.json``).
+
+        Returns
+        -------
+        Path
+            The model file written.
+        """
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        model_path = out / MODEL_FILE
+        tmp = out / (MODEL_FILE + ".tmp")
+        self.model.save(tmp)
+        tmp.replace(model_path)
+        self.metadata.update(model_file=MODEL_FILE, model_sha256=file_sha256(model_path))
+        meta_text = json.dumps(self.metadata, ensure_ascii=False, indent=2) + "\n"
+        (out / METADATA_FILE).write_text(meta_text, encoding="utf-8")
+        return model_path
+
+    # -- inference ---------------------------------------------------------
+    @property
+    def min_score(self) -> float:
+        """Default abstention threshold chosen from the model's calibration."""
+        return float(self.metadata.get("min_score", 0.0))
+
+    def _proba_chunks(self, texts: list[str]) -> Iterator[np.ndarray]:
+        for start in range(0, len(texts), _CHUNK):
+            yield self.model.predict_proba(texts[start : start + _CHUNK])
+
+    def _proba(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(self._dimensions)))
+        return np.vstack(list(self._proba_chunks(texts)))
+
+    @overload
+    def tag(self, texts: str) -> Dimension: ...
+    @overload
+    def tag(self, texts: Sequence[str]) -> list[Dimension]: ...
+
+    def tag(self, texts: str | Sequence[str]) -> Dimension | list[Dimension]:
+        """Return the dimension of a text, or of each text of a list.
+
+        Raises
+        ------
+        TypeError
+            ``None``, bytes, numbers, or a list holding any of them (the
+            message gives the index of the offending item).
+        ValueError
+            An empty or blank string.
+        """
+        items, single = _check_texts(texts)
+        dims = [self._dimensions[i] for i in self._proba(items).argmax(axis=1)]
+        return dims[0] if single else dims
+
+    @overload
+    def scores(self, texts: str) -> dict[Dimension, float]: ...
+    @overload
+    def scores(self, texts: Sequence[str]) -> list[dict[Dimension, float]]: ...
+
+    def scores(self, texts: str | Sequence[str]) -> dict[Dimension, float] | list[dict[Dimension, float]]:
+        """Return the probability of each dimension (they sum to 1)."""
+        items, single = _check_texts(texts)
+        rows = [dict(zip(self._dimensions, map(float, row))) for row in self._proba(items)]
+        return rows[0] if single else rows
+
+    def predict(self, texts: Sequence[str]) -> tuple[list[Dimension], np.ndarray]:
+        """Dimensions and top probabilities of a list, in one pass."""
+        items, _ = _check_texts(texts)
+        proba = self._proba(items)
+        best = proba.argmax(axis=1)
+        return [self._dimensions[i] for i in best], proba[np.arange(len(items)), best]
+
+    def explain(self, text: str, top: int = 5) -> Explanation:
+        """Tell which terms pushed a text towards its dimension.
+
+        Examples
+        --------
+        >>> from dimtag import explain
+        >>> e = explain("对干部违规收受礼品礼金问题监督不够。", top=3)
+        >>> e.dimension, len(e.terms)
+        (<Dimension.INTEGRITY: 'integrity'>, 3)
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"explain() takes one str, got {type(text).__name__}")
+        (item,), _ = _check_texts(text)
+        proba = self.model.predict_proba([item])[0]
+        k = int(proba.argmax())
+        names, contrib = self.model.term_contributions(item)
+        if not names:
+            return Explanation(self._dimensions[k], float(proba[k]), [])
+        push = contrib[:, k] - contrib.mean(axis=1)
+        order = np.argsort(-push, kind="stable")[: max(int(top), 0)]
+        return Explanation(self._dimensions[k], float(proba[k]), [(names[i], round(float(push[i]), 4)) for i in order])
+
+
+_default: Tagger | None = None
+_default_lock = threading.Lock()
+
+
+def default_tagger() -> Tagger:
+    """Return the shipped model's Tagger, loading it once on first use."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Tagger.load()
+    return _default
+
+
+@overload
+def tag(texts: str) -> Dimension: ...
+@overload
+def tag(texts: Sequence[str]) -> list[Dimension]: ...
+
+
+def tag(texts: str | Sequence[str]) -> Dimension | list[Dimension]:
+    """Tag a sentence, or a list of sentences, with the shipped model.
+
+    Examples
+    --------
+    >>> from dimtag import tag
+    >>> tag("对习近平新时代中国特色社会主义思想的学习不够系统深入。")
+    <Dimension.THEORY: 'theory'>
+    >>> [str(d) for d in tag(["调查研究不深入，听汇报多、下基层少。", "落实一岗双责不到位。"])]
+    ['work_style', 'integrity']
+    """
+    return default_tagger().tag(texts)
+
+
+@overload
+def scores(texts: str) -> dict[Dimension, float]: ...
+@overload
+def scores(texts: Sequence[str]) -> list[dict[Dimension, float]]: ...
+
+
+def scores(texts: str | Sequence[str]) -> dict[Dimension, float] | list[dict[Dimension, float]]:
+    """Probabilities of the six dimensions for a sentence or a list of them.
+
+    Examples
+    --------
+    >>> from dimtag import scores
+    >>> s = scores("面对急难险重任务不敢挺身而出。")
+    >>> round(sum(s.values()), 6), max(s, key=s.get)
+    (1.0, <Dimension.RESPONSIBILITY: 'responsibility'>)
+    """
+    return default_tagger().scores(texts)
+
+
+def explain(text: str, top: int = 5) -> Explanation:
+    """Explain the shipped model's decision for one sentence (see :meth:`Tagger.explain`)."""
+    return default_tagger().explain(text, top=top)

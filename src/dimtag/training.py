@@ -1,0 +1,254 @@
+"""Training the shipped model: grouped model selection, fit, export, metadata.
+
+Model selection is leave-one-source-document-out: each fold holds out the
+items of one seed document; authored items are always in training and never
+tested, because they are not real documents. The best configuration by
+macro-F1 on the held-out seed items is refit on every labeled item and
+exported to :class:`~dimtag.linear_model.LinearTextModel`.
+
+scikit-learn is imported here only; tagging never loads it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import platform
+from dataclasses import asdict, dataclass, field
+from importlib import metadata as _metadata
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .dimensions import NONE_LABEL, Dimension
+from .features import jieba_words, prepare
+from .labels import LabeledItem, file_sha256, read_labels
+from .linear_model import LinearTextModel, from_pipeline
+from .tagger import Tagger
+
+__all__ = [
+    "Config",
+    "DEFAULT_GRID",
+    "SMALL_GRID",
+    "build_pipeline",
+    "grouped_oof",
+    "cv_scores",
+    "select_config",
+    "train",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Config:
+    """One point of the model-selection grid."""
+
+    features: str = "char13"  # key of _FEATURES
+    C: float = 30.0
+    class_weight: str | None = None
+
+    def label(self) -> str:
+        return f"{self.features} C={self.C:g} cw={self.class_weight or 'none'}"
+
+
+# name -> list of (analyzer, ngram_range)
+_FEATURES: dict[str, list[tuple[str, tuple[int, int]]]] = {
+    "char12": [("char", (1, 2))],
+    "char13": [("char", (1, 3))],
+    "char14": [("char", (1, 4))],
+    "word": [("word", (1, 1))],
+    "char13+word": [("char", (1, 3)), ("word", (1, 1))],
+}
+
+DEFAULT_GRID: tuple[Config, ...] = tuple(
+    Config(f, C, cw)
+    for f in ("char12", "char13", "char14", "word", "char13+word")
+    for C in (3.0, 10.0, 30.0)
+    for cw in (None, "balanced")
+)
+SMALL_GRID: tuple[Config, ...] = (Config("char13", 30.0, None),)
+
+
+def _vectorizer(analyzer: str, ngram_range: tuple[int, int]) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    common = dict(preprocessor=prepare, lowercase=False, sublinear_tf=True, ngram_range=ngram_range, dtype=np.float64)
+    if analyzer == "char":
+        return TfidfVectorizer(analyzer="char", **common)
+    return TfidfVectorizer(analyzer="word", tokenizer=jieba_words, token_pattern=None, **common)
+
+
+def build_pipeline(config: Config) -> Any:
+    """Return the unfitted scikit-learn pipeline for a configuration."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    parts = _FEATURES[config.features]
+    vecs = [_vectorizer(a, r) for a, r in parts]
+    features = vecs[0] if len(vecs) == 1 else FeatureUnion([(f"f{i}", v) for i, v in enumerate(vecs)])
+    clf = LogisticRegression(C=config.C, class_weight=config.class_weight, max_iter=5000)
+    return Pipeline([("features", features), ("clf", clf)])
+
+
+def _trainable(items: Iterable[LabeledItem]) -> list[LabeledItem]:
+    return [it for it in items if it.dimension != NONE_LABEL]
+
+
+def grouped_oof(items: Sequence[LabeledItem], config: Config) -> tuple[list[LabeledItem], np.ndarray, list[str]]:
+    """Out-of-fold probabilities for seed items, one fold per seed document.
+
+    Returns the tested items, their probabilities (n, n_classes) and the
+    class order.
+    """
+    items = _trainable(items)
+    texts = np.array([it.text for it in items], dtype=object)
+    labels = np.array([it.dimension for it in items])
+    sources = np.array([it.source for it in items])
+    classes = sorted(set(labels))
+    seeds = sorted({it.source for it in items if it.origin == "seed"})
+    tested: list[LabeledItem] = []
+    probas: list[np.ndarray] = []
+    for seed in seeds:
+        train, test = sources != seed, sources == seed
+        model = build_pipeline(config).fit(texts[train], labels[train])
+        p = np.zeros((int(test.sum()), len(classes)))
+        p[:, [classes.index(c) for c in model.classes_]] = model.predict_proba(texts[test])
+        probas.append(p)
+        tested.extend(it for it, t in zip(items, test) if t)
+    return tested, np.vstack(probas), classes
+
+
+def cv_scores(tested: Sequence[LabeledItem], proba: np.ndarray, classes: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 and per-class precision/recall/F1 of OOF predictions."""
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+    truth = [it.dimension for it in tested]
+    pred = [classes[i] for i in proba.argmax(axis=1)]
+    p, r, f, s = precision_recall_fscore_support(truth, pred, labels=list(classes), zero_division=0)
+    return {
+        "n_test": len(truth),
+        "accuracy": round(float(accuracy_score(truth, pred)), 4),
+        "macro_f1": round(float(f1_score(truth, pred, labels=list(classes), average="macro", zero_division=0)), 4),
+        "per_class": {
+            c: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4), "support": int(s[i])}
+            for i, c in enumerate(classes)
+        },
+    }
+
+
+def calibration(tested: Sequence[LabeledItem], proba: np.ndarray, classes: Sequence[str], bins: int = 10) -> dict[str, Any]:
+    """Reliability of the top score: per-bin accuracy, ECE and the abstention threshold.
+
+    The threshold is the smallest bin edge above which out-of-fold top
+    predictions are right at least half the time in every bin: below it the
+    model is more often wrong than right.
+    """
+    top = proba.max(axis=1)
+    right = np.array([classes[i] == it.dimension for i, it in zip(proba.argmax(axis=1), tested)])
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    table, ece = [], 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        in_bin = (top >= lo) & ((top < hi) if hi < 1 else (top <= hi))
+        if in_bin.any():
+            acc, conf = float(right[in_bin].mean()), float(top[in_bin].mean())
+            ece += in_bin.mean() * abs(acc - conf)
+            table.append({"lo": round(float(lo), 2), "hi": round(float(hi), 2), "n": int(in_bin.sum()), "accuracy": round(acc, 4), "confidence": round(conf, 4)})
+    threshold = 0.0
+    for row in table:
+        if row["accuracy"] < 0.5:
+            threshold = row["hi"]
+    return {"ece": round(float(ece), 4), "bins": table, "min_score": threshold}
+
+
+@dataclass
+class Selection:
+    best: Config
+    scores: dict[str, Any]
+    calibration: dict[str, Any]
+    table: list[dict[str, Any]] = field(default_factory=list)
+
+
+def select_config(items: Sequence[LabeledItem], grid: Sequence[Config]) -> Selection:
+    """Score every configuration by grouped CV; the first best macro-F1 wins."""
+    best: tuple[float, Config, dict[str, Any], dict[str, Any]] | None = None
+    table = []
+    for config in grid:
+        tested, proba, classes = grouped_oof(items, config)
+        scores = cv_scores(tested, proba, classes)
+        table.append({"config": config.label(), "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"]})
+        log.info("%-32s accuracy=%.3f macro_f1=%.3f", config.label(), scores["accuracy"], scores["macro_f1"])
+        if best is None or scores["macro_f1"] > best[0]:
+            best = (scores["macro_f1"], config, scores, calibration(tested, proba, classes))
+    assert best is not None, "empty grid"
+    return Selection(best[1], best[2], best[3], table)
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("dimtag", "scikit-learn", "numpy", "jieba", "joblib"):
+        try:
+            out[dist] = _metadata.version(dist)
+        except _metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def train(labels_path: str | Path, out_dir: str | Path, grid: Sequence[Config] = DEFAULT_GRID) -> dict[str, Any]:
+    """Select, fit and write the model and its metadata.
+
+    Parameters
+    ----------
+    labels_path : str or Path
+        The labels CSV.
+    out_dir : str or Path
+        Directory that receives ``dimtag.npz`` and ``metadata.json``.
+    grid : sequence of Config
+        Configurations to compare by grouped cross-validation.
+
+    Returns
+    -------
+    dict
+        The metadata written beside the model.
+    """
+    items = read_labels(labels_path)
+    missing = {d.value for d in Dimension} - {it.dimension for it in items}
+    if missing:
+        raise ValueError(f"{labels_path}: no items for {', '.join(sorted(missing))}; every dimension needs examples")
+    selection = select_config(items, grid)
+    trainable = _trainable(items)
+    texts = [it.text for it in trainable]
+    pipeline = build_pipeline(selection.best).fit(texts, [it.dimension for it in trainable])
+    model = LinearTextModel.from_arrays(from_pipeline(pipeline).to_arrays())
+    _check_export(pipeline, model, [it.text for it in items])
+
+    counts: dict[str, dict[str, int]] = {}
+    for it in items:
+        counts.setdefault(it.dimension, {}).setdefault(it.origin, 0)
+        counts[it.dimension][it.origin] += 1
+    meta = {
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "data": {"file": Path(labels_path).name, "sha256": file_sha256(labels_path), "counts": counts},
+        "versions": _versions(),
+        "classes": list(model.classes),
+        "config": asdict(selection.best),
+        "cv": {"scheme": "leave-one-seed-document-out; authored items always in training", **selection.scores},
+        "calibration": selection.calibration,
+        "min_score": selection.calibration["min_score"],
+        "grid": selection.table,
+    }
+    tagger = Tagger(model, meta)
+    tagger.save(out_dir)
+    return tagger.metadata
+
+
+def _check_export(pipeline: Any, model: LinearTextModel, texts: list[str]) -> None:
+    """Refuse to write an export whose predictions differ from the pipeline's."""
+    expected = pipeline.predict(texts)
+    got = np.array(model.classes)[model.decision_function(texts).argmax(axis=1)]
+    bad = np.flatnonzero(expected != got)
+    if bad.size:
+        raise RuntimeError(f"exported model disagrees with the pipeline on {bad.size} items, e.g. {texts[bad[0]]!r}")
+    if not np.allclose(pipeline.predict_proba(texts), model.predict_proba(texts), atol=1e-9):
+        raise RuntimeError("exported model probabilities differ from the pipeline's")
