@@ -27,7 +27,9 @@ class TaggedSentence:
     start, end : int
         Offsets into the cleaned text (:attr:`TaggedDocument.text`).
     dimension : Dimension or None
-        None when the model abstains: its top score is under ``min_score``.
+        None when the model abstains: the item speaks to no dimension (an
+        introduction, a procedural or closing formula), or the model's top
+        score is under ``min_score``.
     score : float
         The model's probability for ``dimension`` (for an abstention, for
         its best guess).
@@ -121,16 +123,20 @@ def tag_document(
     headings = [s for s in segments if s.kind != "item"]
     if not items:
         return TaggedDocument([], name, text, headings)
-    proba = tagger.scores([s.text for s in items])
+    texts = [s.text for s in items]
+    proba, is_none = tagger.predict_proba(texts)
+    column = {d: i for i, d in enumerate(tagger.dimensions)}
     tagged = []
-    for index, (seg, probs) in enumerate(zip(items, proba)):
+    for index, seg in enumerate(items):
+        row = proba[index]
         if seg.heading_dimension is not None:
             dim: Dimension | None = seg.heading_dimension
-            score, by = probs[seg.heading_dimension], "heading"
+            score, by = row[column[seg.heading_dimension]], "heading"
         else:
-            best = max(probs, key=probs.__getitem__)
-            score, by = probs[best], "model"
-            dim = best if score >= threshold else None
+            best = int(row.argmax())
+            score, by = row[best], "model"
+            abstain = bool(is_none[index]) or score < threshold
+            dim = None if abstain else tagger.dimensions[best]
         tagged.append(
             TaggedSentence(index, seg.text, seg.start, seg.end, dim, float(score), by, seg.heading, seg.section)  # type: ignore[arg-type]
         )

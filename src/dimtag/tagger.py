@@ -7,11 +7,11 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence, overload
+from typing import Any, Iterable, Sequence, overload
 
 import numpy as np
 
-from .dimensions import Dimension
+from .dimensions import NONE_LABEL, Dimension
 from .labels import file_sha256
 from .linear_model import LinearTextModel
 
@@ -95,11 +95,16 @@ class Tagger:
     """
 
     def __init__(self, model: LinearTextModel, metadata: dict[str, Any] | None = None):
-        if sorted(model.classes) != sorted(d.value for d in Dimension):
-            raise ModelError(f"model classes {model.classes} are not the six dimensions")
+        dims = [c for c in model.classes if c != NONE_LABEL]
+        if sorted(dims) != sorted(d.value for d in Dimension):
+            raise ModelError(f"model classes {model.classes} are not the six dimensions (and optionally none)")
         self.model = model
         self.metadata = dict(metadata or {})
-        self._dimensions = [Dimension(c) for c in model.classes]
+        self._dimensions = [Dimension(c) for c in dims]
+        self._dim_cols = np.array([model.classes.index(c) for c in dims])
+        # A model trained with `none` items can tell sentences that speak to
+        # no dimension (intros, procedure); tag() still answers the best of six.
+        self._none_col = model.classes.index(NONE_LABEL) if NONE_LABEL in model.classes else None
 
     # -- loading and saving ----------------------------------------------
     @classmethod
@@ -181,14 +186,18 @@ class Tagger:
         """Default abstention threshold chosen from the model's calibration."""
         return float(self.metadata.get("min_score", 0.0))
 
-    def _proba_chunks(self, texts: list[str]) -> Iterator[np.ndarray]:
-        for start in range(0, len(texts), _CHUNK):
-            yield self.model.predict_proba(texts[start : start + _CHUNK])
+    def _full_proba(self, texts: list[str]) -> np.ndarray:
+        """Probabilities over every model class, computed chunk by chunk."""
+        if not texts:
+            return np.zeros((0, len(self.model.classes)))
+        return np.vstack([self.model.predict_proba(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)])
+
+    def _six(self, full: np.ndarray) -> np.ndarray:
+        p = full[:, self._dim_cols]
+        return p / p.sum(axis=1, keepdims=True)
 
     def _proba(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, len(self._dimensions)))
-        return np.vstack(list(self._proba_chunks(texts)))
+        return self._six(self._full_proba(texts))
 
     @overload
     def tag(self, texts: str) -> Dimension: ...
@@ -221,12 +230,29 @@ class Tagger:
         rows = [dict(zip(self._dimensions, map(float, row))) for row in self._proba(items)]
         return rows[0] if single else rows
 
-    def predict(self, texts: Sequence[str]) -> tuple[list[Dimension], np.ndarray]:
-        """Dimensions and top probabilities of a list, in one pass."""
+    @property
+    def dimensions(self) -> list[Dimension]:
+        """The six dimensions, in the column order of :meth:`predict_proba`."""
+        return list(self._dimensions)
+
+    def predict_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Six-way probabilities and none-flags of a list, in one pass.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_texts, 6)
+            Columns in the order of :attr:`dimensions`; rows sum to 1.
+        is_none : ndarray of bool, shape (n_texts,)
+            True where the model finds the text speaks to no dimension
+            (always False for a model trained without ``none`` items).
+        """
         items, _ = _check_texts(texts)
-        proba = self._proba(items)
-        best = proba.argmax(axis=1)
-        return [self._dimensions[i] for i in best], proba[np.arange(len(items)), best]
+        full = self._full_proba(items)
+        if self._none_col is None:
+            is_none = np.zeros(len(items), dtype=bool)
+        else:
+            is_none = full.argmax(axis=1) == self._none_col
+        return self._six(full), is_none
 
     def explain(self, text: str, top: int = 5) -> Explanation:
         """Tell which terms pushed a text towards its dimension.
@@ -241,14 +267,16 @@ class Tagger:
         if not isinstance(text, str):
             raise TypeError(f"explain() takes one str, got {type(text).__name__}")
         (item,), _ = _check_texts(text)
-        proba = self.model.predict_proba([item])[0]
-        k = int(proba.argmax())
+        proba = self._proba([item])[0]
+        best = int(proba.argmax())
+        dimension, score = self._dimensions[best], float(proba[best])
         names, contrib = self.model.term_contributions(item)
         if not names:
-            return Explanation(self._dimensions[k], float(proba[k]), [])
-        push = contrib[:, k] - contrib.mean(axis=1)
+            return Explanation(dimension, score, [])
+        contrib = contrib[:, self._dim_cols]
+        push = contrib[:, best] - contrib.mean(axis=1)
         order = np.argsort(-push, kind="stable")[: max(int(top), 0)]
-        return Explanation(self._dimensions[k], float(proba[k]), [(names[i], round(float(push[i]), 4)) for i in order])
+        return Explanation(dimension, score, [(names[i], round(float(push[i]), 4)) for i in order])
 
 
 _default: Tagger | None = None

@@ -17,7 +17,7 @@ import platform
 from dataclasses import asdict, dataclass, field
 from importlib import metadata as _metadata
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -92,17 +92,12 @@ def build_pipeline(config: Config) -> Any:
     return Pipeline([("features", features), ("clf", clf)])
 
 
-def _trainable(items: Iterable[LabeledItem]) -> list[LabeledItem]:
-    return [it for it in items if it.dimension != NONE_LABEL]
-
-
 def grouped_oof(items: Sequence[LabeledItem], config: Config) -> tuple[list[LabeledItem], np.ndarray, list[str]]:
     """Out-of-fold probabilities for seed items, one fold per seed document.
 
-    Returns the tested items, their probabilities (n, n_classes) and the
-    class order.
+    Authored items are always in training. Returns the tested items, their
+    probabilities (n, n_classes) and the class order (``none`` included).
     """
-    items = _trainable(items)
     texts = np.array([it.text for it in items], dtype=object)
     labels = np.array([it.dimension for it in items])
     sources = np.array([it.source for it in items])
@@ -120,33 +115,57 @@ def grouped_oof(items: Sequence[LabeledItem], config: Config) -> tuple[list[Labe
     return tested, np.vstack(probas), classes
 
 
+def six_way(tested: Sequence[LabeledItem], proba: np.ndarray, classes: Sequence[str]) -> tuple[list[str], np.ndarray, list[str]]:
+    """Restrict to items labeled with a dimension and renormalize over the six.
+
+    This is what :func:`dimtag.tag` answers: the best of the six dimensions.
+    """
+    dims = [i for i, c in enumerate(classes) if c != NONE_LABEL]
+    keep = [i for i, it in enumerate(tested) if it.dimension != NONE_LABEL]
+    p = proba[np.ix_(keep, dims)]
+    p = p / p.sum(axis=1, keepdims=True)
+    return [tested[i].dimension for i in keep], p, [classes[i] for i in dims]
+
+
 def cv_scores(tested: Sequence[LabeledItem], proba: np.ndarray, classes: Sequence[str]) -> dict[str, Any]:
-    """Accuracy, macro-F1 and per-class precision/recall/F1 of OOF predictions."""
+    """Six-way accuracy, macro-F1 and per-dimension P/R/F1 of OOF predictions,
+    and how well ``none`` items (intros, procedure) are recognized."""
     from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
-    truth = [it.dimension for it in tested]
-    pred = [classes[i] for i in proba.argmax(axis=1)]
-    p, r, f, s = precision_recall_fscore_support(truth, pred, labels=list(classes), zero_division=0)
-    return {
+    truth, p6, dims = six_way(tested, proba, classes)
+    pred = [dims[i] for i in p6.argmax(axis=1)]
+    p, r, f, s = precision_recall_fscore_support(truth, pred, labels=dims, zero_division=0)
+    scores: dict[str, Any] = {
         "n_test": len(truth),
         "accuracy": round(float(accuracy_score(truth, pred)), 4),
-        "macro_f1": round(float(f1_score(truth, pred, labels=list(classes), average="macro", zero_division=0)), 4),
+        "macro_f1": round(float(f1_score(truth, pred, labels=dims, average="macro", zero_division=0)), 4),
         "per_class": {
             c: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4), "f1": round(float(f[i]), 4), "support": int(s[i])}
-            for i, c in enumerate(classes)
+            for i, c in enumerate(dims)
         },
     }
+    if NONE_LABEL in classes:
+        is_none = np.array([it.dimension == NONE_LABEL for it in tested])
+        said_none = proba.argmax(axis=1) == list(classes).index(NONE_LABEL)
+        hits = int((is_none & said_none).sum())
+        scores["none"] = {
+            "support": int(is_none.sum()),
+            "precision": round(hits / max(int(said_none.sum()), 1), 4),
+            "recall": round(hits / max(int(is_none.sum()), 1), 4),
+        }
+    return scores
 
 
 def calibration(tested: Sequence[LabeledItem], proba: np.ndarray, classes: Sequence[str], bins: int = 10) -> dict[str, Any]:
-    """Reliability of the top score: per-bin accuracy, ECE and the abstention threshold.
+    """Reliability of the six-way top score: per-bin accuracy, ECE, abstention threshold.
 
-    The threshold is the smallest bin edge above which out-of-fold top
-    predictions are right at least half the time in every bin: below it the
-    model is more often wrong than right.
+    The threshold is the upper edge of the highest bin whose out-of-fold
+    accuracy is under one half: below it the model is more often wrong than
+    right, so documents abstain there.
     """
-    top = proba.max(axis=1)
-    right = np.array([classes[i] == it.dimension for i, it in zip(proba.argmax(axis=1), tested)])
+    truth, p6, dims = six_way(tested, proba, classes)
+    top = p6.max(axis=1)
+    right = np.array([dims[i] == t for i, t in zip(p6.argmax(axis=1), truth)])
     edges = np.linspace(0.0, 1.0, bins + 1)
     table, ece = [], 0.0
     for lo, hi in zip(edges[:-1], edges[1:]):
@@ -170,18 +189,29 @@ class Selection:
     table: list[dict[str, Any]] = field(default_factory=list)
 
 
-def select_config(items: Sequence[LabeledItem], grid: Sequence[Config]) -> Selection:
-    """Score every configuration by grouped CV; the first best macro-F1 wins."""
-    best: tuple[float, Config, dict[str, Any], dict[str, Any]] | None = None
+def _score_config(items: Sequence[LabeledItem], config: Config) -> tuple[dict[str, Any], dict[str, Any]]:
+    tested, proba, classes = grouped_oof(items, config)
+    return cv_scores(tested, proba, classes), calibration(tested, proba, classes)
+
+
+def select_config(items: Sequence[LabeledItem], grid: Sequence[Config], n_jobs: int = -1) -> Selection:
+    """Score every configuration by grouped CV; the first best macro-F1 wins.
+
+    Configurations are scored in parallel (joblib, ``n_jobs`` processes);
+    the result does not depend on ``n_jobs``.
+    """
+    from joblib import Parallel, delayed
+
+    results = Parallel(n_jobs=n_jobs)(delayed(_score_config)(items, c) for c in grid)
     table = []
-    for config in grid:
-        tested, proba, classes = grouped_oof(items, config)
-        scores = cv_scores(tested, proba, classes)
+    best: tuple[float, Config, dict[str, Any], dict[str, Any]] | None = None
+    for config, (scores, calib) in zip(grid, results):
         table.append({"config": config.label(), "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"]})
         log.info("%-32s accuracy=%.3f macro_f1=%.3f", config.label(), scores["accuracy"], scores["macro_f1"])
         if best is None or scores["macro_f1"] > best[0]:
-            best = (scores["macro_f1"], config, scores, calibration(tested, proba, classes))
-    assert best is not None, "empty grid"
+            best = (scores["macro_f1"], config, scores, calib)
+    if best is None:
+        raise ValueError("empty model-selection grid")
     return Selection(best[1], best[2], best[3], table)
 
 
@@ -195,7 +225,9 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def train(labels_path: str | Path, out_dir: str | Path, grid: Sequence[Config] = DEFAULT_GRID) -> dict[str, Any]:
+def train(
+    labels_path: str | Path, out_dir: str | Path, grid: Sequence[Config] = DEFAULT_GRID, n_jobs: int = -1
+) -> dict[str, Any]:
     """Select, fit and write the model and its metadata.
 
     Parameters
@@ -206,6 +238,8 @@ def train(labels_path: str | Path, out_dir: str | Path, grid: Sequence[Config] =
         Directory that receives ``dimtag.npz`` and ``metadata.json``.
     grid : sequence of Config
         Configurations to compare by grouped cross-validation.
+    n_jobs : int
+        Processes for model selection (joblib convention; -1 = all cores).
 
     Returns
     -------
@@ -216,10 +250,9 @@ def train(labels_path: str | Path, out_dir: str | Path, grid: Sequence[Config] =
     missing = {d.value for d in Dimension} - {it.dimension for it in items}
     if missing:
         raise ValueError(f"{labels_path}: no items for {', '.join(sorted(missing))}; every dimension needs examples")
-    selection = select_config(items, grid)
-    trainable = _trainable(items)
-    texts = [it.text for it in trainable]
-    pipeline = build_pipeline(selection.best).fit(texts, [it.dimension for it in trainable])
+    selection = select_config(items, grid, n_jobs=n_jobs)
+    texts = [it.text for it in items]
+    pipeline = build_pipeline(selection.best).fit(texts, [it.dimension for it in items])
     model = LinearTextModel.from_arrays(from_pipeline(pipeline).to_arrays())
     _check_export(pipeline, model, [it.text for it in items])
 

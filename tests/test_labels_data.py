@@ -1,0 +1,93 @@
+"""data/labels.csv stays honest: schema, labels, coverage, and agreement with extraction."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+
+import pytest
+from conftest import LABELS, REPO
+
+from dimtag.dimensions import LABELS as ALLOWED
+from dimtag.dimensions import Dimension
+from dimtag.extraction import extract_items
+from dimtag.labels import LabelsError, read_labels
+
+
+def test_header_has_required_columns():
+    with open(LABELS, encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert {"text", "dimension", "source", "origin"} <= set(header)
+
+
+def test_only_allowed_labels_and_origins(items):
+    assert {it.dimension for it in items} <= set(ALLOWED)
+    assert {it.origin for it in items} == {"seed", "authored"}
+    assert all((it.source == "authored") == (it.origin == "authored") for it in items)
+
+
+def test_no_text_twice(items):
+    dupes = [t for t, n in Counter(it.text for it in items).items() if n > 1]
+    assert dupes == []
+
+
+def test_every_dimension_has_250_items(items):
+    counts = Counter(it.dimension for it in items)
+    for d in Dimension:
+        assert counts[d.value] >= 250, (d, counts[d.value])
+
+
+def test_at_least_250_seed_items_from_all_five(items, seed_paths):
+    seed_items = [it for it in items if it.origin == "seed"]
+    assert len(seed_items) >= 250
+    assert {it.source for it in seed_items} == {p.name for p in seed_paths}
+
+
+def test_no_paywall_or_advert_text(items):
+    for it in items:
+        assert "paid" not in it.text.lower()
+        assert "素材库" not in it.text and "客服" not in it.text
+
+
+def test_extraction_of_each_seed_gives_back_its_items(items, seed_paths, tagger):
+    """Every segment of every seed is labeled; repeated headings are labeled once, under the first seed."""
+    labeled = {it.text: it for it in items}
+    earlier: set[str] = set()
+    for path in seed_paths:
+        rows = extract_items(path, tagger=tagger)
+        assert rows, path
+        assert all(r["source"] == path.name for r in rows)
+        texts = [r["text"] for r in rows]
+        missing = [t for t in texts if t not in labeled]
+        assert missing == [], f"{path.name}: segments not in labels.csv: {missing[:3]}"
+        own = [t for t in texts if t not in earlier]
+        in_file = [it.text for it in items if it.source == path.name]
+        assert own == in_file, path.name
+        earlier.update(texts)
+
+
+def test_labeling_guide_examples_agree_with_labels(items):
+    guide = (REPO / "docs" / "labeling.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^- `(\w+)` 「(.+?)」", guide, flags=re.M)
+    assert len(examples) >= 12
+    labeled = {it.text: it.dimension for it in items}
+    for dimension, text in examples:
+        assert labeled.get(text) == dimension, text
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("text,dimension,source\nx,theory,authored\n", "missing column"),
+        ("text,dimension,source,origin\nx,morals,authored,authored\n", "unknown dimension"),
+        ("text,dimension,source,origin\nx,theory,authored,authored\nx,politics,authored,authored\n", "already on line 2"),
+        ("text,dimension,source,origin\n ,theory,authored,authored\n", "empty text"),
+        ("text,dimension,source,origin\nx,theory,a.txt,authored\n", "source 'authored'"),
+    ],
+)
+def test_read_labels_rejects_bad_files(tmp_path, body, message):
+    path = tmp_path / "labels.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(LabelsError, match=message):
+        read_labels(path)
