@@ -11,6 +11,8 @@ from importlib import metadata as _metadata
 
 from .cleaning import clean
 from .dimensions import Dimension
+from .document import TaggedDocument, TaggedSentence, tag_document
+from .reading import DocumentError, read_document
 from .segmentation import Segment, segment
 from .tagger import Explanation, ModelError, Tagger, explain, scores, tag
 
@@ -21,14 +23,19 @@ except _metadata.PackageNotFoundError:  # running from a source tree
 
 __all__ = [
     "Dimension",
+    "DocumentError",
     "Explanation",
     "ModelError",
     "Segment",
+    "TaggedDocument",
+    "TaggedSentence",
     "Tagger",
     "__version__",
     "clean",
     "explain",
+    "read_document",
     "scores",
     "segment",
     "tag",
+    "tag_document",
 ]

@@ -100,8 +100,8 @@ class Tagger:
             raise ModelError(f"model classes {model.classes} are not the six dimensions (and optionally none)")
         self.model = model
         self.metadata = dict(metadata or {})
-        self._dimensions = [Dimension(c) for c in dims]
-        self._dim_cols = np.array([model.classes.index(c) for c in dims])
+        self._dimensions = list(Dimension)
+        self._dim_cols = np.array([model.classes.index(d.value) for d in Dimension])
         # A model trained with `none` items can tell sentences that speak to
         # no dimension (intros, procedure); tag() still answers the best of six.
         self._none_col = model.classes.index(NONE_LABEL) if NONE_LABEL in model.classes else None
