@@ -124,3 +124,43 @@ def test_extract_writes_labels_rows(tmp_path, capsys):
     assert {"text", "dimension", "source", "origin"} <= set(rows[0])
     assert {r["source"] for r in rows} == {"sample.txt"}
     assert {r["kind"] for r in rows} == {"item", "heading"}
+
+
+def _dimtag_cmd():
+    exe = shutil.which("dimtag")
+    return [exe] if exe else [sys.executable, "-m", "dimtag.cli"]
+
+
+def test_progress_bar_on_a_terminal_and_quiet_in_a_pipe(tmp_path):
+    pytest.importorskip("tqdm")
+    pty = pytest.importorskip("pty")
+    import os
+
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text("学习不够深入。", encoding="utf-8")
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    # A new pty is 0x0; a real terminal has a size, and tqdm draws to fit it.
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    try:
+        proc = subprocess.run([*_dimtag_cmd(), "tag", str(tmp_path)], stdout=subprocess.PIPE, stderr=slave, timeout=120)
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+    assert proc.returncode == 0
+    assert b"/3" in shown and b"doc" in shown
+    piped = subprocess.run([*_dimtag_cmd(), "tag", str(tmp_path)], capture_output=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == b""
+    assert piped.stdout.count(b"\n") == 3
