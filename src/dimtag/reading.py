@@ -13,12 +13,14 @@ import os
 from pathlib import Path
 from typing import BinaryIO, Union
 
-__all__ = ["DocumentError", "decode_bytes", "read_document", "DocumentSource", "DOCUMENT_SUFFIXES"]
+__all__ = ["DocumentError", "decode_bytes", "read_document", "DocumentSource", "MAX_DOCUMENT_BYTES"]
 
 DocumentSource = Union[str, "os.PathLike[str]", BinaryIO, bytes]
 
-#: Suffixes that are read as documents when a folder is walked.
-DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".docx", ".doc")
+#: Larger inputs are refused: the longest real materials are a few hundred KB,
+#: and a file this size is a mistake (a log, an archive) that would hold
+#: memory for nothing.
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
 # Past this share of control characters, decoded "text" is really binary.
 _MAX_CONTROL_SHARE = 0.01
@@ -88,7 +90,11 @@ def _decode(data: bytes, name: str, suffix: str) -> str:
     return decode_bytes(data, name)
 
 
-def read_document(source: DocumentSource) -> tuple[str, str]:
+def _too_large(name: str, size: int, limit: int) -> DocumentError:
+    return DocumentError(f"{name}: too large ({size / 2**20:.0f} MB; the limit is {limit / 2**20:.0f} MB)")
+
+
+def read_document(source: DocumentSource, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple[str, str]:
     """Return ``(name, text)`` for a path, a binary file object, bytes or text.
 
     A ``str`` is read as a path when it names an existing file and holds
@@ -98,16 +104,23 @@ def read_document(source: DocumentSource) -> tuple[str, str]:
     Raises
     ------
     DocumentError
-        The source cannot be read or decoded; the message names it.
+        The source cannot be read or decoded, or is larger than
+        ``max_bytes``; the message names it.
     """
     if isinstance(source, (bytes, bytearray)):
+        if len(source) > max_bytes:
+            raise _too_large("<bytes>", len(source), max_bytes)
         return "<bytes>", _decode(bytes(source), "<bytes>", "")
     if isinstance(source, str) and ("\n" in source or len(source) > 4096 or not os.path.isfile(source)):
         return "<text>", source
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         try:
-            data = path.read_bytes()
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise _too_large(str(path), size, max_bytes)
+            with open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
         except IsADirectoryError:
             raise DocumentError(f"{path}: is a directory") from None
         except FileNotFoundError:
@@ -116,13 +129,17 @@ def read_document(source: DocumentSource) -> tuple[str, str]:
             raise DocumentError(f"{path}: permission denied") from None
         except OSError as exc:
             raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        if len(data) > max_bytes:  # it grew after stat()
+            raise _too_large(str(path), len(data), max_bytes)
         return str(path), _decode(data, str(path), path.suffix.lower())
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "<stream>"))
-        data = source.read()
+        data = source.read(max_bytes + 1)
         if isinstance(data, str):
             return name, data
         if not isinstance(data, (bytes, bytearray)):
             raise TypeError(f"{name}: file object returned {type(data).__name__}, expected bytes")
+        if len(data) > max_bytes:
+            raise _too_large(name, len(data), max_bytes)
         return name, _decode(bytes(data), name, Path(name).suffix.lower())
     raise TypeError(f"expected text, a path or a binary file object, got {type(source).__name__}")
