@@ -232,3 +232,11 @@ def test_batch_equals_map(batch):
 @given(texts.filter(str.strip))
 def test_scores_sum_to_one(text):
     assert sum(scores(text).values()) == pytest.approx(1.0)
+
+
+def test_tagging_works_when_scikit_learn_cannot_be_imported():
+    """Version drift cannot reach the shipped model: it never touches scikit-learn."""
+    code = "import sys; sys.modules['sklearn'] = None; import dimtag; print(dimtag.tag('落实一岗双责不到位。'))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "integrity"

@@ -113,7 +113,9 @@ class Tagger:
 
         The model format is a plain numpy ``.npz`` archive read with
         ``allow_pickle=False``: loading it cannot execute code, and it does
-        not depend on the installed scikit-learn. If a ``metadata.json``
+        not depend on the installed scikit-learn. dimtag never loads joblib
+        or pickle model files, which can execute arbitrary code when loaded;
+        do not unpickle model files from sources you do not trust. If a ``metadata.json``
         sits beside it, the file's sha256 must match the one recorded there.
 
         Parameters
