@@ -11,38 +11,55 @@ import threading
 from functools import lru_cache
 from importlib import resources
 
-from .cleaning import MASK_PATTERN, clean
+from .cleaning import MASK_PATTERN
 
 __all__ = ["prepare", "jieba_words", "char_tokens", "user_words"]
 
-# Enumerators carry position, not meaning: "一是", "1.", "（一）", "①".
-_ENUMERATOR = re.compile(
-    r"(?:^|(?<=[。；：！？]))\s*(?:[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[，、]"
-    r"|[一二三四五六七八九十]{1,2}、|（[一二三四五六七八九十\d]{1,2}）|\d{1,2}[.、．](?!\d)|[①-⑳])"
+# One translate() call: fullwidth digits and letters to ASCII, half-width
+# punctuation to its Chinese form, odd spaces to a space, invisible marks out.
+_TABLE = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for cp in range(*r)}
+_TABLE.update({ord(h): f for h, f in zip(",;:?!()", "，；：？！（）")})
+_TABLE.update({ord(c): " " for c in "\t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009\u202f"})
+_TABLE.update({ord(c): None for c in "\ufeff\u200b\u200c\u200d\u2060\u00ad"})
+_CN = "一二三四五六七八九十"
+# One regex pass removes what carries no meaning for the dimension: paywall
+# markers, enumerators ("一是", "1.", "（一）", "①"), masked names (XXX, ××),
+# digits and white space. Enumerators come before digits so that "1." goes whole.
+_NOISE = re.compile(
+    "|".join(
+        (
+            r"#{2}\s*paid\s*(?:begin|end)\s*#{2}",
+            rf"(?:^|(?<=[。；：！？\s]))(?:[{_CN}]{{1,2}}是|第[{_CN}]{{1,2}}[，、]|[{_CN}]{{1,2}}、"
+            rf"|（[{_CN}\d]{{1,2}}）|\d{{1,2}}[.、．](?!\d)|[①-⑳])",
+            MASK_PATTERN.pattern,
+            r"\d+(?:\.\d+)?",
+            r"\s+",
+        )
+    ),
+    re.IGNORECASE,
 )
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_SPACES = re.compile(r"\s+")
-# Kept as single tokens by the word tokenizer; everything else that is not a
-# letter or a CJK character is dropped.
+
+
+# Kept by the word tokenizer; tokens with neither a letter nor a CJK
+# character (punctuation) are dropped.
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 
 
 def prepare(text: str) -> str:
-    """Normalize a sentence for the model.
+    """Normalize a sentence for the model, in one translate and one regex pass.
 
-    Cleans it, removes masked names (``XXX``, ``××``) so that they never
-    become features, drops enumerators and digits, and folds white space.
+    Fullwidth/half-width forms are unified; masked names (``XXX``, ``××``),
+    enumerators, digits and white space are removed so that they never
+    become features. A lone "." becomes "。".
 
     Examples
     --------
     >>> prepare("一是对XXX同志的批评 2 次不够 .")
     '对同志的批评次不够。'
+    >>> prepare("（二）学习不够,调研不深")
+    '学习不够，调研不深'
     """
-    text = clean(text)
-    text = MASK_PATTERN.sub(" ", text)
-    text = _ENUMERATOR.sub(" ", text)
-    text = _DIGITS.sub(" ", text)
-    return _SPACES.sub(" ", text).replace(" ", "")
+    return _NOISE.sub("", text.translate(_TABLE)).replace(".", "。")
 
 
 def char_tokens(text: str) -> list[str]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from itertools import repeat
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -39,37 +40,55 @@ class FeatureBlock:
     def __post_init__(self) -> None:
         self.index = {t: i for i, t in enumerate(self.terms.tolist())}
 
-    def _tokens(self, prepared: str) -> Iterator[str]:
+    def _tokens(self, prepared: str) -> list[str]:
+        """The n-grams of a text, as scikit-learn's analyzer makes them."""
         lo, hi = self.ngram_range
         if self.analyzer == "char":
-            units: Sequence[str] = _WHITE_SPACES.sub(" ", prepared)
-            join = "".join
-        else:
-            units = jieba_words(prepared)
-            join = " ".join
-        n_units = len(units)
-        for n in range(lo, min(hi, n_units) + 1):
-            if n == 1:
-                yield from units
-            else:
-                yield from (join(units[i : i + n]) for i in range(n_units - n + 1))
+            # Slicing the string is several times faster than joining units.
+            text = _WHITE_SPACES.sub(" ", prepared)
+            size = len(text)
+            grams = list(text) if lo == 1 else []
+            for n in range(max(lo, 2), min(hi, size) + 1):
+                grams += [text[i : i + n] for i in range(size - n + 1)]
+            return grams
+        words = jieba_words(prepared)
+        size = len(words)
+        grams = list(words) if lo == 1 else []
+        for n in range(max(lo, 2), min(hi, size) + 1):
+            grams += [" ".join(words[i : i + n]) for i in range(size - n + 1)]
+        return grams
 
     def columns(self, prepared: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the column indices and L2-normalized TF-IDF values of a text."""
-        counts: dict[int, int] = {}
+        rows, cols, vals = self.batch([prepared])
+        return cols, vals
+
+    def batch(self, prepared: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sparse TF-IDF rows of many texts: (row, column, value) sorted by row.
+
+        The only per-n-gram Python work is one dict lookup; counting, idf,
+        sublinear tf and the L2 norm are done once for the whole batch.
+        """
         get = self.index.get
-        for gram in self._tokens(prepared):
-            j = get(gram)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        if not counts:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        ids: list[int] = []
+        lengths = np.empty(len(prepared), dtype=np.intp)
+        for i, text in enumerate(prepared):
+            grams = self._tokens(text)
+            ids += map(get, grams, repeat(-1, len(grams)))  # -1: not in the vocabulary
+            lengths[i] = len(grams)
+        n_terms = len(self.terms)
+        found = np.asarray(ids, dtype=np.int64)
+        rows = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
+        known = found >= 0
+        keys, counts = np.unique(rows[known] * n_terms + found[known], return_counts=True)
+        rows, cols = np.divmod(keys, n_terms)
+        tf = counts.astype(np.float64)
         if self.sublinear_tf:
             tf = np.log(tf) + 1.0
-        values = tf * self.idf[cols]
-        return cols, values / np.sqrt(np.dot(values, values))
+        vals = tf * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(prepared)))
+        vals /= norms[rows]
+        return rows, cols, vals
 
 
 class LinearTextModel:
@@ -103,19 +122,28 @@ class LinearTextModel:
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and values of one raw text's feature vector."""
-        prepared = prepare(text)
-        parts = [(b.columns(prepared), off) for b, off in zip(self.blocks, self._offsets)]
-        cols = np.concatenate([c + off for (c, _), off in parts])
-        vals = np.concatenate([v for (_, v), _ in parts])
+        _, cols, vals = self._sparse([text])
         return cols, vals
+
+    def _sparse(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        prepared = [prepare(t) for t in texts]
+        parts = [b.batch(prepared) for b in self.blocks]
+        if len(parts) == 1:
+            return parts[0]
+        rows = np.concatenate([r for r, _, _ in parts])
+        cols = np.concatenate([c + off for (_, c, _), off in zip(parts, self._offsets)])
+        vals = np.concatenate([v for _, _, v in parts])
+        order = np.argsort(rows, kind="stable")
+        return rows[order], cols[order], vals[order]
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Linear scores of shape (n_texts, n_classes)."""
         out = np.tile(self.intercept, (len(texts), 1))
-        for i, text in enumerate(texts):
-            cols, vals = self.features(text)
-            if cols.size:
-                out[i] += vals @ self._weights[cols]
+        rows, cols, vals = self._sparse(texts)
+        if rows.size:
+            # Rows are sorted: sum each text's weighted columns in one reduceat.
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            out[rows[starts]] += np.add.reduceat(vals[:, None] * self._weights[cols], starts, axis=0)
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
