@@ -8,6 +8,8 @@ from importlib import resources
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import LABELS
 
 from dimtag.labels import file_sha256, read_labels
@@ -110,3 +112,36 @@ def test_train_refuses_labels_without_every_dimension(tmp_path):
     path.write_text("text,dimension,source,origin\n学习不够。,theory,authored,authored\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no items for"):
         train(path, tmp_path / "out", SMALL_GRID, n_jobs=1)
+
+
+_PIPELINE_CACHE: dict = {}
+
+
+def _small_pipeline():
+    """A char+word pipeline fitted once, for property tests of the exporter."""
+    if not _PIPELINE_CACHE:
+        from dimtag.labels import read_labels as _read
+
+        items = _read(LABELS)[::4]
+        pipeline = build_pipeline(Config("char13+word", 10.0, None)).fit([it.text for it in items], [it.dimension for it in items])
+        _PIPELINE_CACHE["p"] = (pipeline, from_pipeline(pipeline))
+    return _PIPELINE_CACHE["p"]
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80) | st.text(st.sampled_from(list("学习作风廉洁一二是（）、。，XX1.\n\x00 ")), max_size=80)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_text, max_size=6))
+def test_batch_prepare_equals_per_text_prepare(texts):
+    from dimtag.features import prepare, prepare_joined
+
+    if texts:
+        assert prepare_joined(texts).split("\0") == [prepare(t) for t in texts]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_text, min_size=1, max_size=6))
+def test_export_equals_pipeline_on_arbitrary_text(texts):
+    pipeline, model = _small_pipeline()
+    np.testing.assert_allclose(model.predict_proba(texts), pipeline.predict_proba(texts), atol=1e-9)

@@ -14,15 +14,27 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from itertools import repeat
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from .features import jieba_words, prepare
+from .features import cached_jieba_words, jieba_words, prepare, prepare_joined
 
 __all__ = ["FeatureBlock", "LinearTextModel", "from_pipeline"]
 
 _FORMAT = "dimtag-linear/1"
+# Character n-grams up to this length are packed into one int64 key.
+_BITS = 21  # every code point is below 2**21
+_MAX_PACKED = 3
+
+
+def _pack(term: str) -> int:
+    key = 0
+    for ch in term:
+        key = (key << _BITS) | ord(ch)
+    return key
+
+
 # sklearn's analyzers fold runs of white space before making n-grams.
 _WHITE_SPACES = re.compile(r"\s\s+")
 
@@ -39,6 +51,12 @@ class FeatureBlock:
 
     def __post_init__(self) -> None:
         self.index = {t: i for i, t in enumerate(self.terms.tolist())}
+        if self.analyzer == "char" and self.ngram_range[1] <= _MAX_PACKED:
+            keys = np.array([_pack(t) for t in self.terms.tolist()], dtype=np.int64)
+            order = np.argsort(keys)
+            self._keys, self._key_cols = keys[order], order.astype(np.int64)
+        else:
+            self._keys = None
 
     def _tokens(self, prepared: str) -> list[str]:
         """The n-grams of a text, as scikit-learn's analyzer makes them."""
@@ -58,17 +76,52 @@ class FeatureBlock:
             grams += [" ".join(words[i : i + n]) for i in range(size - n + 1)]
         return grams
 
-    def columns(self, prepared: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return the column indices and L2-normalized TF-IDF values of a text."""
-        rows, cols, vals = self.batch([prepared])
-        return cols, vals
+    def batch(self, joined: str, n_texts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sparse TF-IDF rows of a batch: (row, column, value) sorted by row.
 
-    def batch(self, prepared: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sparse TF-IDF rows of many texts: (row, column, value) sorted by row.
-
-        The only per-n-gram Python work is one dict lookup; counting, idf,
-        sublinear tf and the L2 norm are done once for the whole batch.
+        ``joined`` is :func:`~dimtag.features.prepare_joined` of the texts.
+        Character n-grams are looked up in numpy (see :meth:`_char_ids`);
+        word n-grams by one dict lookup each. Counting, idf, sublinear tf and
+        the L2 norm are done once for the whole batch.
         """
+        if self._keys is not None:
+            rows, found = self._char_ids(joined)
+        else:
+            rows, found = self._dict_ids(joined.split("\0"))
+        return self._tfidf(rows, found, n_texts)
+
+    def _char_ids(self, joined: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and vocabulary columns of every character n-gram of a batch.
+
+        The prepared texts are joined with NUL, each n-gram is packed into one
+        int64 (21 bits a code point) and found by binary search in the sorted
+        packed vocabulary: no Python work per n-gram.
+        """
+        cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        is_sep = cp == 0
+        row_at = np.cumsum(is_sep)
+        seps_before = np.concatenate(([0], row_at))
+        lo, hi = self.ngram_range
+        rows_out, ids_out = [], []
+        for n in range(lo, hi + 1):
+            count = len(cp) - n + 1
+            if count <= 0:
+                break
+            key = cp[:count].copy()
+            for k in range(1, n):
+                key = (key << _BITS) | cp[k : k + count]
+            # A window is valid when it holds no separator.
+            valid = (seps_before[n : n + count] - seps_before[:count]) == 0
+            key, rows = key[valid], row_at[:count][valid]
+            pos = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
+            hit = self._keys[pos] == key
+            rows_out.append(rows[hit])
+            ids_out.append(self._key_cols[pos[hit]])
+        if not rows_out:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        return np.concatenate(rows_out), np.concatenate(ids_out)
+
+    def _dict_ids(self, prepared: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         get = self.index.get
         ids: list[int] = []
         lengths = np.empty(len(prepared), dtype=np.intp)
@@ -76,17 +129,20 @@ class FeatureBlock:
             grams = self._tokens(text)
             ids += map(get, grams, repeat(-1, len(grams)))  # -1: not in the vocabulary
             lengths[i] = len(grams)
-        n_terms = len(self.terms)
         found = np.asarray(ids, dtype=np.int64)
         rows = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
         known = found >= 0
-        keys, counts = np.unique(rows[known] * n_terms + found[known], return_counts=True)
+        return rows[known], found[known]
+
+    def _tfidf(self, rows: np.ndarray, found: np.ndarray, n_texts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n_terms = len(self.terms)
+        keys, counts = np.unique(rows * n_terms + found, return_counts=True)
         rows, cols = np.divmod(keys, n_terms)
         tf = counts.astype(np.float64)
         if self.sublinear_tf:
             tf = np.log(tf) + 1.0
         vals = tf * self.idf[cols]
-        norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(prepared)))
+        norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=n_texts))
         vals /= norms[rows]
         return rows, cols, vals
 
@@ -126,8 +182,11 @@ class LinearTextModel:
         return cols, vals
 
     def _sparse(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        prepared = [prepare(t) for t in texts]
-        parts = [b.batch(prepared) for b in self.blocks]
+        if not texts:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, np.empty(0)
+        joined = prepare_joined(texts)
+        parts = [b.batch(joined, len(texts)) for b in self.blocks]
         if len(parts) == 1:
             return parts[0]
         rows = np.concatenate([r for r, _, _ in parts])
@@ -140,10 +199,9 @@ class LinearTextModel:
         """Linear scores of shape (n_texts, n_classes)."""
         out = np.tile(self.intercept, (len(texts), 1))
         rows, cols, vals = self._sparse(texts)
-        if rows.size:
-            # Rows are sorted: sum each text's weighted columns in one reduceat.
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            out[rows[starts]] += np.add.reduceat(vals[:, None] * self._weights[cols], starts, axis=0)
+        # One weighted bincount a class: no (n_features_used x n_classes) temporary.
+        for k in range(out.shape[1]):
+            out[:, k] += np.bincount(rows, weights=vals * self.coef[k, cols], minlength=len(texts))
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -213,8 +271,7 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
 
 def _block_from_vectorizer(vec: Any) -> FeatureBlock:
     analyzer = "char" if vec.analyzer == "char" else "word"
-    expected: Callable[[str], list[str]] | None = jieba_words if analyzer == "word" else None
-    if analyzer == "word" and vec.tokenizer is not expected:
+    if analyzer == "word" and vec.tokenizer not in (jieba_words, cached_jieba_words):
         raise ValueError("only jieba_words word vectorizers can be exported")
     if vec.preprocessor is not prepare or vec.lowercase or vec.norm != "l2" or not vec.use_idf:
         raise ValueError("vectorizer settings not supported by the exporter")

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .dimensions import NONE_LABEL, Dimension
-from .features import jieba_words, prepare
+from .features import cached_jieba_words, prepare
 from .labels import LabeledItem, file_sha256, read_labels
 from .linear_model import LinearTextModel, from_pipeline
 from .tagger import Tagger
@@ -77,7 +77,7 @@ def _vectorizer(analyzer: str, ngram_range: tuple[int, int]) -> Any:
     common = dict(preprocessor=prepare, lowercase=False, sublinear_tf=True, ngram_range=ngram_range, dtype=np.float64)
     if analyzer == "char":
         return TfidfVectorizer(analyzer="char", **common)
-    return TfidfVectorizer(analyzer="word", tokenizer=jieba_words, token_pattern=None, **common)
+    return TfidfVectorizer(analyzer="word", tokenizer=cached_jieba_words, token_pattern=None, **common)
 
 
 def build_pipeline(config: Config) -> Any:
