@@ -164,3 +164,13 @@ def test_progress_bar_on_a_terminal_and_quiet_in_a_pipe(tmp_path):
     piped = subprocess.run([*_dimtag_cmd(), "tag", str(tmp_path)], capture_output=True, timeout=120)
     assert piped.returncode == 0 and piped.stderr == b""
     assert piped.stdout.count(b"\n") == 3
+
+
+def test_jobs_keep_order_and_records(tmp_path, capsys):
+    for i in range(6):
+        (tmp_path / f"{i}.txt").write_text(f"（一）在理论学习方面。一是学得不深{i}。\n调研不深入。", encoding="utf-8")
+    (tmp_path / "bad.bin").write_bytes(bytes(range(256)))
+    code1, serial, err1 = run(capsys, "tag", "--format", "jsonl", str(tmp_path))
+    code2, parallel, err2 = run(capsys, "tag", "--format", "jsonl", "--jobs", "2", str(tmp_path))
+    assert serial == parallel and len(serial.splitlines()) == 12
+    assert code1 == code2 == 1 and err1 == err2

@@ -136,3 +136,24 @@ def test_save_and_load_roundtrip(tmp_path, tagger):
     texts = ["学习不够深入。", "对分管领域廉政风险排查不细。"]
     np.testing.assert_array_equal(again.predict_proba(texts)[0], tagger.predict_proba(texts)[0])
     assert again.metadata["model_sha256"] == tagger.metadata["model_sha256"]
+
+
+def test_n_jobs_gives_the_serial_answers(items):
+    texts = [it.text for it in items] * 2  # more than one chunk
+    assert tag(texts, n_jobs=2) == tag(texts)
+    assert scores(texts[:5], n_jobs=2) == scores(texts[:5])
+
+
+def test_iter_tag_is_lazy_and_equals_tag(tagger, items):
+    texts = [it.text for it in items[:250]]
+    pulled = []
+
+    def source():
+        for t in texts:
+            pulled.append(t)
+            yield t
+
+    stream = tagger.iter_tag(source(), chunk_size=100)
+    first = next(stream)
+    assert len(pulled) == 100, "only the first chunk was read"
+    assert [first, *stream] == tagger.tag(texts)

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections import Counter
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Iterator, Sequence
 
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--min-score", type=float, default=None, help="abstain below this score (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model file or directory instead of the shipped one")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes for many files (-1: all cores)")
 
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
@@ -138,11 +140,40 @@ def _summary_table(per_doc: dict[str, Counter], out: IO[str]) -> None:
         out.write(f"{name:<{width}}  " + "  ".join(f"{counts.get(c, 0):>14}" for c in columns) + f"  {sum(counts.values()):>6}\n")
 
 
-def _cmd_tag(args: argparse.Namespace) -> int:
-    from .document import tag_document
+@lru_cache(maxsize=2)
+def _worker_tagger(model: str | None):
     from .tagger import Tagger, default_tagger
 
-    tagger = Tagger.load(args.model) if args.model else default_tagger()
+    return Tagger.load(model) if model else default_tagger()
+
+
+def _tag_file(path: str, min_score: float | None, model: str | None) -> tuple[str, list[dict[str, object]] | str]:
+    """Tag one file; return its records, or the error line. Runs in workers too."""
+    from .document import tag_document
+
+    try:
+        source = sys.stdin.buffer if path == "-" else Path(path)
+        doc = tag_document(source, min_score=min_score, tagger=_worker_tagger(model))
+    except DocumentError as exc:
+        return path, str(exc)
+    except OSError as exc:
+        return path, _oserror(exc)
+    return path, [s.to_record() for s in doc]
+
+
+def _tagged_files(paths: list[str], args: argparse.Namespace) -> Iterator[tuple[str, list[dict[str, object]] | str]]:
+    """Results in input order, one document at a time; in parallel with --jobs."""
+    if args.jobs == 1 or len(paths) < 2 or "-" in paths:
+        return (_tag_file(p, args.min_score, args.model) for p in paths)
+    from joblib import Parallel, delayed
+
+    return Parallel(n_jobs=args.jobs, return_as="generator")(
+        delayed(_tag_file)(p, args.min_score, args.model) for p in paths
+    )
+
+
+def _cmd_tag(args: argparse.Namespace) -> int:
+    _worker_tagger(args.model)  # a bad --model fails here, once, with ModelError
     errors: list[str] = []
     paths = list(_iter_paths(args.inputs, errors))
     per_doc: dict[str, Counter] = {}
@@ -152,26 +183,20 @@ def _cmd_tag(args: argparse.Namespace) -> int:
     bar = _progress(len(paths), not args.no_progress)
     with _atomic_output(args.output) as out:
         writer = _Writer(out, args.format)
-        for path in paths:
-            name = "-" if path == "-" else path
-            try:
-                source = sys.stdin.buffer if path == "-" else Path(path)
-                doc = tag_document(source, min_score=args.min_score, tagger=tagger)
-            except (DocumentError, OSError) as exc:
+        for path, result in _tagged_files(paths, args):
+            if bar is not None:
+                bar.update(1)
+            if isinstance(result, str):
                 failed += 1
-                print(f"dimtag: error: {exc if isinstance(exc, DocumentError) else _oserror(exc)}", file=sys.stderr)
+                print(f"dimtag: error: {result}", file=sys.stderr)
                 continue
-            finally:
-                if bar is not None:
-                    bar.update(1)
             counts: Counter = Counter()
-            for sentence in doc:
-                record = sentence.to_record()
-                writer.write({"file": name, **record})
+            for record in result:
+                writer.write({"file": path, **record})
                 counts[record["dimension"] or "none"] += 1
             out.flush()
             if args.summary:
-                per_doc[name] = counts
+                per_doc[path] = counts
         if args.summary:
             # Machine-readable output stays parseable: the table goes to stderr.
             _summary_table(per_doc, out if args.format == "text" else sys.stderr)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from itertools import repeat
 from typing import Any, Sequence
@@ -49,8 +50,12 @@ class FeatureBlock:
     terms: np.ndarray  # str array, the vocabulary in column order
     idf: np.ndarray
 
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Term -> column, built on first use (word blocks only need it)."""
+        return {t: i for i, t in enumerate(self.terms.tolist())}
+
     def __post_init__(self) -> None:
-        self.index = {t: i for i, t in enumerate(self.terms.tolist())}
         if self.analyzer == "char" and self.ngram_range[1] <= _MAX_PACKED:
             keys = np.array([_pack(t) for t in self.terms.tolist()], dtype=np.int64)
             order = np.argsort(keys)

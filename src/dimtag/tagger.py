@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Sequence, overload
+from typing import Any, Iterable, Iterator, Sequence, overload
 
 import numpy as np
 
@@ -30,8 +30,8 @@ __all__ = [
 MODEL_FILE = "dimtag.npz"
 METADATA_FILE = "metadata.json"
 # Texts are featurized and scored this many at a time, so that memory stays
-# bounded for batches of any length.
-_CHUNK = 4096
+# bounded for batches of any length (about 10 MB of temporaries a chunk).
+_CHUNK = 1024
 
 
 class ModelError(RuntimeError):
@@ -188,26 +188,46 @@ class Tagger:
         """Default abstention threshold chosen from the model's calibration."""
         return float(self.metadata.get("min_score", 0.0))
 
-    def _full_proba(self, texts: list[str]) -> np.ndarray:
-        """Probabilities over every model class, computed chunk by chunk."""
+    def _full_proba(self, texts: list[str], n_jobs: int | None = 1) -> np.ndarray:
+        """Probabilities over every model class, computed chunk by chunk.
+
+        With ``n_jobs`` other than 1, contiguous parts of the batch go to
+        joblib worker processes (one copy of the model per part).
+        """
         if not texts:
             return np.zeros((0, len(self.model.classes)))
-        return np.vstack([self.model.predict_proba(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)])
+        if n_jobs not in (None, 1) and len(texts) > _CHUNK:
+            from joblib import Parallel, delayed, effective_n_jobs
+
+            workers = effective_n_jobs(n_jobs)
+            size = max(_CHUNK, -(-len(texts) // (workers * 2)))
+            parts = Parallel(n_jobs=n_jobs)(
+                delayed(_chunked_proba)(self.model, texts[i : i + size]) for i in range(0, len(texts), size)
+            )
+            return np.vstack(parts)
+        return _chunked_proba(self.model, texts)
 
     def _six(self, full: np.ndarray) -> np.ndarray:
         p = full[:, self._dim_cols]
         return p / p.sum(axis=1, keepdims=True)
 
-    def _proba(self, texts: list[str]) -> np.ndarray:
-        return self._six(self._full_proba(texts))
+    def _proba(self, texts: list[str], n_jobs: int | None = 1) -> np.ndarray:
+        return self._six(self._full_proba(texts, n_jobs))
 
     @overload
-    def tag(self, texts: str) -> Dimension: ...
+    def tag(self, texts: str, *, n_jobs: int | None = 1) -> Dimension: ...
     @overload
-    def tag(self, texts: Sequence[str]) -> list[Dimension]: ...
+    def tag(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> list[Dimension]: ...
 
-    def tag(self, texts: str | Sequence[str]) -> Dimension | list[Dimension]:
+    def tag(self, texts: str | Sequence[str], *, n_jobs: int | None = 1) -> Dimension | list[Dimension]:
         """Return the dimension of a text, or of each text of a list.
+
+        Parameters
+        ----------
+        texts : str or sequence of str
+        n_jobs : int, optional
+            Worker processes for large batches (joblib convention: -1 = all
+            cores). The answers do not depend on it.
 
         Raises
         ------
@@ -218,18 +238,41 @@ class Tagger:
             An empty or blank string.
         """
         items, single = _check_texts(texts)
-        dims = [self._dimensions[i] for i in self._proba(items).argmax(axis=1)]
+        dims = [self._dimensions[i] for i in self._proba(items, n_jobs).argmax(axis=1)]
         return dims[0] if single else dims
 
-    @overload
-    def scores(self, texts: str) -> dict[Dimension, float]: ...
-    @overload
-    def scores(self, texts: Sequence[str]) -> list[dict[Dimension, float]]: ...
+    def iter_tag(self, texts: Iterable[str], chunk_size: int = _CHUNK) -> Iterator[Dimension]:
+        """Tag an iterable of any length lazily, ``chunk_size`` texts at a time.
 
-    def scores(self, texts: str | Sequence[str]) -> dict[Dimension, float] | list[dict[Dimension, float]]:
+        Memory stays bounded by the chunk, not by the input: use it for a
+        file of a million sentences.
+
+        Examples
+        --------
+        >>> from dimtag import Tagger
+        >>> [str(d) for d in Tagger.load().iter_tag(iter(["学习不够。", "调研不深入。"]))]
+        ['theory', 'work_style']
+        """
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= chunk_size:
+                yield from self.tag(batch)
+                batch = []
+        if batch:
+            yield from self.tag(batch)
+
+    @overload
+    def scores(self, texts: str, *, n_jobs: int | None = 1) -> dict[Dimension, float]: ...
+    @overload
+    def scores(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> list[dict[Dimension, float]]: ...
+
+    def scores(
+        self, texts: str | Sequence[str], *, n_jobs: int | None = 1
+    ) -> dict[Dimension, float] | list[dict[Dimension, float]]:
         """Return the probability of each dimension (they sum to 1)."""
         items, single = _check_texts(texts)
-        rows = [dict(zip(self._dimensions, map(float, row))) for row in self._proba(items)]
+        rows = [dict(zip(self._dimensions, map(float, row))) for row in self._proba(items, n_jobs)]
         return rows[0] if single else rows
 
     @property
@@ -281,6 +324,10 @@ class Tagger:
         return Explanation(dimension, score, [(names[i], round(float(push[i]), 4)) for i in order])
 
 
+def _chunked_proba(model: LinearTextModel, texts: list[str]) -> np.ndarray:
+    return np.vstack([model.predict_proba(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)])
+
+
 _default: Tagger | None = None
 _default_lock = threading.Lock()
 
@@ -296,13 +343,15 @@ def default_tagger() -> Tagger:
 
 
 @overload
-def tag(texts: str) -> Dimension: ...
+def tag(texts: str, *, n_jobs: int | None = 1) -> Dimension: ...
 @overload
-def tag(texts: Sequence[str]) -> list[Dimension]: ...
+def tag(texts: Sequence[str], *, n_jobs: int | None = 1) -> list[Dimension]: ...
 
 
-def tag(texts: str | Sequence[str]) -> Dimension | list[Dimension]:
+def tag(texts: str | Sequence[str], *, n_jobs: int | None = 1) -> Dimension | list[Dimension]:
     """Tag a sentence, or a list of sentences, with the shipped model.
+
+    ``n_jobs`` spreads a large batch over worker processes (see :meth:`Tagger.tag`).
 
     Examples
     --------
@@ -312,16 +361,18 @@ def tag(texts: str | Sequence[str]) -> Dimension | list[Dimension]:
     >>> [str(d) for d in tag(["调查研究不深入，听汇报多、下基层少。", "落实一岗双责不到位。"])]
     ['work_style', 'integrity']
     """
-    return default_tagger().tag(texts)
+    return default_tagger().tag(texts, n_jobs=n_jobs)
 
 
 @overload
-def scores(texts: str) -> dict[Dimension, float]: ...
+def scores(texts: str, *, n_jobs: int | None = 1) -> dict[Dimension, float]: ...
 @overload
-def scores(texts: Sequence[str]) -> list[dict[Dimension, float]]: ...
+def scores(texts: Sequence[str], *, n_jobs: int | None = 1) -> list[dict[Dimension, float]]: ...
 
 
-def scores(texts: str | Sequence[str]) -> dict[Dimension, float] | list[dict[Dimension, float]]:
+def scores(
+    texts: str | Sequence[str], *, n_jobs: int | None = 1
+) -> dict[Dimension, float] | list[dict[Dimension, float]]:
     """Probabilities of the six dimensions for a sentence or a list of them.
 
     Examples
@@ -331,7 +382,7 @@ def scores(texts: str | Sequence[str]) -> dict[Dimension, float] | list[dict[Dim
     >>> round(sum(s.values()), 6), max(s, key=s.get)
     (1.0, <Dimension.RESPONSIBILITY: 'responsibility'>)
     """
-    return default_tagger().scores(texts)
+    return default_tagger().scores(texts, n_jobs=n_jobs)
 
 
 def explain(text: str, top: int = 5) -> Explanation:
