@@ -64,8 +64,8 @@ def test_grouped_folds_never_test_authored_items_or_train_on_the_test_document(i
     real = training.build_pipeline
 
     class Spy:
-        def __init__(self, config):
-            self.inner = real(config)
+        def __init__(self, config, n_samples=1700):
+            self.inner = real(config, n_samples)
 
         def fit(self, X, y):
             seen.append(set(X))

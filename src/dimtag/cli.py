@@ -52,10 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="value of the source column (default: the file name)")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
 
+    p = sub.add_parser("evaluate", help="grouped-CV report with baselines, confusion matrix and learning curve")
+    p.add_argument("--labels", default="data/labels.csv", metavar="CSV")
+    p.add_argument("--out", default="reports", metavar="DIR", help="where evaluation.md and the plots go")
+    p.add_argument("--grid", choices=("default", "small"), default="default", help="configurations to compare")
+    p.add_argument("--jobs", "-j", type=int, default=-1, help="processes for model selection")
+
     p = sub.add_parser("train", help="rebuild the model from labels.csv")
     p.add_argument("--labels", default="data/labels.csv", metavar="CSV")
     p.add_argument("--out", default="src/dimtag/model", metavar="DIR", help="where dimtag.npz and metadata.json go")
     p.add_argument("--grid", choices=("default", "small"), default="default", help="model-selection grid")
+    p.add_argument("--jobs", "-j", type=int, default=-1, help="processes for model selection")
     return parser
 
 
@@ -224,7 +231,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
-        meta = train(args.labels, args.out, DEFAULT_GRID if args.grid == "default" else SMALL_GRID)
+        meta = train(args.labels, args.out, DEFAULT_GRID if args.grid == "default" else SMALL_GRID, n_jobs=args.jobs)
     except (LabelsError, FileNotFoundError, ValueError) as exc:
         print(f"dimtag: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -233,12 +240,30 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate
+    from .labels import LabelsError
+    from .training import DEFAULT_GRID, SMALL_GRID
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        result = evaluate(args.labels, args.out, DEFAULT_GRID if args.grid == "default" else SMALL_GRID, n_jobs=args.jobs)
+    except (LabelsError, FileNotFoundError, ValueError) as exc:
+        print(f"dimtag: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    s = result["scores"]
+    print(f"{args.out}/evaluation.md: {result['best'].label()}: accuracy {s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}")
+    for name, b in result["baselines"].items():
+        print(f"  baseline {name}: accuracy {b['accuracy']:.3f}, macro-F1 {b['macro_f1']:.3f}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     from .tagger import ModelError
 
     args = _parser().parse_args(argv)
-    commands = {"tag": _cmd_tag, "extract": _cmd_extract, "train": _cmd_train}
+    commands = {"tag": _cmd_tag, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate}
     try:
         return commands[args.command](args)
     except ModelError as exc:

@@ -14,7 +14,7 @@ from importlib import resources
 
 from .cleaning import MASK_PATTERN
 
-__all__ = ["prepare", "prepare_joined", "jieba_words", "cached_jieba_words", "char_tokens", "user_words"]
+__all__ = ["prepare", "prepare_joined", "jieba_words", "plain_jieba_words", "cached_jieba_words", "char_tokens", "user_words"]
 
 # One translate() call: fullwidth digits and letters to ASCII, half-width
 # punctuation to its Chinese form, odd spaces to a space, invisible marks out.
@@ -98,25 +98,26 @@ def user_words() -> tuple[str, ...]:
     return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
-_tokenizer = None
+_tokenizers: dict[bool, object] = {}
 _tokenizer_lock = threading.Lock()
 
 
-def _jieba():
-    """A private, lazily built jieba tokenizer with the domain dictionary.
+def _jieba(user_dict: bool = True):
+    """A private, lazily built jieba tokenizer, with or without the domain dictionary.
 
     The global ``jieba.dt`` and its settings are never touched, and the
     tokenizer never writes a cache file, so read-only file systems work.
     """
-    global _tokenizer
-    if _tokenizer is None:
+    tok = _tokenizers.get(user_dict)
+    if tok is None:
         with _tokenizer_lock:
-            if _tokenizer is None:
-                _tokenizer = _build_jieba()
-    return _tokenizer
+            tok = _tokenizers.get(user_dict)
+            if tok is None:
+                tok = _tokenizers[user_dict] = _build_jieba(user_dict)
+    return tok
 
 
-def _build_jieba():
+def _build_jieba(user_dict: bool):
     import logging
 
     import jieba
@@ -130,7 +131,7 @@ def _build_jieba():
         tok = jieba.Tokenizer()
         tok.FREQ, tok.total = tok.gen_pfdict(tok.get_dict_file())
         tok.initialized = True
-        for word in user_words():
+        for word in user_words() if user_dict else ():
             tok.add_word(word, freq=100000)
     finally:
         log.disabled = previous
@@ -148,6 +149,11 @@ def jieba_words(text: str) -> list[str]:
     True
     """
     return [w for w in _jieba().lcut(text, HMM=False) if _WORDLIKE.match(w)]
+
+
+def plain_jieba_words(text: str) -> list[str]:
+    """Like :func:`jieba_words` but without the domain dictionary (for comparison)."""
+    return [w for w in _jieba(False).lcut(text, HMM=False) if _WORDLIKE.match(w)]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -19,11 +19,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .features import cached_jieba_words, jieba_words, prepare, prepare_joined
+from .features import cached_jieba_words, jieba_words, plain_jieba_words, prepare, prepare_joined
 
 __all__ = ["FeatureBlock", "LinearTextModel", "from_pipeline"]
 
 _FORMAT = "dimtag-linear/1"
+_WORD_TOKENIZERS = {"jieba": jieba_words, "jieba-plain": plain_jieba_words}
+_TOKENIZER_NAMES = {jieba_words: "jieba", cached_jieba_words: "jieba", plain_jieba_words: "jieba-plain"}
+
 # Character n-grams up to this length are packed into one int64 key.
 _BITS = 21  # every code point is below 2**21
 _MAX_PACKED = 3
@@ -49,6 +52,7 @@ class FeatureBlock:
     sublinear_tf: bool
     terms: np.ndarray  # str array, the vocabulary in column order
     idf: np.ndarray
+    tokenizer: str = "jieba"  # word blocks: "jieba" (domain dictionary) or "jieba-plain"
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -74,7 +78,7 @@ class FeatureBlock:
             for n in range(max(lo, 2), min(hi, size) + 1):
                 grams += [text[i : i + n] for i in range(size - n + 1)]
             return grams
-        words = jieba_words(prepared)
+        words = _WORD_TOKENIZERS[self.tokenizer](prepared)
         size = len(words)
         grams = list(words) if lo == 1 else []
         for n in range(max(lo, 2), min(hi, size) + 1):
@@ -165,7 +169,24 @@ class LinearTextModel:
         Class labels in column order.
     """
 
-    def __init__(self, blocks: list[FeatureBlock], coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str]):
+    def __init__(
+        self,
+        blocks: list[FeatureBlock],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        classes: Sequence[str],
+        link: str = "softmax",
+        scale: np.ndarray | None = None,
+        shift: np.ndarray | None = None,
+    ):
+        if link not in ("softmax", "sigmoid"):
+            raise ValueError(f"unknown link {link!r}")
+        self.link = link
+        n_classes = len(classes)
+        # "sigmoid": p_k is proportional to expit(scale_k * score_k + shift_k),
+        # which covers one-vs-rest log-loss SGD and sigmoid-calibrated LinearSVC.
+        self.scale = np.ones(n_classes) if scale is None else np.asarray(scale, dtype=np.float64)
+        self.shift = np.zeros(n_classes) if shift is None else np.asarray(shift, dtype=np.float64)
         self.blocks = blocks
         self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
@@ -210,8 +231,14 @@ class LinearTextModel:
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities (softmax of the decision function)."""
-        return _softmax(self.decision_function(texts))
+        """Class probabilities from the decision function, by the model's link."""
+        scores = self.decision_function(texts)
+        if self.link == "softmax":
+            return _softmax(scores)
+        p = 1.0 / (1.0 + np.exp(-(self.scale * scores + self.shift)))
+        total = p.sum(axis=1, keepdims=True)
+        uniform = np.full_like(p, 1.0 / p.shape[1])
+        return np.divide(p, total, out=uniform, where=total != 0)
 
     def term_contributions(self, text: str) -> tuple[list[str], np.ndarray]:
         """Each present term and its contribution to every class's score."""
@@ -231,6 +258,9 @@ class LinearTextModel:
             "coef": self.coef,
             "intercept": self.intercept,
             "n_blocks": np.array(len(self.blocks)),
+            "link": np.array(self.link),
+            "scale": self.scale,
+            "shift": self.shift,
         }
         for i, b in enumerate(self.blocks):
             arrays[f"b{i}_analyzer"] = np.array(b.analyzer)
@@ -238,6 +268,7 @@ class LinearTextModel:
             arrays[f"b{i}_sublinear_tf"] = np.array(b.sublinear_tf)
             arrays[f"b{i}_terms"] = b.terms
             arrays[f"b{i}_idf"] = b.idf
+            arrays[f"b{i}_tokenizer"] = np.array(b.tokenizer)
         return arrays
 
     def save(self, path: str | Path) -> None:
@@ -256,10 +287,15 @@ class LinearTextModel:
                 sublinear_tf=bool(arrays[f"b{i}_sublinear_tf"]),
                 terms=arrays[f"b{i}_terms"],
                 idf=arrays[f"b{i}_idf"],
+                tokenizer=str(arrays.get(f"b{i}_tokenizer", "jieba")),
             )
             for i in range(int(arrays["n_blocks"]))
         ]
-        return cls(blocks, arrays["coef"], arrays["intercept"], arrays["classes"].tolist())
+        link = str(arrays.get("link", "softmax"))
+        return cls(
+            blocks, arrays["coef"], arrays["intercept"], arrays["classes"].tolist(),
+            link=link, scale=arrays.get("scale"), shift=arrays.get("shift"),
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> "LinearTextModel":
@@ -276,8 +312,8 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
 
 def _block_from_vectorizer(vec: Any) -> FeatureBlock:
     analyzer = "char" if vec.analyzer == "char" else "word"
-    if analyzer == "word" and vec.tokenizer not in (jieba_words, cached_jieba_words):
-        raise ValueError("only jieba_words word vectorizers can be exported")
+    if analyzer == "word" and vec.tokenizer not in _TOKENIZER_NAMES:
+        raise ValueError("only dimtag's jieba tokenizers can be exported")
     if vec.preprocessor is not prepare or vec.lowercase or vec.norm != "l2" or not vec.use_idf:
         raise ValueError("vectorizer settings not supported by the exporter")
     vocab = vec.vocabulary_
@@ -290,19 +326,33 @@ def _block_from_vectorizer(vec: Any) -> FeatureBlock:
         sublinear_tf=bool(vec.sublinear_tf),
         terms=terms.astype(str),
         idf=np.asarray(vec.idf_, dtype=np.float64),
+        tokenizer=_TOKENIZER_NAMES.get(vec.tokenizer, "jieba"),
     )
 
 
 def from_pipeline(pipeline: Any) -> LinearTextModel:
-    """Export a fitted ``Pipeline([features, LogisticRegression])``.
+    """Export a fitted ``Pipeline([features, classifier])``.
 
     ``features`` is a TfidfVectorizer or a FeatureUnion of them, built with
-    ``preprocessor=prepare`` and either ``analyzer="char"`` or
-    ``tokenizer=jieba_words``.
+    ``preprocessor=prepare`` and either ``analyzer="char"`` or one of
+    dimtag's jieba tokenizers. ``classifier`` is a multinomial
+    LogisticRegression, a log-loss SGDClassifier, or a
+    ``CalibratedClassifierCV(LinearSVC, method="sigmoid", ensemble=False)``.
     """
     features, clf = pipeline.steps[0][1], pipeline.steps[-1][1]
     vectorizers = [t for _, t in features.transformer_list] if hasattr(features, "transformer_list") else [features]
     blocks = [_block_from_vectorizer(v) for v in vectorizers]
-    if getattr(clf, "coef_", None) is None or clf.coef_.shape[0] != len(clf.classes_):
-        raise ValueError("the classifier must be a fitted multinomial linear model")
-    return LinearTextModel(blocks, clf.coef_, clf.intercept_, clf.classes_.tolist())
+    name = type(clf).__name__
+    if name == "LogisticRegression":
+        return LinearTextModel(blocks, clf.coef_, clf.intercept_, clf.classes_.tolist())
+    if name == "SGDClassifier" and clf.loss == "log_loss":
+        return LinearTextModel(blocks, clf.coef_, clf.intercept_, clf.classes_.tolist(), link="sigmoid")
+    if name == "CalibratedClassifierCV" and clf.method == "sigmoid" and len(clf.calibrated_classifiers_) == 1:
+        calibrated = clf.calibrated_classifiers_[0]
+        base = calibrated.estimator
+        if list(base.classes_) != list(clf.classes_):
+            raise ValueError("calibrated classes differ from the estimator's")
+        a = np.array([c.a_ for c in calibrated.calibrators])
+        b = np.array([c.b_ for c in calibrated.calibrators])
+        return LinearTextModel(blocks, base.coef_, base.intercept_, clf.classes_.tolist(), link="sigmoid", scale=-a, shift=-b)
+    raise ValueError(f"cannot export classifier {name}")

@@ -22,7 +22,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .dimensions import NONE_LABEL, Dimension
-from .features import cached_jieba_words, prepare
+from .features import cached_jieba_words, plain_jieba_words, prepare
 from .labels import LabeledItem, file_sha256, read_labels
 from .linear_model import LinearTextModel, from_pipeline
 from .tagger import Tagger
@@ -43,32 +43,38 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Config:
-    """One point of the model-selection grid."""
+    """One point of the model-selection grid.
+
+    ``C`` is the inverse regularization for every classifier; for SGD it
+    maps to ``alpha = 1 / (C * n_samples)``, the equivalent penalty.
+    """
 
     features: str = "char13"  # key of _FEATURES
     C: float = 30.0
     class_weight: str | None = None
+    clf: str = "lr"  # "lr", "svc" (sigmoid-calibrated LinearSVC) or "sgd" (log loss)
 
     def label(self) -> str:
-        return f"{self.features} C={self.C:g} cw={self.class_weight or 'none'}"
+        return f"{self.clf} {self.features} C={self.C:g} cw={self.class_weight or 'none'}"
 
 
-# name -> list of (analyzer, ngram_range)
+# name -> list of (analyzer or tokenizer, ngram_range)
 _FEATURES: dict[str, list[tuple[str, tuple[int, int]]]] = {
     "char12": [("char", (1, 2))],
     "char13": [("char", (1, 3))],
     "char14": [("char", (1, 4))],
     "word": [("word", (1, 1))],
+    "word-nodict": [("word-nodict", (1, 1))],
     "char13+word": [("char", (1, 3)), ("word", (1, 1))],
 }
 
-DEFAULT_GRID: tuple[Config, ...] = tuple(
-    Config(f, C, cw)
-    for f in ("char12", "char13", "char14", "word", "char13+word")
-    for C in (3.0, 10.0, 30.0)
-    for cw in (None, "balanced")
+_WEIGHTS = (None, "balanced")
+DEFAULT_GRID: tuple[Config, ...] = (
+    tuple(Config(f, C, cw, "lr") for f in _FEATURES for C in (3.0, 10.0, 30.0) for cw in _WEIGHTS)
+    + tuple(Config(f, C, cw, "svc") for f in ("char13", "char13+word") for C in (0.1, 0.3, 1.0) for cw in _WEIGHTS)
+    + tuple(Config(f, C, cw, "sgd") for f in ("char13", "char13+word") for C in (3.0, 10.0, 30.0) for cw in _WEIGHTS)
 )
-SMALL_GRID: tuple[Config, ...] = (Config("char13", 30.0, None),)
+SMALL_GRID: tuple[Config, ...] = (Config("char13", 30.0, "balanced", "lr"),)
 
 
 def _vectorizer(analyzer: str, ngram_range: tuple[int, int]) -> Any:
@@ -77,18 +83,32 @@ def _vectorizer(analyzer: str, ngram_range: tuple[int, int]) -> Any:
     common = dict(preprocessor=prepare, lowercase=False, sublinear_tf=True, ngram_range=ngram_range, dtype=np.float64)
     if analyzer == "char":
         return TfidfVectorizer(analyzer="char", **common)
-    return TfidfVectorizer(analyzer="word", tokenizer=cached_jieba_words, token_pattern=None, **common)
+    tokenizer = plain_jieba_words if analyzer == "word-nodict" else cached_jieba_words
+    return TfidfVectorizer(analyzer="word", tokenizer=tokenizer, token_pattern=None, **common)
 
 
-def build_pipeline(config: Config) -> Any:
+def build_pipeline(config: Config, n_samples: int = 1700) -> Any:
     """Return the unfitted scikit-learn pipeline for a configuration."""
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
     from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.svm import LinearSVC
 
     parts = _FEATURES[config.features]
     vecs = [_vectorizer(a, r) for a, r in parts]
     features = vecs[0] if len(vecs) == 1 else FeatureUnion([(f"f{i}", v) for i, v in enumerate(vecs)])
-    clf = LogisticRegression(C=config.C, class_weight=config.class_weight, max_iter=5000)
+    if config.clf == "lr":
+        clf: Any = LogisticRegression(C=config.C, class_weight=config.class_weight, max_iter=5000)
+    elif config.clf == "svc":
+        svc = LinearSVC(C=config.C, class_weight=config.class_weight)
+        clf = CalibratedClassifierCV(svc, method="sigmoid", cv=5, ensemble=False)
+    elif config.clf == "sgd":
+        clf = SGDClassifier(
+            loss="log_loss", alpha=1.0 / (config.C * n_samples), class_weight=config.class_weight,
+            max_iter=50, tol=None, random_state=0,
+        )
+    else:
+        raise ValueError(f"unknown classifier {config.clf!r}")
     return Pipeline([("features", features), ("clf", clf)])
 
 
@@ -107,7 +127,7 @@ def grouped_oof(items: Sequence[LabeledItem], config: Config) -> tuple[list[Labe
     probas: list[np.ndarray] = []
     for seed in seeds:
         train, test = sources != seed, sources == seed
-        model = build_pipeline(config).fit(texts[train], labels[train])
+        model = build_pipeline(config, int(train.sum())).fit(texts[train], labels[train])
         p = np.zeros((int(test.sum()), len(classes)))
         p[:, [classes.index(c) for c in model.classes_]] = model.predict_proba(texts[test])
         probas.append(p)
@@ -252,7 +272,7 @@ def train(
         raise ValueError(f"{labels_path}: no items for {', '.join(sorted(missing))}; every dimension needs examples")
     selection = select_config(items, grid, n_jobs=n_jobs)
     texts = [it.text for it in items]
-    pipeline = build_pipeline(selection.best).fit(texts, [it.dimension for it in items])
+    pipeline = build_pipeline(selection.best, len(texts)).fit(texts, [it.dimension for it in items])
     model = LinearTextModel.from_arrays(from_pipeline(pipeline).to_arrays())
     _check_export(pipeline, model, [it.text for it in items])
 
