@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Iterator, Sequence
 
 from .dimensions import Dimension
+from .labels import COLUMNS
 from .reading import DocumentError
 
 __all__ = ["main"]
@@ -51,6 +52,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="FILE")
     p.add_argument("--source", help="value of the source column (default: the file name)")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+
+    p = sub.add_parser("audit", help="list labels the model finds unlikely (confident learning)")
+    p.add_argument("--labels", default="data/labels.csv", metavar="CSV")
+    p.add_argument("--output", "-o", default="audit.csv", metavar="CSV", help="editable CSV for dimtag merge")
+    p.add_argument("-n", type=int, default=30, help="how many to print")
+
+    p = sub.add_parser("suggest", help="pick the sentences of new documents most worth labeling")
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_FOLDER")
+    p.add_argument("-n", type=int, default=50, help="how many sentences")
+    p.add_argument("--labels", default="data/labels.csv", metavar="CSV", help="already labeled items, skipped")
+    p.add_argument("--output", "-o", metavar="CSV", help="write here instead of stdout")
+
+    p = sub.add_parser("merge", help="apply the confirmed rows of an audit or suggest CSV to labels.csv")
+    p.add_argument("updates", metavar="CSV")
+    p.add_argument("--labels", default="data/labels.csv", metavar="CSV")
 
     p = sub.add_parser("evaluate", help="grouped-CV report with baselines, confusion matrix and learning curve")
     p.add_argument("--labels", default="data/labels.csv", metavar="CSV")
@@ -240,6 +256,58 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_AUDIT_COLUMNS = ("line", *COLUMNS, "suggested", "p_label", "p_suggested", "why", "confirmed")
+_SUGGEST_COLUMNS = (*COLUMNS, "entropy", "confirmed")
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from .curation import audit, write_csv
+    from .labels import read_labels
+
+    rows = audit(read_labels(args.labels))
+    records = [
+        {"line": r.item.line, **{c: getattr(r.item, c) for c in COLUMNS}, "suggested": r.suggested,
+         "p_label": f"{r.p_label:.3f}", "p_suggested": f"{r.p_suggested:.3f}", "why": r.why, "confirmed": ""}
+        for r in rows
+    ]
+    write_csv(records, args.output, _AUDIT_COLUMNS)
+    print(f"{len(rows)} labels flagged; all in {args.output} (set dimension and confirmed, then: dimtag merge {args.output})")
+    for r in rows[: args.n]:
+        print(f"{args.labels}:{r.item.line}\t{r.item.dimension} -> {r.suggested}\tp={r.p_label:.2f}/{r.p_suggested:.2f}\t{r.why}\t{r.item.text[:60]}")
+    return EXIT_OK
+
+
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from .curation import suggest, write_csv
+    from .labels import read_labels
+
+    errors: list[str] = []
+    paths = [p for p in _iter_paths(args.inputs, errors) if p != "-"]
+    for message in errors:
+        print(f"dimtag: error: {message}", file=sys.stderr)
+    known = read_labels(args.labels) if Path(args.labels).exists() else []
+    readable = []
+    for path in paths:
+        try:
+            from .reading import read_document
+
+            read_document(Path(path))
+            readable.append(path)
+        except DocumentError as exc:
+            errors.append(str(exc))
+            print(f"dimtag: error: {exc}", file=sys.stderr)
+    write_csv(suggest(readable, args.n, known), args.output, _SUGGEST_COLUMNS)
+    return EXIT_FAILED if errors else EXIT_OK
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    from .curation import merge
+
+    counts = merge(args.labels, args.updates)
+    print(f"{args.labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
+    return EXIT_OK
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluation import evaluate
     from .labels import LabelsError
@@ -260,13 +328,17 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    from .labels import LabelsError
     from .tagger import ModelError
 
     args = _parser().parse_args(argv)
-    commands = {"tag": _cmd_tag, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate}
+    commands = {
+        "tag": _cmd_tag, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate,
+        "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge,
+    }
     try:
         return commands[args.command](args)
-    except ModelError as exc:
+    except (ModelError, LabelsError) as exc:
         print(f"dimtag: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
