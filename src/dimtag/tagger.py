@@ -51,7 +51,7 @@ class Explanation:
     terms : list of (str, float)
         The character n-grams (or words) that pushed the decision most
         towards ``dimension`` and away from the others, with their weights
-        (contribution to the dimension's logit minus the mean over all six).
+        (contribution to the dimension's linear score minus the mean over all six).
     """
 
     dimension: Dimension

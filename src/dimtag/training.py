@@ -214,25 +214,33 @@ def _score_config(items: Sequence[LabeledItem], config: Config) -> tuple[dict[st
     return cv_scores(tested, proba, classes), calibration(tested, proba, classes)
 
 
-def select_config(items: Sequence[LabeledItem], grid: Sequence[Config], n_jobs: int = -1) -> Selection:
-    """Score every configuration by grouped CV; the first best macro-F1 wins.
+#: Configurations within this macro-F1 of the best (about one held-out item)
+#: are treated as tied; the tie goes to the best-calibrated one.
+F1_TIE = 0.005
 
+
+def select_config(items: Sequence[LabeledItem], grid: Sequence[Config], n_jobs: int = -1) -> Selection:
+    """Score every configuration by grouped CV and pick one.
+
+    The winner has the best macro-F1, except that among configurations
+    within :data:`F1_TIE` of the best the one with the lowest expected
+    calibration error wins, since ``scores()`` must read as probabilities.
     Configurations are scored in parallel (joblib, ``n_jobs`` processes);
     the result does not depend on ``n_jobs``.
     """
     from joblib import Parallel, delayed
 
     results = Parallel(n_jobs=n_jobs)(delayed(_score_config)(items, c) for c in grid)
-    table = []
-    best: tuple[float, Config, dict[str, Any], dict[str, Any]] | None = None
-    for config, (scores, calib) in zip(grid, results):
-        table.append({"config": config.label(), "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"]})
-        log.info("%-32s accuracy=%.3f macro_f1=%.3f", config.label(), scores["accuracy"], scores["macro_f1"])
-        if best is None or scores["macro_f1"] > best[0]:
-            best = (scores["macro_f1"], config, scores, calib)
-    if best is None:
+    if not results:
         raise ValueError("empty model-selection grid")
-    return Selection(best[1], best[2], best[3], table)
+    table = []
+    for config, (scores, calib) in zip(grid, results):
+        table.append({"config": config.label(), "accuracy": scores["accuracy"], "macro_f1": scores["macro_f1"], "ece": calib["ece"]})
+        log.info("%-32s accuracy=%.3f macro_f1=%.3f ece=%.3f", config.label(), scores["accuracy"], scores["macro_f1"], calib["ece"])
+    top = max(scores["macro_f1"] for scores, _ in results)
+    tied = [i for i, (scores, _) in enumerate(results) if scores["macro_f1"] >= top - F1_TIE]
+    best = min(tied, key=lambda i: (results[i][1]["ece"], -results[i][0]["macro_f1"], i))
+    return Selection(grid[best], results[best][0], results[best][1], table)
 
 
 def _versions() -> dict[str, str]:
