@@ -241,15 +241,30 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_train(args: argparse.Namespace) -> int:
-    from .labels import LabelsError
-    from .training import DEFAULT_GRID, SMALL_GRID, train
+def _grid(args: argparse.Namespace):
+    """The model-selection grid a command asked for; progress is logged to stderr."""
+    from .training import DEFAULT_GRID, SMALL_GRID
 
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    return DEFAULT_GRID if args.grid == "default" else SMALL_GRID
+
+
+def _guarded(fn, *args, **kwargs):
+    """Run fn; on bad or missing data print one error line and return None."""
+    from .labels import LabelsError
+
     try:
-        meta = train(args.labels, args.out, DEFAULT_GRID if args.grid == "default" else SMALL_GRID, n_jobs=args.jobs)
+        return fn(*args, **kwargs)
     except (LabelsError, FileNotFoundError, ValueError) as exc:
         print(f"dimtag: error: {exc}", file=sys.stderr)
+        return None
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .training import train
+
+    meta = _guarded(train, args.labels, args.out, _grid(args), n_jobs=args.jobs)
+    if meta is None:
         return EXIT_FAILED
     cv = meta["cv"]
     print(f"model written to {args.out}: grouped-CV accuracy {cv['accuracy']:.3f}, macro-F1 {cv['macro_f1']:.3f} ({meta['config']})")
@@ -264,7 +279,10 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from .curation import audit, write_csv
     from .labels import read_labels
 
-    rows = audit(read_labels(args.labels))
+    items = _guarded(read_labels, args.labels)
+    if items is None:
+        return EXIT_FAILED
+    rows = audit(items)
     records = [
         {"line": r.item.line, **{c: getattr(r.item, c) for c in COLUMNS}, "suggested": r.suggested,
          "p_label": f"{r.p_label:.3f}", "p_suggested": f"{r.p_suggested:.3f}", "why": r.why, "confirmed": ""}
@@ -303,21 +321,18 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 def _cmd_merge(args: argparse.Namespace) -> int:
     from .curation import merge
 
-    counts = merge(args.labels, args.updates)
+    counts = _guarded(merge, args.labels, args.updates)
+    if counts is None:
+        return EXIT_FAILED
     print(f"{args.labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
     return EXIT_OK
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluation import evaluate
-    from .labels import LabelsError
-    from .training import DEFAULT_GRID, SMALL_GRID
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    try:
-        result = evaluate(args.labels, args.out, DEFAULT_GRID if args.grid == "default" else SMALL_GRID, n_jobs=args.jobs)
-    except (LabelsError, FileNotFoundError, ValueError) as exc:
-        print(f"dimtag: error: {exc}", file=sys.stderr)
+    result = _guarded(evaluate, args.labels, args.out, _grid(args), n_jobs=args.jobs)
+    if result is None:
         return EXIT_FAILED
     s = result["scores"]
     print(f"{args.out}/evaluation.md: {result['best'].label()}: accuracy {s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}")

@@ -110,7 +110,7 @@ def learning_curve(items: Sequence[LabeledItem], config: Config, fractions: Sequ
         pred: list[str] = []
         sizes = []
         for train, test in _folds(items):
-            pool = list(train) if fraction >= 1 else [it for it in train if rng.random() < fraction]
+            pool = list(train) if fraction >= 1 else _stratified(train, fraction, rng)
             model = build_pipeline(config, len(pool)).fit([it.text for it in pool], [it.dimension for it in pool])
             test6 = _six_truth(test)
             classes = list(model.classes_)
@@ -122,6 +122,18 @@ def learning_curve(items: Sequence[LabeledItem], config: Config, fractions: Sequ
         rows.append({"fraction": fraction, "train_items": int(np.mean(sizes)), **_scores(truth, pred)})
         log.info("learning curve %.2f: %s", fraction, rows[-1])
     return rows
+
+
+def _stratified(train: Sequence[LabeledItem], fraction: float, rng: random.Random) -> list[LabeledItem]:
+    """A random share of each label's items, at least five each (calibration needs 5 folds)."""
+    by_label: dict[str, list[LabeledItem]] = {}
+    for it in train:
+        by_label.setdefault(it.dimension, []).append(it)
+    pool: list[LabeledItem] = []
+    for label in sorted(by_label):
+        group = by_label[label]
+        pool += rng.sample(group, min(len(group), max(5, round(fraction * len(group)))))
+    return pool
 
 
 def _confusion(truth: Sequence[str], pred: Sequence[str]) -> np.ndarray:
@@ -247,7 +259,7 @@ def render(r: dict[str, Any]) -> str:
         lines.append(f"| **{d}** | " + " | ".join(str(v) for v in row) + " |")
     if "confusion.png" in r["plots"]:
         lines += ["", "![confusion matrix](confusion.png)"]
-    lines += ["", "## Learning curve", "", "Macro-F1 on the held-out documents when each fold trains on a random share of its training items.", "", "| share | training items | accuracy | macro-F1 |", "|---|---|---|---|"]
+    lines += ["", "## Learning curve", "", "Macro-F1 on the held-out documents when each fold trains on a random share of its training items (per label, at least five).", "", "| share | training items | accuracy | macro-F1 |", "|---|---|---|---|"]
     for c in r["curve"]:
         lines.append(f"| {c['fraction']:.2f} | {c['train_items']} | {c['accuracy']:.3f} | {c['macro_f1']:.3f} |")
     if "learning_curve.png" in r["plots"]:
