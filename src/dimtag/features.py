@@ -14,7 +14,7 @@ from importlib import resources
 
 from .cleaning import MASK_PATTERN
 
-__all__ = ["prepare", "prepare_joined", "jieba_words", "plain_jieba_words", "cached_jieba_words", "char_tokens", "user_words"]
+__all__ = ["prepare", "prepare_joined", "jieba_words", "plain_jieba_words", "cached_jieba_words", "user_words"]
 
 # One translate() call: fullwidth digits and letters to ASCII, half-width
 # punctuation to its Chinese form, odd spaces to a space, invisible marks out.
@@ -78,17 +78,6 @@ def prepare_joined(texts: Sequence[str]) -> str:
     """
     joined = "\0".join([t.translate(_TABLE) for t in texts])
     return _NOISE.sub("", joined).replace(".", "。")
-
-
-def char_tokens(text: str) -> list[str]:
-    """Return the characters of a prepared sentence (no-op split for n-grams).
-
-    Examples
-    --------
-    >>> char_tokens("学习")
-    ['学', '习']
-    """
-    return list(text)
 
 
 @lru_cache(maxsize=1)
