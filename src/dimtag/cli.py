@@ -304,17 +304,12 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     for message in errors:
         print(f"dimtag: error: {message}", file=sys.stderr)
     known = read_labels(args.labels) if Path(args.labels).exists() else []
-    readable = []
-    for path in paths:
-        try:
-            from .reading import read_document
-
-            read_document(Path(path))
-            readable.append(path)
-        except DocumentError as exc:
-            errors.append(str(exc))
-            print(f"dimtag: error: {exc}", file=sys.stderr)
-    write_csv(suggest(readable, args.n, known), args.output, _SUGGEST_COLUMNS)
+    unreadable: list[str] = []
+    rows = suggest(paths, args.n, known, errors=unreadable)
+    for message in unreadable:
+        print(f"dimtag: error: {message}", file=sys.stderr)
+    write_csv(rows, args.output, _SUGGEST_COLUMNS)
+    errors += unreadable
     return EXIT_FAILED if errors else EXIT_OK
 
 

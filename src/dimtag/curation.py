@@ -26,6 +26,7 @@ from .dimensions import LABELS
 from .extraction import extract_items
 from .labels import COLUMNS, LabeledItem, LabelsError, read_labels
 from .linear_model import from_pipeline
+from .reading import DocumentError
 from .tagger import Tagger, default_tagger
 from .training import Config, build_pipeline
 
@@ -125,15 +126,26 @@ def suggest(
     n: int = 50,
     known: Sequence[LabeledItem] = (),
     tagger: Tagger | None = None,
+    errors: list[str] | None = None,
 ) -> list[dict[str, str]]:
     """Pick the ``n`` items of new documents the model is least sure of.
+
+    A document that cannot be read raises :class:`DocumentError`, unless an
+    ``errors`` list is given: then its message is appended and it is skipped.
 
     Returns rows in the labels.csv format, with ``dimension`` pre-filled by
     the model's guess, an empty ``confirmed`` column and the ``entropy``
     (see :func:`pick_uncertain`).
     """
     tagger = tagger or default_tagger()
-    rows = [r for source in sources for r in extract_items(Path(source), tagger=tagger) if r["kind"] == "item"]
+    rows: list[dict[str, str]] = []
+    for source in sources:
+        try:
+            rows += [r for r in extract_items(Path(source), tagger=tagger) if r["kind"] == "item"]
+        except DocumentError as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
     return pick_uncertain(rows, n, known, tagger)
 
 
