@@ -22,7 +22,6 @@ Only ratios measured in this same run are meaningful on a shared machine.
 from __future__ import annotations
 
 import csv
-import json
 import os
 import platform
 import random

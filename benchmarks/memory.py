@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys

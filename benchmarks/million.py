@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 CODE = r"""
 import itertools, resource, sys, time
