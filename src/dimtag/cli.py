@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections import Counter
 from contextlib import contextmanager
 from functools import lru_cache
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import IO, Iterator, Sequence
 
 from .dimensions import Dimension
+from ._atomic import atomic_write
 from .labels import COLUMNS
 from .reading import DocumentError
 
@@ -113,15 +113,8 @@ def _atomic_output(path: str | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or Path("."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_write(path) as fh:
+        yield fh
 
 
 class _Writer:

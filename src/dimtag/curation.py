@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
+import sys
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from ._atomic import atomic_write
 from .dimensions import LABELS
 from .extraction import extract_items
 from .labels import COLUMNS, LabeledItem, LabelsError, read_labels
@@ -197,24 +199,10 @@ def pick_uncertain(
 
 def write_csv(rows: Sequence[dict[str, Any]], path: str | os.PathLike[str] | None, columns: Sequence[str]) -> None:
     """Write rows atomically (temp file, then rename); ``None`` writes to stdout."""
-    import sys
-
-    if path is None:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
+    with atomic_write(path) if path is not None else nullcontext(sys.stdout) as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
-        return
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def merge(labels_path: str | os.PathLike[str], updates_path: str | os.PathLike[str]) -> dict[str, int]:
@@ -264,16 +252,10 @@ def merge(labels_path: str | os.PathLike[str], updates_path: str | os.PathLike[s
         new.update(text=text, dimension=dimension, origin=origin, source=source, kind=new["kind"] or "item")
         rows.append(new)
         counts["appended"] += 1
-    fd, tmp = tempfile.mkstemp(prefix=".labels.", suffix=".csv", dir=labels_path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            # csv's default CRLF line ends, as labels.csv has them.
-            writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
-            writer.writeheader()
-            writer.writerows(rows)
-        read_labels(tmp)  # the whole file must still validate
-        os.replace(tmp, labels_path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    # The whole file must still validate before it replaces labels.csv.
+    with atomic_write(labels_path, check=read_labels) as fh:
+        # csv's default CRLF line ends, as labels.csv has them.
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
     return counts
