@@ -20,7 +20,7 @@ def seed_paths() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def items():
-    from dimtag.labels import read_labels
+    from dimtag.learn.labels import read_labels
 
     return read_labels(LABELS)
 

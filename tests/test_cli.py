@@ -12,7 +12,8 @@ import sys
 import pytest
 from conftest import REPO
 
-from dimtag.cli import RECORD_FIELDS, main
+from dimtag import RECORD_FIELDS
+from dimtag.cli import main
 
 SAMPLE = REPO / "examples" / "sample.txt"
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from conftest import LABELS, REPO
 
-from dimtag.curation import audit, merge, pick_uncertain
+from dimtag.learn.curation import audit, merge, pick_uncertain
 from dimtag.dimensions import LABELS as ALLOWED
-from dimtag.labels import LabelsError, read_labels
+from dimtag.learn.labels import LabelsError, read_labels
 from dimtag.linear_model import from_pipeline
 from dimtag.tagger import Tagger
-from dimtag.training import Config, build_pipeline
+from dimtag.learn.training import Config, build_pipeline
 
 CONFIG = Config("char13", 10.0, "balanced", "lr")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import LABELS, REPO
 
-from dimtag.evaluation import evaluate, keyword_rule
-from dimtag.training import SMALL_GRID
+from dimtag.learn.evaluation import evaluate, keyword_rule
+from dimtag.learn.training import SMALL_GRID
 
 
 def test_keyword_rule():

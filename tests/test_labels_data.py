@@ -11,8 +11,8 @@ from conftest import LABELS, REPO
 
 from dimtag.dimensions import LABELS as ALLOWED
 from dimtag.dimensions import Dimension
-from dimtag.extraction import extract_items
-from dimtag.labels import LabelsError, read_labels
+from dimtag.learn.extraction import extract_items
+from dimtag.learn.labels import LabelsError, read_labels
 
 
 def test_header_has_required_columns():

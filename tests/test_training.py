@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from conftest import LABELS
 
-from dimtag.labels import file_sha256, read_labels
+from dimtag.learn.labels import file_sha256, read_labels
 from dimtag.linear_model import LinearTextModel, from_pipeline
-from dimtag.training import SMALL_GRID, Config, build_pipeline, cv_scores, grouped_oof, train
+from dimtag.learn.training import SMALL_GRID, Config, build_pipeline, cv_scores, grouped_oof, train
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_retraining_reproduces_the_shipped_model(fitted, tagger, shipped_meta):
 
 
 def test_grouped_folds_never_test_authored_items_or_train_on_the_test_document(items, monkeypatch):
-    import dimtag.training as training
+    import dimtag.learn.training as training
 
     seen = []
     real = training.build_pipeline
@@ -120,7 +120,7 @@ _PIPELINE_CACHE: dict = {}
 def _small_pipeline():
     """A char+word pipeline fitted once, for property tests of the exporter."""
     if not _PIPELINE_CACHE:
-        from dimtag.labels import read_labels as _read
+        from dimtag.learn.labels import read_labels as _read
 
         items = _read(LABELS)[::4]
         pipeline = build_pipeline(Config("char13+word", 10.0, None)).fit([it.text for it in items], [it.dimension for it in items])

@@ -1,5 +1,9 @@
 """dimtag: tag the sentences of Chinese self-criticism materials with six dimensions.
 
+The core (this package) needs numpy only. The learning tools (labels,
+training, evaluation, curation) are in :mod:`dimtag.learn` and need the
+``train`` extra.
+
 >>> from dimtag import tag
 >>> tag("落实全面从严治党主体责任不到位。")
 <Dimension.INTEGRITY: 'integrity'>
@@ -11,10 +15,12 @@ from importlib import metadata as _metadata
 
 from .cleaning import clean
 from .dimensions import Dimension
-from .document import TaggedDocument, TaggedSentence, tag_document
-from .reading import DocumentError, read_document
+from .document import RECORD_FIELDS, TaggedDocument, TaggedSentence, tag_document, tag_file
+from .errors import DimtagError, DocumentError, LabelsError, ModelError
+from .model_file import ModelMetadata
+from .reading import read_document
 from .segmentation import Segment, segment
-from .tagger import Explanation, ModelError, Tagger, explain, scores, tag
+from .tagger import Explanation, Tagger, explain, scores, tag
 
 try:
     __version__ = _metadata.version("dimtag")
@@ -23,9 +29,13 @@ except _metadata.PackageNotFoundError:  # running from a source tree
 
 __all__ = [
     "Dimension",
+    "DimtagError",
     "DocumentError",
     "Explanation",
+    "LabelsError",
     "ModelError",
+    "ModelMetadata",
+    "RECORD_FIELDS",
     "Segment",
     "TaggedDocument",
     "TaggedSentence",
@@ -38,4 +48,5 @@ __all__ = [
     "segment",
     "tag",
     "tag_document",
+    "tag_file",
 ]

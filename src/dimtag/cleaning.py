@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .normalization import CJK_RANGES, FULLWIDTH_ALNUM, HALF_TO_FULL_PUNCT, INVISIBLE, MASK_PATTERN, SPACES
+
 __all__ = ["clean", "is_advert_line", "MASK_PATTERN"]
 
 _PAYWALL = re.compile(r"#{2}\s*paid\s*(?:begin|end)\s*#{2}", re.IGNORECASE)
@@ -23,37 +25,17 @@ _ADVERT_WORDS = (
 # Sites obfuscate their contact words with stray symbols (微^信, 质%量).
 _OBFUSCATION = re.compile(r"[%^@&~*#$|\\/_+=<>`'\"\s]")
 
-#: Masked names and places (XXX, ××, xx, **, a lone capital such as "A").
-MASK_PATTERN = re.compile(
-    r"[XxＸｘ×＊*]{2,}|(?<![A-Za-z])[A-Z](?![A-Za-z])|[×＊]"
-)
-
-_CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"，。、；：？！“”‘’（）《》【】—…·"
-_CJK_CONTEXT = f"[{_CJK}{_CJK_PUNCT}]"
+_CJK_CONTEXT = f"[{CJK_RANGES}{_CJK_PUNCT}]"
 
-# Half-width punctuation written in Chinese text becomes its full-width form.
-_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-_HALF_PUNCT_NEAR_CJK = re.compile(
-    rf"(?<={_CJK_CONTEXT})\s*([,;:?!()])|([,;:?!()])(?=\s*{_CJK_CONTEXT})"
-)
+_HALF = re.escape("".join(HALF_TO_FULL_PUNCT))
+_HALF_PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJK_CONTEXT})\s*([{_HALF}])|([{_HALF}])(?=\s*{_CJK_CONTEXT})")
 # A full stop right after a Chinese character ends a Chinese sentence; after a
 # digit it is an enumeration ("1.") or a decimal, and stays.
-_HALF_STOP = re.compile(rf"(?<=[{_CJK}])\.(?!\d)")
+_HALF_STOP = re.compile(rf"(?<=[{CJK_RANGES}])\.(?!\d)")
 _SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK_CONTEXT})[ ]+|[ ]+(?={_CJK_CONTEXT})")
-_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
-_HSPACE = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f\f\v]+")
-
-
-def _fullwidth_alnum_to_ascii(text: str) -> str:
-    # Fullwidth digits and letters (０-９, Ａ-Ｚ, ａ-ｚ) sit at a fixed offset.
-    return text.translate(_ALNUM_TABLE)
-
-
-_ALNUM_TABLE = {
-    cp: cp - 0xFEE0
-    for cp in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))
-}
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_HSPACE = re.compile(f"[{SPACES}]+")
 
 
 def is_advert_line(line: str) -> bool:
@@ -76,8 +58,8 @@ def is_advert_line(line: str) -> bool:
 
 def _normalize_line(line: str) -> str:
     line = _HSPACE.sub(" ", line)
-    line = _fullwidth_alnum_to_ascii(line)
-    line = _HALF_PUNCT_NEAR_CJK.sub(lambda m: _TO_FULL[m.group(1) or m.group(2)], line)
+    line = line.translate(FULLWIDTH_ALNUM)
+    line = _HALF_PUNCT_NEAR_CJK.sub(lambda m: HALF_TO_FULL_PUNCT[m.group(1) or m.group(2)], line)
     line = _HALF_STOP.sub("。", line)
     line = _SPACE_NEAR_CJK.sub("", line)
     return line.strip()

@@ -1,4 +1,11 @@
-"""The ``dimtag`` command line: tag, extract, train."""
+"""The ``dimtag`` command line.
+
+``tag`` needs the core only. ``extract``, ``train``, ``evaluate``, ``audit``,
+``suggest`` and ``merge`` are the learning wing's verbs and need the
+``train`` extra; without it they say so and exit 1. Errors caused by input,
+files or models (:class:`~dimtag.errors.DimtagError`) are caught once, in
+:func:`main`, and printed as one ``dimtag: error: …`` line.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +13,30 @@ import argparse
 import csv
 import json
 import logging
+import math
 import os
 import sys
 from collections import Counter
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Iterator, Sequence
+from typing import IO, Any, Callable, Iterator, Sequence
 
-from .dimensions import Dimension
 from ._atomic import atomic_write
-from .labels import COLUMNS
-from .reading import DocumentError
+from .dimensions import Dimension
+from .document import RECORD_FIELDS
+from .errors import DimtagError, DocumentError
 
 __all__ = ["main"]
 
 log = logging.getLogger("dimtag")
 
-RECORD_FIELDS = ("file", "index", "start", "end", "dimension", "dimension_zh", "score", "by", "section", "heading", "text")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_LEARNING_VERBS = ("extract", "train", "evaluate", "audit", "suggest", "merge")
+
+
+class _UsageError(DimtagError):
+    """A command line that cannot work, found before any work starts."""
 
 
 def _version() -> str:
@@ -33,20 +45,50 @@ def _version() -> str:
     return __version__
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if jobs == 0 or jobs < -1:
+        raise argparse.ArgumentTypeError("must be a positive number of processes, or -1 for all cores")
+    return jobs
+
+
+def _score(value: str) -> float:
+    try:
+        score = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not (math.isfinite(score) and 0.0 <= score <= 1.0):
+        raise argparse.ArgumentTypeError("must be a number from 0 to 1")
+    return score
+
+
+def _checkout_root() -> Path | None:
+    """The dimtag source checkout that holds the current directory, if any."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "labels.csv").is_file() and (folder / "src" / "dimtag").is_dir():
+            return folder
+    return None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dimtag", description="Tag Chinese self-criticism materials by dimension.")
     parser.add_argument("--version", action="version", version=f"dimtag {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
+    labels_help = "the labels CSV (default in a source checkout: data/labels.csv)"
 
     p = sub.add_parser("tag", help="tag documents: files, folders (recursively) or - for stdin")
     p.add_argument("inputs", nargs="*", default=["-"], metavar="FILE", help="files or folders; - reads stdin (default)")
     p.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
     p.add_argument("--output", "-o", metavar="FILE", help="write here, atomically, instead of stdout")
     p.add_argument("--summary", action="store_true", help="print counts per dimension for each document and in total")
-    p.add_argument("--min-score", type=float, default=None, help="abstain below this score (default: from the model)")
-    p.add_argument("--model", metavar="PATH", help="a model file or directory instead of the shipped one")
+    p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
+    p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes for many files (-1: all cores)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=1, help="worker processes for many files (-1: all cores)")
 
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
@@ -54,38 +96,55 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
 
     p = sub.add_parser("audit", help="list labels the model finds unlikely (confident learning)")
-    p.add_argument("--labels", default="data/labels.csv", metavar="CSV")
+    p.add_argument("--labels", metavar="CSV", help=labels_help)
     p.add_argument("--output", "-o", default="audit.csv", metavar="CSV", help="editable CSV for dimtag merge")
     p.add_argument("-n", type=int, default=30, help="how many to print")
 
     p = sub.add_parser("suggest", help="pick the sentences of new documents most worth labeling")
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_FOLDER")
     p.add_argument("-n", type=int, default=50, help="how many sentences")
-    p.add_argument("--labels", default="data/labels.csv", metavar="CSV", help="already labeled items, skipped")
+    p.add_argument("--labels", metavar="CSV", help="already labeled items, skipped (default in a checkout: data/labels.csv)")
     p.add_argument("--output", "-o", metavar="CSV", help="write here instead of stdout")
 
     p = sub.add_parser("merge", help="apply the confirmed rows of an audit or suggest CSV to labels.csv")
     p.add_argument("updates", metavar="CSV")
-    p.add_argument("--labels", default="data/labels.csv", metavar="CSV")
+    p.add_argument("--labels", metavar="CSV", help=labels_help)
 
-    p = sub.add_parser("evaluate", help="grouped-CV report with baselines, confusion matrix and learning curve")
-    p.add_argument("--labels", default="data/labels.csv", metavar="CSV")
-    p.add_argument("--out", default="reports", metavar="DIR", help="where evaluation.md and the plots go")
+    p = sub.add_parser("evaluate", help="grouped-CV report with baselines, confusion matrix and writer learning curve")
+    p.add_argument("--labels", metavar="CSV", help=labels_help)
+    p.add_argument("--out", metavar="DIR", help="where evaluation.md and the plots go (default in a checkout: reports)")
     p.add_argument("--grid", choices=("default", "small"), default="default", help="configurations to compare")
-    p.add_argument("--jobs", "-j", type=int, default=-1, help="processes for model selection")
+    p.add_argument("--jobs", "-j", type=_jobs, default=-1, help="processes for the folds")
 
-    p = sub.add_parser("train", help="rebuild the model from labels.csv")
-    p.add_argument("--labels", default="data/labels.csv", metavar="CSV")
-    p.add_argument("--out", default="src/dimtag/model", metavar="DIR", help="where dimtag.npz and metadata.json go")
+    p = sub.add_parser("train", help="train a model from a labels CSV")
+    p.add_argument("--labels", metavar="CSV", help=labels_help)
+    p.add_argument("--out", metavar="DIR", help="model directory to write (default in a checkout: src/dimtag/model)")
     p.add_argument("--grid", choices=("default", "small"), default="default", help="model-selection grid")
-    p.add_argument("--jobs", "-j", type=int, default=-1, help="processes for model selection")
+    p.add_argument("--jobs", "-j", type=_jobs, default=-1, help="processes for the folds")
     return parser
 
 
-def _iter_paths(inputs: Sequence[str], errors: list[str]) -> Iterator[str]:
-    """Expand folders (recursively, sorted, hidden entries skipped) into files."""
+def _resolve(args: argparse.Namespace, name: str, default: str) -> None:
+    """Fill a path option: as given (relative to the current directory), or the checkout's default."""
+    value = getattr(args, name, None)
+    if value is not None:
+        return
+    root = _checkout_root()
+    if root is None:
+        raise _UsageError(f"--{name} is required outside a dimtag source checkout")
+    setattr(args, name, str(root / default))
+
+
+def _iter_paths(inputs: Sequence[str], errors: list[str], skip: set[str] = frozenset()) -> Iterator[str]:  # type: ignore[assignment]
+    """Expand folders (recursively, sorted, hidden entries skipped) into files.
+
+    Paths whose real path is in ``skip`` (the output file) are left out.
+    """
     for item in inputs:
         if item == "-" or not os.path.isdir(item):
+            if item != "-" and os.path.realpath(item) in skip:
+                errors.append(f"{item}: is the output file, not tagged")
+                continue
             yield item
             continue
         seen: set[tuple[int, int]] = set()
@@ -98,17 +157,33 @@ def _iter_paths(inputs: Sequence[str], errors: list[str]) -> Iterator[str]:
             seen.add((st.st_dev, st.st_ino))
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                if not name.startswith("."):
-                    yield os.path.join(root, name)
+                path = os.path.join(root, name)
+                if not name.startswith(".") and os.path.realpath(path) not in skip:
+                    yield path
 
 
 def _oserror(exc: OSError) -> str:
     return f"{exc.filename}: {exc.strerror or exc}"
 
 
+def _check_output(path: str | None, inputs: Sequence[str] = ()) -> None:
+    """Refuse an output path that cannot work, before any work starts."""
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise _UsageError(f"{path}: is a directory; give a file name for the output")
+    if not target.parent.exists() and str(target.parent) not in ("", "."):
+        raise _UsageError(f"{path}: directory {target.parent} does not exist")
+    real = os.path.realpath(path)
+    for item in inputs:
+        if item != "-" and not os.path.isdir(item) and os.path.realpath(item) == real:
+            raise _UsageError(f"{path}: the output would replace the input {item}")
+
+
 @contextmanager
-def _atomic_output(path: str | None) -> Iterator[IO[str]]:
-    """Yield stdout, or a temp file renamed onto ``path`` only on success."""
+def _output(path: str | None) -> Iterator[IO[str]]:
+    """Yield stdout, or a temp file moved onto ``path`` only on success."""
     if path is None:
         yield sys.stdout
         sys.stdout.flush()
@@ -124,17 +199,17 @@ class _Writer:
         if self.csv:
             self.csv.writeheader()
 
-    def write(self, record: dict[str, object]) -> None:
+    def write(self, record: dict[str, Any]) -> None:
         if self.csv:
             self.csv.writerow(record)
         elif self.fmt == "jsonl":
             self.out.write(json.dumps({k: record[k] for k in RECORD_FIELDS}, ensure_ascii=False) + "\n")
         else:
-            dim = f"{record['dimension']} {record['dimension_zh']}" if record["dimension"] else "- (abstained)"
+            dim = f"{record['dimension']} {record['dimension_zh'] or ''}".rstrip() if record["dimension"] else "- (abstained)"
             self.out.write(f"{record['file']}:{record['index']}\t{dim}\t{record['score']:.2f}\t{record['by']}\t{record['text']}\n")
 
 
-def _progress(total: int, enabled: bool):
+def _progress(total: int, enabled: bool) -> Any:
     if not enabled or not sys.stderr.isatty():
         return None
     try:
@@ -144,9 +219,9 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="doc", file=sys.stderr, leave=False)
 
 
-def _summary_table(per_doc: dict[str, Counter], out: IO[str]) -> None:
+def _summary_table(per_doc: dict[str, Counter[str]], out: IO[str]) -> None:
     columns = [d.value for d in Dimension] + ["none"]
-    total: Counter = Counter()
+    total: Counter[str] = Counter()
     width = max([len("TOTAL")] + [len(n) for n in per_doc])
     out.write(f"{'document':<{width}}  " + "  ".join(f"{c:>14}" for c in columns) + f"  {'items':>6}\n")
     for name, counts in list(per_doc.items()) + [("TOTAL", None)]:
@@ -157,58 +232,65 @@ def _summary_table(per_doc: dict[str, Counter], out: IO[str]) -> None:
 
 
 @lru_cache(maxsize=2)
-def _worker_tagger(model: str | None):
+def _worker_tagger(model: str | None) -> Any:
     from .tagger import Tagger, default_tagger
 
     return Tagger.load(model) if model else default_tagger()
 
 
-def _tag_file(path: str, min_score: float | None, model: str | None) -> tuple[str, list[dict[str, object]] | str]:
+def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str, list[dict[str, Any]] | str]:
     """Tag one file; return its records, or the error line. Runs in workers too."""
-    from .document import tag_document
+    from .document import tag_document, tag_file
 
     try:
-        source = sys.stdin.buffer if path == "-" else Path(path)
-        doc = tag_document(source, min_score=min_score, tagger=_worker_tagger(model))
+        tagger = _worker_tagger(model)
+        if path == "-":
+            if sys.stdin is None or sys.stdin.closed:
+                return path, "<stdin>: standard input is closed"
+            doc = tag_document(sys.stdin.buffer, min_score=min_score, tagger=tagger, name="-")
+        else:
+            doc = tag_file(path, min_score=min_score, tagger=tagger)
     except DocumentError as exc:
         return path, str(exc)
-    except OSError as exc:
-        return path, _oserror(exc)
-    return path, [s.to_record() for s in doc]
+    except (OSError, ValueError) as exc:
+        return path, f"{path}: {exc}"
+    return path, doc.to_records()
 
 
-def _tagged_files(paths: list[str], args: argparse.Namespace) -> Iterator[tuple[str, list[dict[str, object]] | str]]:
+def _tagged_files(paths: list[str], args: argparse.Namespace) -> Iterator[tuple[str, list[dict[str, Any]] | str]]:
     """Results in input order, one document at a time; in parallel with --jobs."""
     if args.jobs == 1 or len(paths) < 2 or "-" in paths:
-        return (_tag_file(p, args.min_score, args.model) for p in paths)
+        return (_tag_one(p, args.min_score, args.model) for p in paths)
     from joblib import Parallel, delayed
 
-    return Parallel(n_jobs=args.jobs, return_as="generator")(
-        delayed(_tag_file)(p, args.min_score, args.model) for p in paths
+    return iter(
+        Parallel(n_jobs=args.jobs, return_as="generator")(delayed(_tag_one)(p, args.min_score, args.model) for p in paths)
     )
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
-    _worker_tagger(args.model)  # a bad --model fails here, once, with ModelError
+    _check_output(args.output, args.inputs)
+    _worker_tagger(args.model)  # a bad --model fails here, once, before any work
     errors: list[str] = []
-    paths = list(_iter_paths(args.inputs, errors))
-    per_doc: dict[str, Counter] = {}
+    skip = {os.path.realpath(args.output)} if args.output else set()
+    paths = list(_iter_paths(args.inputs, errors, skip))
+    per_doc: dict[str, Counter[str]] = {}
     failed = len(errors)
     for message in errors:
-        print(f"dimtag: error: {message}", file=sys.stderr)
+        log.error("%s", message)
     bar = _progress(len(paths), not args.no_progress)
-    with _atomic_output(args.output) as out:
+    with _output(args.output) as out:
         writer = _Writer(out, args.format)
         for path, result in _tagged_files(paths, args):
             if bar is not None:
                 bar.update(1)
             if isinstance(result, str):
                 failed += 1
-                print(f"dimtag: error: {result}", file=sys.stderr)
+                log.error("%s", result)
                 continue
-            counts: Counter = Counter()
+            counts: Counter[str] = Counter()
             for record in result:
-                writer.write({"file": path, **record})
+                writer.write(record)
                 counts[record["dimension"] or "none"] += 1
             out.flush()
             if args.summary:
@@ -222,66 +304,51 @@ def _cmd_tag(args: argparse.Namespace) -> int:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from .extraction import extract_items, write_items
+    from .learn.extraction import extract_items, write_items
 
-    try:
-        rows = extract_items(Path(args.input), source_name=args.source)
-    except DocumentError as exc:
-        print(f"dimtag: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    with _atomic_output(args.output) as out:
+    _check_output(args.output, [args.input])
+    rows = extract_items(args.input, source_name=args.source)
+    with _output(args.output) as out:
         write_items(rows, out)
     return EXIT_OK
 
 
-def _grid(args: argparse.Namespace):
-    """The model-selection grid a command asked for; progress is logged to stderr."""
-    from .training import DEFAULT_GRID, SMALL_GRID
+def _grid(args: argparse.Namespace) -> Any:
+    from .learn.training import DEFAULT_GRID, SMALL_GRID
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     return DEFAULT_GRID if args.grid == "default" else SMALL_GRID
 
 
-def _guarded(fn, *args, **kwargs):
-    """Run fn; on bad or missing data print one error line and return None."""
-    from .labels import LabelsError
-
-    try:
-        return fn(*args, **kwargs)
-    except (LabelsError, FileNotFoundError, ValueError) as exc:
-        print(f"dimtag: error: {exc}", file=sys.stderr)
-        return None
-
-
 def _cmd_train(args: argparse.Namespace) -> int:
-    from .training import train
+    from .learn.training import check_out_dir, train
 
-    meta = _guarded(train, args.labels, args.out, _grid(args), n_jobs=args.jobs)
-    if meta is None:
-        return EXIT_FAILED
-    cv = meta["cv"]
-    print(f"model written to {args.out}: grouped-CV accuracy {cv['accuracy']:.3f}, macro-F1 {cv['macro_f1']:.3f} ({meta['config']})")
+    _resolve(args, "labels", "data/labels.csv")
+    _resolve(args, "out", "src/dimtag/model")
+    check_out_dir(args.out)
+    meta = train(args.labels, args.out, _grid(args), n_jobs=args.jobs)
+    parts = [f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in meta.cv.items() if isinstance(v, dict) and "macro_f1" in v]
+    print(f"model written to {args.out}: {', '.join(parts)} ({meta.config})")
+    print(f"use it with: dimtag tag --model {args.out} FILE, or DIMTAG_MODEL={args.out}")
     return EXIT_OK
 
 
-_AUDIT_COLUMNS = ("line", *COLUMNS, "suggested", "p_label", "p_suggested", "why", "confirmed")
-_SUGGEST_COLUMNS = (*COLUMNS, "entropy", "confirmed")
+_AUDIT_EXTRA = ("line", "suggested", "p_label", "p_suggested", "why", "confirmed")
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from .curation import audit, write_csv
-    from .labels import read_labels
+    from .learn.curation import audit, write_csv
+    from .learn.labels import COLUMNS, read_labels
 
-    items = _guarded(read_labels, args.labels)
-    if items is None:
-        return EXIT_FAILED
+    _resolve(args, "labels", "data/labels.csv")
+    _check_output(args.output, [args.labels])
+    items = read_labels(args.labels)
     rows = audit(items)
     records = [
         {"line": r.item.line, **{c: getattr(r.item, c) for c in COLUMNS}, "suggested": r.suggested,
          "p_label": f"{r.p_label:.3f}", "p_suggested": f"{r.p_suggested:.3f}", "why": r.why, "confirmed": ""}
         for r in rows
     ]
-    write_csv(records, args.output, _AUDIT_COLUMNS)
+    write_csv(records, args.output, ("line", *COLUMNS, *_AUDIT_EXTRA[1:]))
     print(f"{len(rows)} labels flagged; all in {args.output} (set dimension and confirmed, then: dimtag merge {args.output})")
     for r in rows[: args.n]:
         print(f"{args.labels}:{r.item.line}\t{r.item.dimension} -> {r.suggested}\tp={r.p_label:.2f}/{r.p_suggested:.2f}\t{r.why}\t{r.item.text[:60]}")
@@ -289,59 +356,94 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_suggest(args: argparse.Namespace) -> int:
-    from .curation import suggest, write_csv
-    from .labels import read_labels
+    from .learn.curation import suggest, write_csv
+    from .learn.labels import COLUMNS, read_labels
 
+    if args.labels is None:
+        root = _checkout_root()
+        args.labels = str(root / "data" / "labels.csv") if root else None
+    _check_output(args.output, args.inputs)
     errors: list[str] = []
     paths = [p for p in _iter_paths(args.inputs, errors) if p != "-"]
-    for message in errors:
-        print(f"dimtag: error: {message}", file=sys.stderr)
-    known = read_labels(args.labels) if Path(args.labels).exists() else []
+    known = read_labels(args.labels) if args.labels else []
     unreadable: list[str] = []
     rows = suggest(paths, args.n, known, errors=unreadable)
-    for message in unreadable:
-        print(f"dimtag: error: {message}", file=sys.stderr)
-    write_csv(rows, args.output, _SUGGEST_COLUMNS)
-    errors += unreadable
-    return EXIT_FAILED if errors else EXIT_OK
+    for message in errors + unreadable:
+        log.error("%s", message)
+    write_csv(rows, args.output, (*COLUMNS, "entropy", "confirmed"))
+    return EXIT_FAILED if errors or unreadable else EXIT_OK
 
 
 def _cmd_merge(args: argparse.Namespace) -> int:
-    from .curation import merge
+    from .learn.curation import merge
 
-    counts = _guarded(merge, args.labels, args.updates)
-    if counts is None:
-        return EXIT_FAILED
+    _resolve(args, "labels", "data/labels.csv")
+    counts = merge(args.labels, args.updates)
     print(f"{args.labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
     return EXIT_OK
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluation import evaluate
+    from .learn.evaluation import evaluate
 
-    result = _guarded(evaluate, args.labels, args.out, _grid(args), n_jobs=args.jobs)
-    if result is None:
-        return EXIT_FAILED
-    s = result["scores"]
-    print(f"{args.out}/evaluation.md: {result['best'].label()}: accuracy {s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}")
-    for name, b in result["baselines"].items():
-        print(f"  baseline {name}: accuracy {b['accuracy']:.3f}, macro-F1 {b['macro_f1']:.3f}")
+    _resolve(args, "labels", "data/labels.csv")
+    _resolve(args, "out", "reports")
+    result = evaluate(args.labels, args.out, _grid(args), n_jobs=args.jobs)
+    print(f"{args.out}/evaluation.md: {result['best'].label()}")
+    for scheme, s in result["scores"].items():
+        print(f"  {scheme}: accuracy {s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}")
+    for name, by_scheme in result["baselines"].items():
+        print(f"  baseline {name}: " + ", ".join(f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in by_scheme.items()))
+    for name in result["skipped"]:
+        print(f"  baseline {name}: skipped")
     return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "tag": _cmd_tag, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate,
+    "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge,
+}
+
+
+class _ErrorLines(logging.Handler):
+    """Print this module's log records as ``dimtag: error: …`` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        prefix = "dimtag: error: " if record.levelno >= logging.ERROR else ""
+        sys.stderr.write(f"{prefix}{record.getMessage()}\n")
+
+
+@contextmanager
+def _cli_logging(verbose_learning: bool) -> Iterator[None]:
+    """Route dimtag's log records to stderr for this run only (the host's logging is left as it was)."""
+    handler = _ErrorLines()
+    package = logging.getLogger("dimtag")
+    previous = (package.level, package.propagate)
+    package.addHandler(handler)
+    package.setLevel(logging.INFO if verbose_learning else logging.WARNING)
+    package.propagate = False
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+        package.setLevel(previous[0])
+        package.propagate = previous[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    from .labels import LabelsError
-    from .tagger import ModelError
-
     args = _parser().parse_args(argv)
-    commands = {
-        "tag": _cmd_tag, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate,
-        "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge,
-    }
+    if args.command in _LEARNING_VERBS and args.command != "extract":
+        from .learn import TRAIN_EXTRA_HINT, missing_train_extra
+
+        missing = missing_train_extra()
+        if missing:
+            print(f"dimtag: error: '{args.command}' needs the train extra ({', '.join(missing)} missing): {TRAIN_EXTRA_HINT}", file=sys.stderr)
+            return EXIT_FAILED
     try:
-        return commands[args.command](args)
-    except (ModelError, LabelsError) as exc:
+        with _cli_logging(args.command in ("train", "evaluate")):
+            return _COMMANDS[args.command](args)
+    except DimtagError as exc:
         print(f"dimtag: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -8,23 +8,36 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
-from typing import Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import repeat
+from typing import Any, Callable, Sequence
 
-from .cleaning import MASK_PATTERN
+import numpy as np
 
-__all__ = ["prepare", "prepare_joined", "jieba_words", "plain_jieba_words", "cached_jieba_words", "user_words"]
+from .errors import ModelError
+from .normalization import CJK_RANGES, CONTROLS, ENUMERATOR, FULLWIDTH_ALNUM, HALF_TO_FULL_PUNCT, INVISIBLE, MASK_PATTERN, SPACES
+
+__all__ = [
+    "FeatureBlock",
+    "prepare",
+    "prepare_joined",
+    "has_content",
+    "jieba_words",
+    "plain_jieba_words",
+    "cached_jieba_words",
+    "user_words",
+    "WORD_TOKENIZERS",
+]
 
 # One translate() call: fullwidth digits and letters to ASCII, half-width
-# punctuation to its Chinese form, odd spaces to a space, invisible marks out.
-_TABLE = {cp: cp - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for cp in range(*r)}
-_TABLE.update({ord(h): f for h, f in zip(",;:?!()", "，；：？！（）")})
-_TABLE.update({ord(c): " " for c in "\t\r\n\f\v\u00a0\u3000\u2002\u2003\u2009\u202f"})
-_TABLE.update({ord(c): None for c in "\ufeff\u200b\u200c\u200d\u2060\u00ad"})
-# Other control characters carry nothing; NUL also separates texts in a batch.
-_TABLE.update({cp: None for cp in [*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F]})
-_CN = "一二三四五六七八九十"
+# punctuation to its Chinese form, spaces and line ends to a space, invisible
+# marks and control characters out (NUL also separates texts in a batch).
+_TABLE: dict[int, int | str | None] = dict(FULLWIDTH_ALNUM)
+_TABLE.update({ord(h): f for h, f in HALF_TO_FULL_PUNCT.items()})
+_TABLE.update({ord(c): " " for c in SPACES + "\r\n"})
+_TABLE.update({ord(c): None for c in INVISIBLE + CONTROLS})
 # One regex pass removes what carries no meaning for the dimension: paywall
 # markers, enumerators ("一是", "1.", "（一）", "①"), masked names (XXX, ××),
 # digits and white space. Enumerators come before digits so that "1." goes
@@ -33,8 +46,7 @@ _NOISE = re.compile(
     "|".join(
         (
             r"#{2}\s*paid\s*(?:begin|end)\s*#{2}",
-            rf"(?:^|(?<=[。；：！？\s\0]))(?:[{_CN}]{{1,2}}是|第[{_CN}]{{1,2}}[，、]|[{_CN}]{{1,2}}、"
-            rf"|（[{_CN}\d]{{1,2}}）|\d{{1,2}}[.、．](?!\d)|[①-⑳])",
+            rf"(?:^|(?<=[。；：！？\s\0])){ENUMERATOR}",
             MASK_PATTERN.pattern,
             r"\d+(?:\.\d+)?",
             r"[^\S\0]+",
@@ -64,6 +76,23 @@ def prepare(text: str) -> str:
     '学习不够，调研不深'
     """
     return _NOISE.sub("", text.translate(_TABLE)).replace(".", "。")
+
+
+_CONTENT = re.compile(f"[{CJK_RANGES}A-Za-z]")
+
+
+def has_content(text: str) -> bool:
+    """Tell whether a text holds anything to tag: a Chinese character or a letter, once prepared.
+
+    Blank text, invisible marks, masked names, digits, emoji and private-use
+    characters alone hold nothing.
+
+    Examples
+    --------
+    >>> has_content("XXX\u200b 123 🙂"), has_content("学习不够")
+    (False, True)
+    """
+    return _CONTENT.search(prepare(text)) is not None
 
 
 def prepare_joined(texts: Sequence[str]) -> str:
@@ -109,7 +138,12 @@ def _jieba(user_dict: bool = True):
 def _build_jieba(user_dict: bool):
     import logging
 
-    import jieba
+    try:
+        import jieba
+    except ImportError:
+        raise ModelError(
+            "this model uses word features, which need jieba: pip install 'dimtag[train]' (or pip install jieba)"
+        ) from None
 
     # jieba logs "Building prefix dict" at DEBUG on its own logger; keep that
     # logger's level as the host set it, only silence this one call.
@@ -157,3 +191,135 @@ def cached_jieba_words(text: str) -> list[str]:
     configuration; inference and benchmarks use the uncached function.
     """
     return list(_cached(text))
+
+
+# Character n-grams up to this length are packed into one int64 key.
+_BITS = 21  # every code point is below 2**21
+_MAX_PACKED = 3
+
+
+def _pack(term: str) -> int:
+    key = 0
+    for ch in term:
+        key = (key << _BITS) | ord(ch)
+    return key
+
+
+# sklearn's analyzers fold runs of white space before making n-grams.
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+@dataclass
+class FeatureBlock:
+    """One TF-IDF vectorizer: its analyzer, n-gram range and fitted terms."""
+
+    analyzer: str  # "char" or "word"
+    ngram_range: tuple[int, int]
+    sublinear_tf: bool
+    terms: np.ndarray  # str array, the vocabulary in column order
+    idf: np.ndarray
+    tokenizer: str = "jieba"  # word blocks: "jieba" (domain dictionary) or "jieba-plain"
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Term -> column, built on first use (word blocks only need it)."""
+        return {t: i for i, t in enumerate(self.terms.tolist())}
+
+    def __post_init__(self) -> None:
+        if self.analyzer == "char" and self.ngram_range[1] <= _MAX_PACKED:
+            keys = np.array([_pack(t) for t in self.terms.tolist()], dtype=np.int64)
+            order = np.argsort(keys)
+            self._keys, self._key_cols = keys[order], order.astype(np.int64)
+        else:
+            self._keys = None
+
+    def _tokens(self, prepared: str) -> list[str]:
+        """The n-grams of a text, as scikit-learn's analyzer makes them."""
+        lo, hi = self.ngram_range
+        if self.analyzer == "char":
+            # Slicing the string is several times faster than joining units.
+            text = _WHITE_SPACES.sub(" ", prepared)
+            size = len(text)
+            grams = list(text) if lo == 1 else []
+            for n in range(max(lo, 2), min(hi, size) + 1):
+                grams += [text[i : i + n] for i in range(size - n + 1)]
+            return grams
+        words = WORD_TOKENIZERS[self.tokenizer](prepared)
+        size = len(words)
+        grams = list(words) if lo == 1 else []
+        for n in range(max(lo, 2), min(hi, size) + 1):
+            grams += [" ".join(words[i : i + n]) for i in range(size - n + 1)]
+        return grams
+
+    def batch(self, joined: str, n_texts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sparse TF-IDF rows of a batch: (row, column, value) sorted by row.
+
+        ``joined`` is :func:`~dimtag.features.prepare_joined` of the texts.
+        Character n-grams are looked up in numpy (see :meth:`_char_ids`);
+        word n-grams by one dict lookup each. Counting, idf, sublinear tf and
+        the L2 norm are done once for the whole batch.
+        """
+        if self._keys is not None:
+            rows, found = self._char_ids(joined)
+        else:
+            rows, found = self._dict_ids(joined.split("\0"))
+        return self._tfidf(rows, found, n_texts)
+
+    def _char_ids(self, joined: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and vocabulary columns of every character n-gram of a batch.
+
+        The prepared texts are joined with NUL, each n-gram is packed into one
+        int64 (21 bits a code point) and found by binary search in the sorted
+        packed vocabulary: no Python work per n-gram.
+        """
+        cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        is_sep = cp == 0
+        row_at = np.cumsum(is_sep)
+        seps_before = np.concatenate(([0], row_at))
+        lo, hi = self.ngram_range
+        rows_out, ids_out = [], []
+        for n in range(lo, hi + 1):
+            count = len(cp) - n + 1
+            if count <= 0:
+                break
+            key = cp[:count].copy()
+            for k in range(1, n):
+                key = (key << _BITS) | cp[k : k + count]
+            # A window is valid when it holds no separator.
+            valid = (seps_before[n : n + count] - seps_before[:count]) == 0
+            key, rows = key[valid], row_at[:count][valid]
+            pos = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
+            hit = self._keys[pos] == key
+            rows_out.append(rows[hit])
+            ids_out.append(self._key_cols[pos[hit]])
+        if not rows_out:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        return np.concatenate(rows_out), np.concatenate(ids_out)
+
+    def _dict_ids(self, prepared: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        get = self.index.get
+        ids: list[int] = []
+        lengths = np.empty(len(prepared), dtype=np.intp)
+        for i, text in enumerate(prepared):
+            grams = self._tokens(text)
+            ids += map(get, grams, repeat(-1, len(grams)))  # -1: not in the vocabulary
+            lengths[i] = len(grams)
+        found = np.asarray(ids, dtype=np.int64)
+        rows = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
+        known = found >= 0
+        return rows[known], found[known]
+
+    def _tfidf(self, rows: np.ndarray, found: np.ndarray, n_texts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n_terms = len(self.terms)
+        keys, counts = np.unique(rows * n_terms + found, return_counts=True)
+        rows, cols = np.divmod(keys, n_terms)
+        tf = counts.astype(np.float64)
+        if self.sublinear_tf:
+            tf = np.log(tf) + 1.0
+        vals = tf * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=n_texts))
+        vals /= norms[rows]
+        return rows, cols, vals
+
+#: Word tokenizers a model file may name, by their recorded name.
+WORD_TOKENIZERS = {"jieba": jieba_words, "jieba-plain": plain_jieba_words}

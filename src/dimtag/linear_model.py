@@ -1,163 +1,35 @@
 """A TF-IDF + linear model held as plain numpy arrays.
 
-The fitted scikit-learn pipeline is exported to this form by
-:func:`from_pipeline`. Inference then needs neither scikit-learn nor pickle:
-the model file is an ``.npz`` loaded with ``allow_pickle=False``, which
-cannot execute code and does not depend on the installed scikit-learn.
-Its predictions equal those of the pipeline it came from (checked at
-training time and by the test suite on every labeled item).
+A fitted scikit-learn pipeline is exported to this form by
+:func:`dimtag.learn.export.from_pipeline`. Inference then needs neither
+scikit-learn nor pickle: the arrays are stored in an ``.npz`` read with
+``allow_pickle=False`` (see :mod:`dimtag.model_file`), which cannot execute
+code and does not depend on the installed scikit-learn.
+
+:meth:`LinearTextModel.predict` is the one prediction rule of the project:
+the class of highest probability. The export check, the tagger and the tests
+all call it.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
-from itertools import repeat
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from .features import cached_jieba_words, jieba_words, plain_jieba_words, prepare, prepare_joined
+from .features import WORD_TOKENIZERS, FeatureBlock, prepare_joined
 
-__all__ = ["FeatureBlock", "LinearTextModel", "from_pipeline"]
+__all__ = ["LinearTextModel", "FORMAT", "MAX_NGRAM"]
 
-_FORMAT = "dimtag-linear/1"
-_WORD_TOKENIZERS = {"jieba": jieba_words, "jieba-plain": plain_jieba_words}
-_TOKENIZER_NAMES = {jieba_words: "jieba", cached_jieba_words: "jieba", plain_jieba_words: "jieba-plain"}
-
-# Character n-grams up to this length are packed into one int64 key.
-_BITS = 21  # every code point is below 2**21
-_MAX_PACKED = 3
-
-
-def _pack(term: str) -> int:
-    key = 0
-    for ch in term:
-        key = (key << _BITS) | ord(ch)
-    return key
-
-
-# sklearn's analyzers fold runs of white space before making n-grams.
-_WHITE_SPACES = re.compile(r"\s\s+")
-
-
-@dataclass
-class FeatureBlock:
-    """One TF-IDF vectorizer: its analyzer, n-gram range and fitted terms."""
-
-    analyzer: str  # "char" or "word"
-    ngram_range: tuple[int, int]
-    sublinear_tf: bool
-    terms: np.ndarray  # str array, the vocabulary in column order
-    idf: np.ndarray
-    tokenizer: str = "jieba"  # word blocks: "jieba" (domain dictionary) or "jieba-plain"
-
-    @cached_property
-    def index(self) -> dict[str, int]:
-        """Term -> column, built on first use (word blocks only need it)."""
-        return {t: i for i, t in enumerate(self.terms.tolist())}
-
-    def __post_init__(self) -> None:
-        if self.analyzer == "char" and self.ngram_range[1] <= _MAX_PACKED:
-            keys = np.array([_pack(t) for t in self.terms.tolist()], dtype=np.int64)
-            order = np.argsort(keys)
-            self._keys, self._key_cols = keys[order], order.astype(np.int64)
-        else:
-            self._keys = None
-
-    def _tokens(self, prepared: str) -> list[str]:
-        """The n-grams of a text, as scikit-learn's analyzer makes them."""
-        lo, hi = self.ngram_range
-        if self.analyzer == "char":
-            # Slicing the string is several times faster than joining units.
-            text = _WHITE_SPACES.sub(" ", prepared)
-            size = len(text)
-            grams = list(text) if lo == 1 else []
-            for n in range(max(lo, 2), min(hi, size) + 1):
-                grams += [text[i : i + n] for i in range(size - n + 1)]
-            return grams
-        words = _WORD_TOKENIZERS[self.tokenizer](prepared)
-        size = len(words)
-        grams = list(words) if lo == 1 else []
-        for n in range(max(lo, 2), min(hi, size) + 1):
-            grams += [" ".join(words[i : i + n]) for i in range(size - n + 1)]
-        return grams
-
-    def batch(self, joined: str, n_texts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sparse TF-IDF rows of a batch: (row, column, value) sorted by row.
-
-        ``joined`` is :func:`~dimtag.features.prepare_joined` of the texts.
-        Character n-grams are looked up in numpy (see :meth:`_char_ids`);
-        word n-grams by one dict lookup each. Counting, idf, sublinear tf and
-        the L2 norm are done once for the whole batch.
-        """
-        if self._keys is not None:
-            rows, found = self._char_ids(joined)
-        else:
-            rows, found = self._dict_ids(joined.split("\0"))
-        return self._tfidf(rows, found, n_texts)
-
-    def _char_ids(self, joined: str) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and vocabulary columns of every character n-gram of a batch.
-
-        The prepared texts are joined with NUL, each n-gram is packed into one
-        int64 (21 bits a code point) and found by binary search in the sorted
-        packed vocabulary: no Python work per n-gram.
-        """
-        cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        is_sep = cp == 0
-        row_at = np.cumsum(is_sep)
-        seps_before = np.concatenate(([0], row_at))
-        lo, hi = self.ngram_range
-        rows_out, ids_out = [], []
-        for n in range(lo, hi + 1):
-            count = len(cp) - n + 1
-            if count <= 0:
-                break
-            key = cp[:count].copy()
-            for k in range(1, n):
-                key = (key << _BITS) | cp[k : k + count]
-            # A window is valid when it holds no separator.
-            valid = (seps_before[n : n + count] - seps_before[:count]) == 0
-            key, rows = key[valid], row_at[:count][valid]
-            pos = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
-            hit = self._keys[pos] == key
-            rows_out.append(rows[hit])
-            ids_out.append(self._key_cols[pos[hit]])
-        if not rows_out:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-        return np.concatenate(rows_out), np.concatenate(ids_out)
-
-    def _dict_ids(self, prepared: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        get = self.index.get
-        ids: list[int] = []
-        lengths = np.empty(len(prepared), dtype=np.intp)
-        for i, text in enumerate(prepared):
-            grams = self._tokens(text)
-            ids += map(get, grams, repeat(-1, len(grams)))  # -1: not in the vocabulary
-            lengths[i] = len(grams)
-        found = np.asarray(ids, dtype=np.int64)
-        rows = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
-        known = found >= 0
-        return rows[known], found[known]
-
-    def _tfidf(self, rows: np.ndarray, found: np.ndarray, n_texts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        n_terms = len(self.terms)
-        keys, counts = np.unique(rows * n_terms + found, return_counts=True)
-        rows, cols = np.divmod(keys, n_terms)
-        tf = counts.astype(np.float64)
-        if self.sublinear_tf:
-            tf = np.log(tf) + 1.0
-        vals = tf * self.idf[cols]
-        norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=n_texts))
-        vals /= norms[rows]
-        return rows, cols, vals
+#: The ``format`` member of a model archive.
+FORMAT = "dimtag-linear/1"
+#: Longest n-gram a model may use; longer ranges are refused at load.
+MAX_NGRAM = 6
+_LINKS = ("softmax", "sigmoid")
 
 
 class LinearTextModel:
-    """TF-IDF feature blocks followed by a multinomial linear classifier.
+    """TF-IDF feature blocks followed by a linear classifier.
 
     Parameters
     ----------
@@ -167,6 +39,18 @@ class LinearTextModel:
     intercept : ndarray of shape (n_classes,)
     classes : sequence of str
         Class labels in column order.
+    link : {"softmax", "sigmoid"}
+        How scores become probabilities. ``sigmoid``: p_k is proportional to
+        ``expit(scale_k * score_k + shift_k)``, which covers sigmoid-calibrated
+        LinearSVC; ``softmax`` is multinomial logistic regression.
+    scale, shift : ndarray of shape (n_classes,), optional
+        The sigmoid link's parameters.
+
+    Raises
+    ------
+    ValueError
+        Arrays of the wrong shape, non-finite numbers, an unknown link or
+        repeated classes.
     """
 
     def __init__(
@@ -179,28 +63,40 @@ class LinearTextModel:
         scale: np.ndarray | None = None,
         shift: np.ndarray | None = None,
     ):
-        if link not in ("softmax", "sigmoid"):
+        if link not in _LINKS:
             raise ValueError(f"unknown link {link!r}")
         self.link = link
-        n_classes = len(classes)
-        # "sigmoid": p_k is proportional to expit(scale_k * score_k + shift_k),
-        # which covers one-vs-rest log-loss SGD and sigmoid-calibrated LinearSVC.
+        self.classes = tuple(str(c) for c in classes)
+        n_classes = len(self.classes)
+        if n_classes < 2 or len(set(self.classes)) != n_classes:
+            raise ValueError(f"classes must be at least two distinct labels, got {list(self.classes)}")
         self.scale = np.ones(n_classes) if scale is None else np.asarray(scale, dtype=np.float64)
         self.shift = np.zeros(n_classes) if shift is None else np.asarray(shift, dtype=np.float64)
         self.blocks = blocks
         self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
-        self.classes = tuple(str(c) for c in classes)
+        n_features = sum(len(b.terms) for b in blocks)
+        expected = {
+            "coef": (self.coef, (n_classes, n_features)),
+            "intercept": (self.intercept, (n_classes,)),
+            "scale": (self.scale, (n_classes,)),
+            "shift": (self.shift, (n_classes,)),
+        }
+        for name, (array, shape) in expected.items():
+            if array.shape != shape:
+                raise ValueError(f"{name} has shape {array.shape}, expected {shape}")
+            if not np.isfinite(array).all():
+                raise ValueError(f"{name} holds NaN or infinite values")
         offsets = np.cumsum([0] + [len(b.terms) for b in blocks])
         self._offsets = offsets[:-1]
-        if offsets[-1] != self.coef.shape[1]:
-            raise ValueError("feature blocks and coefficients disagree in size")
-        # Features x classes, so that one sentence's row is a contiguous gather.
-        self._weights = np.ascontiguousarray(self.coef.T)
+
+    def __repr__(self) -> str:
+        blocks = ", ".join(f"{b.analyzer}{b.ngram_range[0]}-{b.ngram_range[1]}" for b in self.blocks)
+        return f"LinearTextModel(classes={list(self.classes)}, features=[{blocks}], n_features={self.n_features}, link={self.link!r})"
 
     @property
     def n_features(self) -> int:
-        return self.coef.shape[1]
+        return int(self.coef.shape[1])
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and values of one raw text's feature vector."""
@@ -231,7 +127,7 @@ class LinearTextModel:
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities from the decision function, by the model's link."""
+        """Class probabilities of shape (n_texts, n_classes), columns in :attr:`classes` order."""
         scores = self.decision_function(texts)
         if self.link == "softmax":
             return _softmax(scores)
@@ -240,20 +136,25 @@ class LinearTextModel:
         uniform = np.full_like(p, 1.0 / p.shape[1])
         return np.divide(p, total, out=uniform, where=total != 0)
 
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """The class of highest probability for each text (the project's one prediction rule)."""
+        return np.asarray(self.classes, dtype=object)[self.predict_proba(texts).argmax(axis=1)]
+
     def term_contributions(self, text: str) -> tuple[list[str], np.ndarray]:
         """Each present term and its contribution to every class's score."""
         cols, vals = self.features(text)
         names = [self._term(c) for c in cols.tolist()]
-        return names, vals[:, None] * self._weights[cols]
+        return names, vals[:, None] * self.coef[:, cols].T
 
     def _term(self, column: int) -> str:
         block = int(np.searchsorted(self._offsets, column, side="right") - 1)
         return str(self.blocks[block].terms[column - self._offsets[block]])
 
-    # -- persistence -------------------------------------------------------
+    # -- arrays ------------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:
+        """The model as named numpy arrays (no object arrays, so no pickle)."""
         arrays: dict[str, np.ndarray] = {
-            "format": np.array(_FORMAT),
+            "format": np.array(FORMAT),
             "classes": np.array(self.classes),
             "coef": self.coef,
             "intercept": self.intercept,
@@ -271,36 +172,89 @@ class LinearTextModel:
             arrays[f"b{i}_tokenizer"] = np.array(b.tokenizer)
         return arrays
 
-    def save(self, path: str | Path) -> None:
-        """Write the model as an uncompressed ``.npz`` file."""
-        with open(path, "wb") as fh:
-            np.savez(fh, **self.to_arrays())
+    @staticmethod
+    def member_names(n_blocks: int) -> list[str]:
+        """The array names a model with ``n_blocks`` feature blocks consists of."""
+        names = ["format", "classes", "coef", "intercept", "n_blocks", "link", "scale", "shift"]
+        for i in range(n_blocks):
+            names += [f"b{i}_{k}" for k in ("analyzer", "ngram_range", "sublinear_tf", "terms", "idf", "tokenizer")]
+        return names
 
     @classmethod
-    def from_arrays(cls, arrays: Any) -> "LinearTextModel":
-        if str(arrays["format"]) != _FORMAT:
-            raise ValueError(f"unknown model format {str(arrays['format'])!r}, expected {_FORMAT!r}")
-        blocks = [
-            FeatureBlock(
-                analyzer=str(arrays[f"b{i}_analyzer"]),
-                ngram_range=tuple(int(v) for v in arrays[f"b{i}_ngram_range"]),  # type: ignore[arg-type]
-                sublinear_tf=bool(arrays[f"b{i}_sublinear_tf"]),
-                terms=arrays[f"b{i}_terms"],
-                idf=arrays[f"b{i}_idf"],
-                tokenizer=str(arrays.get(f"b{i}_tokenizer", "jieba")),
-            )
-            for i in range(int(arrays["n_blocks"]))
-        ]
-        link = str(arrays.get("link", "softmax"))
+    def from_arrays(cls, arrays: Mapping[str, Any]) -> "LinearTextModel":
+        """Rebuild a model from :meth:`to_arrays`, validating every array.
+
+        Raises
+        ------
+        ValueError
+            A missing array, a wrong dtype or shape, non-finite numbers, an
+            unknown analyzer or tokenizer, or an n-gram range outside 1..6.
+        """
+        fmt = _scalar(arrays, "format", str)
+        if fmt != FORMAT:
+            raise ValueError(f"unknown model format {fmt!r}, expected {FORMAT!r}")
+        classes = _array(arrays, "classes", "U", 1)
+        blocks = [_block(arrays, i) for i in range(_scalar(arrays, "n_blocks", int))]
+        if not blocks:
+            raise ValueError("a model needs at least one feature block")
         return cls(
-            blocks, arrays["coef"], arrays["intercept"], arrays["classes"].tolist(),
-            link=link, scale=arrays.get("scale"), shift=arrays.get("shift"),
+            blocks,
+            _array(arrays, "coef", "f", 2),
+            _array(arrays, "intercept", "f", 1),
+            classes.tolist(),
+            link=_scalar(arrays, "link", str),
+            scale=_array(arrays, "scale", "f", 1),
+            shift=_array(arrays, "shift", "f", 1),
         )
 
-    @classmethod
-    def load(cls, path: str | Path) -> "LinearTextModel":
-        with np.load(path, allow_pickle=False) as arrays:
-            return cls.from_arrays({k: arrays[k] for k in arrays.files})
+
+def _get(arrays: Mapping[str, Any], name: str) -> np.ndarray:
+    if name not in arrays:
+        raise ValueError(f"array {name!r} missing")
+    return np.asarray(arrays[name])
+
+
+def _array(arrays: Mapping[str, Any], name: str, kind: str, ndim: int) -> np.ndarray:
+    value = _get(arrays, name)
+    if value.dtype.kind != kind or value.ndim != ndim:
+        raise ValueError(f"array {name!r} has dtype {value.dtype} and {value.ndim} dimension(s), expected kind {kind!r}, {ndim}-D")
+    return value
+
+
+def _scalar(arrays: Mapping[str, Any], name: str, kind: type) -> Any:
+    value = _get(arrays, name)
+    expected = {str: "U", int: "iu", bool: "b"}[kind]
+    if value.ndim != 0 or value.dtype.kind not in expected:
+        raise ValueError(f"array {name!r} must be a {kind.__name__} scalar, got {value.dtype} of shape {value.shape}")
+    return kind(value)
+
+
+def _block(arrays: Mapping[str, Any], i: int) -> FeatureBlock:
+    analyzer = _scalar(arrays, f"b{i}_analyzer", str)
+    if analyzer not in ("char", "word"):
+        raise ValueError(f"block {i}: unknown analyzer {analyzer!r}")
+    ngram = _get(arrays, f"b{i}_ngram_range")
+    if ngram.shape != (2,) or ngram.dtype.kind not in "iu":
+        raise ValueError(f"block {i}: n-gram range must be two integers")
+    lo, hi = int(ngram[0]), int(ngram[1])
+    if not 1 <= lo <= hi <= MAX_NGRAM:
+        raise ValueError(f"block {i}: n-gram range ({lo}, {hi}) outside 1..{MAX_NGRAM}")
+    tokenizer = _scalar(arrays, f"b{i}_tokenizer", str)
+    if analyzer == "word" and tokenizer not in WORD_TOKENIZERS:
+        raise ValueError(f"block {i}: unknown tokenizer {tokenizer!r}")
+    terms = _array(arrays, f"b{i}_terms", "U", 1)
+    if len(terms) == 0:
+        raise ValueError(f"block {i}: empty vocabulary")
+    idf = _array(arrays, f"b{i}_idf", "f", 1)
+    if idf.shape != terms.shape or not np.isfinite(idf).all():
+        raise ValueError(f"block {i}: idf must be finite and as long as the terms")
+    if len(np.unique(terms)) != len(terms):
+        raise ValueError(f"block {i}: repeated terms")
+    if analyzer == "char" and len(terms):
+        lengths = np.char.str_len(terms)
+        if lengths.min() < lo or lengths.max() > hi:
+            raise ValueError(f"block {i}: character terms outside the n-gram range ({lo}, {hi})")
+    return FeatureBlock(analyzer, (lo, hi), _scalar(arrays, f"b{i}_sublinear_tf", bool), terms, idf, tokenizer)
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
@@ -308,51 +262,3 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
     return z
-
-
-def _block_from_vectorizer(vec: Any) -> FeatureBlock:
-    analyzer = "char" if vec.analyzer == "char" else "word"
-    if analyzer == "word" and vec.tokenizer not in _TOKENIZER_NAMES:
-        raise ValueError("only dimtag's jieba tokenizers can be exported")
-    if vec.preprocessor is not prepare or vec.lowercase or vec.norm != "l2" or not vec.use_idf:
-        raise ValueError("vectorizer settings not supported by the exporter")
-    vocab = vec.vocabulary_
-    terms = np.empty(len(vocab), dtype=object)
-    for term, j in vocab.items():
-        terms[j] = term
-    return FeatureBlock(
-        analyzer=analyzer,
-        ngram_range=tuple(vec.ngram_range),
-        sublinear_tf=bool(vec.sublinear_tf),
-        terms=terms.astype(str),
-        idf=np.asarray(vec.idf_, dtype=np.float64),
-        tokenizer=_TOKENIZER_NAMES.get(vec.tokenizer, "jieba"),
-    )
-
-
-def from_pipeline(pipeline: Any) -> LinearTextModel:
-    """Export a fitted ``Pipeline([features, classifier])``.
-
-    ``features`` is a TfidfVectorizer or a FeatureUnion of them, built with
-    ``preprocessor=prepare`` and either ``analyzer="char"`` or one of
-    dimtag's jieba tokenizers. ``classifier`` is a multinomial
-    LogisticRegression, a log-loss SGDClassifier, or a
-    ``CalibratedClassifierCV(LinearSVC, method="sigmoid", ensemble=False)``.
-    """
-    features, clf = pipeline.steps[0][1], pipeline.steps[-1][1]
-    vectorizers = [t for _, t in features.transformer_list] if hasattr(features, "transformer_list") else [features]
-    blocks = [_block_from_vectorizer(v) for v in vectorizers]
-    name = type(clf).__name__
-    if name == "LogisticRegression":
-        return LinearTextModel(blocks, clf.coef_, clf.intercept_, clf.classes_.tolist())
-    if name == "SGDClassifier" and clf.loss == "log_loss":
-        return LinearTextModel(blocks, clf.coef_, clf.intercept_, clf.classes_.tolist(), link="sigmoid")
-    if name == "CalibratedClassifierCV" and clf.method == "sigmoid" and len(clf.calibrated_classifiers_) == 1:
-        calibrated = clf.calibrated_classifiers_[0]
-        base = calibrated.estimator
-        if list(base.classes_) != list(clf.classes_):
-            raise ValueError("calibrated classes differ from the estimator's")
-        a = np.array([c.a_ for c in calibrated.calibrators])
-        b = np.array([c.b_ for c in calibrated.calibrators])
-        return LinearTextModel(blocks, base.coef_, base.intercept_, clf.classes_.tolist(), link="sigmoid", scale=-a, shift=-b)
-    raise ValueError(f"cannot export classifier {name}")

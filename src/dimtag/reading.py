@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import IO, Union
 
-__all__ = ["DocumentError", "decode_bytes", "read_document", "DocumentSource", "MAX_DOCUMENT_BYTES"]
+from .errors import DocumentError
 
-DocumentSource = Union[str, "os.PathLike[str]", BinaryIO, bytes]
+__all__ = [
+    "DocumentError",
+    "decode_bytes",
+    "read_document",
+    "read_source",
+    "DocumentSource",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_DOCUMENT_CHARS",
+]
+
+#: What :func:`dimtag.tag_document` reads: text, bytes, or a binary or text file object.
+DocumentSource = Union[str, bytes, bytearray, memoryview, IO[bytes], IO[str]]
 
 #: Larger inputs are refused: the longest real materials are a few hundred KB,
 #: and a file this size is a mistake (a log, an archive) that would hold
@@ -24,10 +36,6 @@ MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
 # Past this share of control characters, decoded "text" is really binary.
 _MAX_CONTROL_SHARE = 0.01
-
-
-class DocumentError(ValueError):
-    """A document that cannot be read: unreadable, undecodable, binary or unsupported."""
 
 
 def _looks_binary(text: str) -> bool:
@@ -90,56 +98,81 @@ def _decode(data: bytes, name: str, suffix: str) -> str:
     return decode_bytes(data, name)
 
 
-def _too_large(name: str, size: int, limit: int) -> DocumentError:
-    return DocumentError(f"{name}: too large ({size / 2**20:.0f} MB; the limit is {limit / 2**20:.0f} MB)")
+def _too_large(name: str, size: int, limit: int, unit: str = "bytes") -> DocumentError:
+    return DocumentError(f"{name}: too large ({size:,} {unit}; the limit is {limit:,} {unit})")
 
 
-def read_document(source: DocumentSource, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple[str, str]:
-    """Return ``(name, text)`` for a path, a binary file object, bytes or text.
+#: Longest text (in characters) a str or text stream may hold, matching the byte limit of files.
+MAX_DOCUMENT_CHARS = MAX_DOCUMENT_BYTES
 
-    A ``str`` is read as a path when it names an existing file and holds
-    no line break; otherwise it is the document's text itself. Use a
-    :class:`pathlib.Path` to force the path reading.
+
+def read_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYTES) -> str:
+    """Read and decode a document file (``.txt`` in any supported encoding, or ``.docx``).
 
     Raises
     ------
     DocumentError
-        The source cannot be read or decoded, or is larger than
-        ``max_bytes``; the message names it.
+        Missing, a directory, not a regular file, unreadable, undecodable,
+        binary, or larger than ``max_bytes``; the message names the path.
     """
-    if isinstance(source, (bytes, bytearray)):
-        if len(source) > max_bytes:
-            raise _too_large("<bytes>", len(source), max_bytes)
-        return "<bytes>", _decode(bytes(source), "<bytes>", "")
-    if isinstance(source, str) and ("\n" in source or len(source) > 4096 or not os.path.isfile(source)):
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"read_document() takes a path, got {type(path).__name__}")
+    path = Path(path)
+    try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise DocumentError(f"{path}: is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise DocumentError(f"{path}: not a regular file (a FIFO, socket or device), skipped")
+        if st.st_size > max_bytes:
+            raise _too_large(str(path), st.st_size, max_bytes)
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise DocumentError(f"{path}: no such file") from None
+    except PermissionError:
+        raise DocumentError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:  # it grew after stat()
+        raise _too_large(str(path), len(data), max_bytes)
+    return _decode(data, str(path), path.suffix.lower())
+
+
+def read_source(source: DocumentSource, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple[str, str]:
+    """Return ``(name, text)`` for text, bytes, or a binary or text file object.
+
+    A ``str`` is always the document's text, never a path: use
+    :func:`read_document` (or :func:`dimtag.tag_file`) for files.
+
+    Raises
+    ------
+    DocumentError
+        Bytes that cannot be decoded, or input over the size limit.
+    TypeError
+        A path object, or anything else that is not a document.
+    """
+    if isinstance(source, str):
+        if len(source) > MAX_DOCUMENT_CHARS:
+            raise _too_large("<text>", len(source), MAX_DOCUMENT_CHARS, "characters")
         return "<text>", source
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise _too_large(str(path), size, max_bytes)
-            with open(path, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-        except IsADirectoryError:
-            raise DocumentError(f"{path}: is a directory") from None
-        except FileNotFoundError:
-            raise DocumentError(f"{path}: no such file") from None
-        except PermissionError:
-            raise DocumentError(f"{path}: permission denied") from None
-        except OSError as exc:
-            raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
-        if len(data) > max_bytes:  # it grew after stat()
-            raise _too_large(str(path), len(data), max_bytes)
-        return str(path), _decode(data, str(path), path.suffix.lower())
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        if len(data) > max_bytes:
+            raise _too_large("<bytes>", len(data), max_bytes)
+        return "<bytes>", _decode(data, "<bytes>", "")
+    if isinstance(source, os.PathLike):
+        raise TypeError("tag_document() takes text, bytes or a file object; for a path use dimtag.tag_file(path)")
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "<stream>"))
         data = source.read(max_bytes + 1)
         if isinstance(data, str):
+            if len(data) > MAX_DOCUMENT_CHARS:
+                raise _too_large(name, len(data), MAX_DOCUMENT_CHARS, "characters")
             return name, data
         if not isinstance(data, (bytes, bytearray)):
-            raise TypeError(f"{name}: file object returned {type(data).__name__}, expected bytes")
+            raise TypeError(f"{name}: file object returned {type(data).__name__}, expected bytes or str")
         if len(data) > max_bytes:
             raise _too_large(name, len(data), max_bytes)
         return name, _decode(bytes(data), name, Path(name).suffix.lower())
-    raise TypeError(f"expected text, a path or a binary file object, got {type(source).__name__}")
+    raise TypeError(f"expected text, bytes or a file object, got {type(source).__name__}")

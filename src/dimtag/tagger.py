@@ -1,90 +1,128 @@
-"""The Tagger object and the module-level functions that use the shipped model."""
+"""The Tagger estimator and the module-level functions that use the default model."""
 
 from __future__ import annotations
 
-import json
+import os
 import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence, overload
+from typing import Any, Iterable, Iterator, Sequence, Union, overload
 
 import numpy as np
 
+from .decision import Decisions, decide, restrict
 from .dimensions import NONE_LABEL, Dimension
-from .labels import file_sha256
+from .errors import ModelError
+from .features import has_content
 from .linear_model import LinearTextModel
+from .model_file import ModelMetadata, load_model, save_model
 
 __all__ = [
     "Tagger",
     "Explanation",
-    "ModelError",
+    "Label",
     "tag",
     "scores",
     "explain",
     "default_tagger",
-    "MODEL_FILE",
-    "METADATA_FILE",
+    "MODEL_ENV",
+    "MAX_TEXT_CHARS",
 ]
 
-MODEL_FILE = "dimtag.npz"
-METADATA_FILE = "metadata.json"
+#: Environment variable naming a model directory or file to use instead of the shipped one.
+MODEL_ENV = "DIMTAG_MODEL"
+#: Longest text ``tag()`` accepts: a sentence is short, and a longer string is a
+#: whole document (use :func:`dimtag.tag_document`) or a mistake.
+MAX_TEXT_CHARS = 100_000
 # Texts are featurized and scored this many at a time, so that memory stays
 # bounded for batches of any length (about 10 MB of temporaries a chunk).
 _CHUNK = 1024
 
-
-class ModelError(RuntimeError):
-    """A model file that is missing, corrupt, truncated or not the one recorded."""
+#: What a tagger answers: a :class:`Dimension` for the six-dimension models,
+#: the label string for a model trained on another label set.
+Label = Union[Dimension, str]
 
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why a text got its dimension.
+    """Why a text got its label.
 
     Attributes
     ----------
-    dimension : Dimension
-        The predicted dimension.
+    dimension : Dimension or str
+        The predicted label.
     score : float
         Its probability.
     terms : list of (str, float)
         The character n-grams (or words) that pushed the decision most
         towards ``dimension`` and away from the others, with their weights
-        (contribution to the dimension's linear score minus the mean over all six).
+        (contribution to the label's linear score minus the mean over all labels).
     """
 
-    dimension: Dimension
+    dimension: Label
     score: float
     terms: list[tuple[str, float]]
 
 
-def _check_texts(texts: Any) -> tuple[list[str], bool]:
+def _check_texts(texts: Any, *, offset: int = 0) -> tuple[list[str], bool]:
     """Validate input; return the texts as a list and whether one str was given."""
     if isinstance(texts, str):
-        if not texts.strip():
-            raise ValueError("cannot tag an empty or blank string")
-        return [texts], True
-    if texts is None or isinstance(texts, (bytes, bytearray, memoryview)) or not isinstance(texts, Iterable):
-        raise TypeError(f"expected a str or a list of str, got {type(texts).__name__}")
+        return [_check_one(texts, None)], True
+    if texts is None or isinstance(texts, (bytes, bytearray, memoryview, dict, set, frozenset)) or not isinstance(
+        texts, Iterable
+    ) or hasattr(texts, "columns"):
+        kind = type(texts).__name__
+        raise TypeError(
+            f"expected a str or a list of str, got {kind}; for a DataFrame pass one column as a list, "
+            "e.g. tag(df['text'].tolist())"
+        )
     items = list(texts)
-    for i, item in enumerate(items):
-        if not isinstance(item, str):
-            raise TypeError(f"item {i} is {type(item).__name__}, not str: {item!r:.60}")
-        if not item.strip():
-            raise ValueError(f"item {i} is an empty or blank string")
-    return items, False
+    return [_check_one(item, i + offset) for i, item in enumerate(items)], False
+
+
+def _check_one(item: Any, index: int | None) -> str:
+    where = "" if index is None else f"item {index}: "
+    if not isinstance(item, str):
+        raise TypeError(f"{where}expected str, got {type(item).__name__}: {item!r:.60}")
+    if len(item) > MAX_TEXT_CHARS:
+        raise ValueError(
+            f"{where}text of {len(item):,} characters is longer than {MAX_TEXT_CHARS:,}; "
+            "tag a whole document with dimtag.tag_document"
+        )
+    return item
 
 
 class Tagger:
-    """Tags sentences with one of the six dimensions.
+    """A TF-IDF + linear text classifier that tags sentences with dimensions.
+
+    It follows scikit-learn's conventions: parameters in ``__init__``,
+    :meth:`fit` returns self, :meth:`predict` and :meth:`predict_proba` over
+    :attr:`classes_`. Fitting needs the ``train`` extra; a fitted tagger
+    needs numpy only.
 
     Parameters
     ----------
-    model : LinearTextModel
+    features : str
+        ``char13`` (character 1–3-grams, the shipped model), ``char12``,
+        ``char14``, ``word`` (jieba words), ``word-nodict`` or ``char13+word``.
+    clf : {"svc", "lr"}
+        Sigmoid-calibrated linear SVM or multinomial logistic regression.
+    C : float
+        Inverse regularization strength.
+    class_weight : {"balanced", None}
+
+    Attributes
+    ----------
+    model_ : LinearTextModel
         The fitted model.
-    metadata : dict, optional
-        What training recorded about it (data hash, versions, CV scores).
+    metadata_ : ModelMetadata
+        What training recorded about it.
+    classes_ : tuple of str
+        The model's classes, ``none`` included when it was trained with it.
+    labels_ : list of Dimension or str
+        The labels :meth:`tag` answers with: the classes other than ``none``
+        (as :class:`Dimension` for the six-dimension models).
 
     Examples
     --------
@@ -92,101 +130,134 @@ class Tagger:
     >>> t = Tagger.load()
     >>> t.tag("对干部违规收受礼品礼金问题监督不够。")
     <Dimension.INTEGRITY: 'integrity'>
+    >>> t.classes_
+    ('ability', 'integrity', 'none', 'politics', 'responsibility', 'theory', 'work_style')
     """
 
-    def __init__(self, model: LinearTextModel, metadata: dict[str, Any] | None = None):
-        dims = [c for c in model.classes if c != NONE_LABEL]
-        if sorted(dims) != sorted(d.value for d in Dimension):
-            raise ModelError(f"model classes {model.classes} are not the six dimensions (and optionally none)")
-        self.model = model
-        self.metadata = dict(metadata or {})
-        self._dimensions = list(Dimension)
-        self._dim_cols = np.array([model.classes.index(d.value) for d in Dimension])
-        # A model trained with `none` items can tell sentences that speak to
-        # no dimension (intros, procedure); tag() still answers the best of six.
+    def __init__(self, features: str = "char13", clf: str = "svc", C: float = 1.0, class_weight: str | None = "balanced"):
+        self.features = features
+        self.clf = clf
+        self.C = C
+        self.class_weight = class_weight
+
+    # -- scikit-learn protocol -----------------------------------------------
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor parameters."""
+        return {"features": self.features, "clf": self.clf, "C": self.C, "class_weight": self.class_weight}
+
+    def set_params(self, **params: Any) -> "Tagger":
+        """Set constructor parameters; unknown names raise ValueError."""
+        unknown = set(params) - set(self.get_params())
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}; valid: {', '.join(self.get_params())}")
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        fitted = f", classes={list(self.classes_)}" if hasattr(self, "model_") else ", unfitted"
+        return f"Tagger({params}{fitted})"
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str], **params: Any) -> "Tagger":
+        """Fit on labeled texts (any label set; ``none`` marks texts to abstain on).
+
+        Needs the ``train`` extra (scikit-learn, jieba). ``params`` override
+        the constructor parameters first, as :meth:`set_params` does.
+
+        Returns
+        -------
+        Tagger
+            self, fitted.
+        """
+        self.set_params(**params)
+        try:
+            from .learn.pipeline import fit_model
+        except ImportError as exc:
+            raise ImportError(f"Tagger.fit needs the train extra: pip install 'dimtag[train]' ({exc})") from None
+        items, _ = _check_texts(texts)
+        label_list = [str(label) for label in labels]
+        if len(label_list) != len(items):
+            raise ValueError(f"{len(items)} texts but {len(label_list)} labels")
+        model = fit_model(items, label_list, self.get_params())
+        return self._set_model(model, ModelMetadata(config=self.get_params()))
+
+    def _set_model(self, model: LinearTextModel, metadata: ModelMetadata) -> "Tagger":
+        self.model_ = model
+        self.metadata_ = metadata
+        self.classes_ = model.classes
+        labels = [c for c in model.classes if c != NONE_LABEL]
+        if not labels:
+            raise ModelError("a model needs at least one label other than none")
+        if sorted(labels) == sorted(d.value for d in Dimension):
+            self.labels_: list[Label] = list(Dimension)
+        else:
+            self.labels_ = labels
+        self._label_cols = np.array([model.classes.index(str(lab)) for lab in self.labels_])
+        # A model trained with `none` items tells sentences that speak to no
+        # dimension (intros, procedure); tag() still answers the best label.
         self._none_col = model.classes.index(NONE_LABEL) if NONE_LABEL in model.classes else None
+        return self
+
+    @classmethod
+    def from_model(cls, model: LinearTextModel, metadata: ModelMetadata | None = None) -> "Tagger":
+        """A fitted Tagger around an existing model."""
+        metadata = metadata or ModelMetadata()
+        params = {k: v for k, v in metadata.config.items() if k in ("features", "clf", "C", "class_weight")}
+        return cls(**params)._set_model(model, metadata)
+
+    def _fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise ModelError("this Tagger is not fitted: call fit() or use Tagger.load()")
 
     # -- loading and saving ----------------------------------------------
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Tagger":
-        """Load a model: the shipped one, or the ``.npz`` file or directory given.
+    def load(cls, path: str | os.PathLike[str] | None = None) -> "Tagger":
+        """Load a model: the shipped one, or the directory or ``.npz`` file given.
 
         The model format is a plain numpy ``.npz`` archive read with
         ``allow_pickle=False``: loading it cannot execute code, and it does
         not depend on the installed scikit-learn. dimtag never loads joblib
-        or pickle model files, which can execute arbitrary code when loaded;
-        do not unpickle model files from sources you do not trust. If a ``metadata.json``
-        sits beside it, the file's sha256 must match the one recorded there.
+        or pickle model files, which can execute arbitrary code when loaded.
+        The archive's sha256 must match the one in ``metadata.json``; that
+        guards against corruption, not tampering (see :mod:`dimtag.model_file`).
 
         Parameters
         ----------
         path : str or Path, optional
-            A model file, or a directory holding ``dimtag.npz``. Only this
-            path is read. Default: the model shipped inside the package.
+            A model directory (``metadata.json`` and its archive), or one
+            archive. Default: the model shipped inside the package.
 
         Raises
         ------
         ModelError
-            The file is missing, unreadable, corrupt, truncated, or differs
-            from the recorded hash. The message names the file.
+            Missing, unreadable, corrupt, invalid, or different from the recorded hash.
         """
         if path is None:
             with resources.as_file(resources.files("dimtag").joinpath("model")) as shipped:
-                return cls._load_file(Path(shipped) / MODEL_FILE, require_metadata=True)
-        path = Path(path)
-        return cls._load_file(path / MODEL_FILE if path.is_dir() else path, require_metadata=False)
+                model, meta = load_model(Path(shipped), require_metadata=True)
+        else:
+            model, meta = load_model(Path(path))
+        return cls.from_model(model, meta)
 
-    @classmethod
-    def _load_file(cls, model_path: Path, require_metadata: bool) -> "Tagger":
-        meta_path = model_path.with_name(METADATA_FILE)
-        metadata: dict[str, Any] = {}
-        if meta_path.exists():
-            try:
-                metadata = json.loads(meta_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise ModelError(f"{meta_path}: unreadable model metadata ({exc})") from None
-        elif require_metadata:
-            raise ModelError(f"{meta_path}: model metadata missing")
-        if not model_path.is_file():
-            raise ModelError(f"{model_path}: model file not found")
-        expected = metadata.get("model_sha256")
-        if expected:
-            actual = file_sha256(model_path)
-            if actual != expected:
-                raise ModelError(
-                    f"{model_path}: sha256 {actual[:12]}… does not match {expected[:12]}… recorded in "
-                    f"{meta_path.name}; the file is corrupt or was replaced"
-                )
-        try:
-            model = LinearTextModel.load(model_path)
-        except Exception as exc:  # numpy raises several types for a bad archive
-            raise ModelError(f"{model_path}: not a readable dimtag model ({type(exc).__name__}: {exc})") from None
-        return cls(model, metadata)
-
-    def save(self, path: str | Path) -> Path:
-        """Write the model to a directory (``dimtag.npz`` + ``metadata.json``).
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the model to a directory, as one unit (see :func:`dimtag.model_file.save_model`).
 
         Returns
         -------
         Path
-            The model file written.
+            The archive written.
         """
-        out = Path(path)
-        out.mkdir(parents=True, exist_ok=True)
-        model_path = out / MODEL_FILE
-        tmp = out / (MODEL_FILE + ".tmp")
-        self.model.save(tmp)
-        tmp.replace(model_path)
-        self.metadata.update(model_file=MODEL_FILE, model_sha256=file_sha256(model_path))
-        meta_text = json.dumps(self.metadata, ensure_ascii=False, indent=2) + "\n"
-        (out / METADATA_FILE).write_text(meta_text, encoding="utf-8")
-        return model_path
+        self._fitted()
+        self.metadata_ = save_model(self.model_, self.metadata_, path)
+        return Path(path) / self.metadata_.model_file
 
     # -- inference ---------------------------------------------------------
     @property
     def min_score(self) -> float:
-        """Default abstention threshold chosen from the model's calibration."""
-        return float(self.metadata.get("min_score", 0.0))
+        """Default abstention threshold, chosen from the model's calibration at training time."""
+        self._fitted()
+        return self.metadata_.min_score
 
     def _full_proba(self, texts: list[str], n_jobs: int | None = 1) -> np.ndarray:
         """Probabilities over every model class, computed chunk by chunk.
@@ -194,37 +265,59 @@ class Tagger:
         With ``n_jobs`` other than 1, contiguous parts of the batch go to
         joblib worker processes (one copy of the model per part).
         """
+        self._fitted()
         if not texts:
-            return np.zeros((0, len(self.model.classes)))
+            return np.zeros((0, len(self.classes_)))
         if n_jobs not in (None, 1) and len(texts) > _CHUNK:
             from joblib import Parallel, delayed, effective_n_jobs
 
             workers = effective_n_jobs(n_jobs)
             size = max(_CHUNK, -(-len(texts) // (workers * 2)))
             parts = Parallel(n_jobs=n_jobs)(
-                delayed(_chunked_proba)(self.model, texts[i : i + size]) for i in range(0, len(texts), size)
+                delayed(_chunked_proba)(self.model_, texts[i : i + size]) for i in range(0, len(texts), size)
             )
             return np.vstack(parts)
-        return _chunked_proba(self.model, texts)
+        return _chunked_proba(self.model_, texts)
 
-    def _six(self, full: np.ndarray) -> np.ndarray:
-        p = full[:, self._dim_cols]
-        return p / p.sum(axis=1, keepdims=True)
+    def predict_proba(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> np.ndarray:
+        """Probabilities of shape (n_texts, n_classes), columns in :attr:`classes_` order (``none`` included)."""
+        items, _ = _check_texts(texts)
+        return self._full_proba(items, n_jobs)
 
-    def _proba(self, texts: list[str], n_jobs: int | None = 1) -> np.ndarray:
-        return self._six(self._full_proba(texts, n_jobs))
+    def predict(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> np.ndarray:
+        """The most probable class of each text, ``none`` included (strings over :attr:`classes_`)."""
+        return np.asarray(self.classes_, dtype=object)[self.predict_proba(texts, n_jobs=n_jobs).argmax(axis=1)]
+
+    def decide(self, texts: Sequence[str], *, min_score: float | None = None, n_jobs: int | None = 1) -> Decisions:
+        """The full tagging decision for each text (see :func:`dimtag.decision.decide`)."""
+        items, _ = _check_texts(texts)
+        return self._decide(items, self._full_proba(items, n_jobs), min_score)
+
+    def _decide(self, items: list[str], full: np.ndarray, min_score: float | None) -> Decisions:
+        threshold = self.min_score if min_score is None else float(min_score)
+        empty = np.array([not has_content(t) for t in items], dtype=bool)
+        return decide(full, self._label_cols, self._none_col, threshold, empty)
 
     @overload
-    def tag(self, texts: str, *, n_jobs: int | None = 1) -> Dimension: ...
+    def tag(self, texts: str, *, abstain: bool = ..., min_score: float | None = ..., n_jobs: int | None = ...) -> Any: ...
     @overload
-    def tag(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> list[Dimension]: ...
+    def tag(self, texts: Iterable[str], *, abstain: bool = ..., min_score: float | None = ..., n_jobs: int | None = ...) -> list[Any]: ...
 
-    def tag(self, texts: str | Sequence[str], *, n_jobs: int | None = 1) -> Dimension | list[Dimension]:
-        """Return the dimension of a text, or of each text of a list.
+    def tag(
+        self, texts: str | Iterable[str], *, abstain: bool = False, min_score: float | None = None, n_jobs: int | None = 1
+    ) -> Any:
+        """Return the label of a text, or of each text of a list.
 
         Parameters
         ----------
-        texts : str or sequence of str
+        texts : str or iterable of str
+        abstain : bool
+            Answer None where :func:`dimtag.tag_document` would abstain: the
+            text speaks to no dimension, the best score is under
+            ``min_score``, or the text has nothing to tag. Without it, the
+            best label is always returned.
+        min_score : float, optional
+            With ``abstain``: the threshold (default :attr:`min_score`).
         n_jobs : int, optional
             Worker processes for large batches (joblib convention: -1 = all
             cores). The answers do not depend on it.
@@ -232,20 +325,30 @@ class Tagger:
         Raises
         ------
         TypeError
-            ``None``, bytes, numbers, or a list holding any of them (the
-            message gives the index of the offending item).
+            ``None``, bytes, numbers, a dict, set or DataFrame, or a list
+            holding a non-str (the message gives the item's index).
         ValueError
-            An empty or blank string.
+            Without ``abstain``: a text with nothing to tag (blank, invisible
+            marks, masks, emoji or private-use characters only); any text
+            longer than :data:`MAX_TEXT_CHARS`.
         """
         items, single = _check_texts(texts)
-        dims = [self._dimensions[i] for i in self._proba(items, n_jobs).argmax(axis=1)]
-        return dims[0] if single else dims
+        full = self._full_proba(items, n_jobs)
+        decisions = self._decide(items, full, min_score if abstain else 0.0)
+        if not abstain:
+            empty = [i for i, t in enumerate(items) if not has_content(t)]
+            if empty:
+                where = "" if single else f"item {empty[0]}: "
+                raise ValueError(f"{where}nothing to tag in {items[empty[0]][:40]!r} (blank, masks or symbols only)")
+        labels = [None if (abstain and a) else self.labels_[b] for b, a in zip(decisions.best, decisions.abstain)]
+        return labels[0] if single else labels
 
-    def iter_tag(self, texts: Iterable[str], chunk_size: int = _CHUNK) -> Iterator[Dimension]:
+    def iter_tag(self, texts: Iterable[str], chunk_size: int = _CHUNK, *, abstain: bool = False) -> Iterator[Any]:
         """Tag an iterable of any length lazily, ``chunk_size`` texts at a time.
 
         Memory stays bounded by the chunk, not by the input: use it for a
-        file of a million sentences.
+        file of a million sentences. Errors name the item's position in the
+        whole iterable.
 
         Examples
         --------
@@ -253,54 +356,45 @@ class Tagger:
         >>> [str(d) for d in Tagger.load().iter_tag(iter(["学习不够。", "调研不深入。"]))]
         ['theory', 'work_style']
         """
+        if isinstance(texts, (str, bytes)):
+            raise TypeError("iter_tag() takes an iterable of texts, not one str: use tag() for a single text")
         batch: list[str] = []
+        done = 0
         for text in texts:
             batch.append(text)
             if len(batch) >= chunk_size:
-                yield from self.tag(batch)
+                _check_texts(batch, offset=done)
+                yield from self.tag(batch, abstain=abstain)
+                done += len(batch)
                 batch = []
         if batch:
-            yield from self.tag(batch)
+            _check_texts(batch, offset=done)
+            yield from self.tag(batch, abstain=abstain)
 
     @overload
-    def scores(self, texts: str, *, n_jobs: int | None = 1) -> dict[Dimension, float]: ...
+    def scores(self, texts: str, *, include_none: bool = ..., n_jobs: int | None = ...) -> dict[Any, float]: ...
     @overload
-    def scores(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> list[dict[Dimension, float]]: ...
+    def scores(self, texts: Iterable[str], *, include_none: bool = ..., n_jobs: int | None = ...) -> list[dict[Any, float]]: ...
 
-    def scores(
-        self, texts: str | Sequence[str], *, n_jobs: int | None = 1
-    ) -> dict[Dimension, float] | list[dict[Dimension, float]]:
-        """Return the probability of each dimension (they sum to 1)."""
+    def scores(self, texts: str | Iterable[str], *, include_none: bool = False, n_jobs: int | None = 1) -> Any:
+        """Probability of each label; they sum to 1.
+
+        With ``include_none`` the model's ``none`` class is a key too (the
+        string ``"none"``) and the values are the model's probabilities over
+        all its classes; without, ``none``'s share is spread over the labels.
+        """
         items, single = _check_texts(texts)
-        rows = [dict(zip(self._dimensions, map(float, row))) for row in self._proba(items, n_jobs)]
+        full = self._full_proba(items, n_jobs)
+        if include_none and self._none_col is not None:
+            keys: list[Any] = [*self.labels_, NONE_LABEL]
+            proba = full[:, [*self._label_cols, self._none_col]]
+        else:
+            keys, proba = list(self.labels_), restrict(full, self._label_cols)
+        rows = [dict(zip(keys, map(float, row))) for row in proba]
         return rows[0] if single else rows
 
-    @property
-    def dimensions(self) -> list[Dimension]:
-        """The six dimensions, in the column order of :meth:`predict_proba`."""
-        return list(self._dimensions)
-
-    def predict_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Six-way probabilities and none-flags of a list, in one pass.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_texts, 6)
-            Columns in the order of :attr:`dimensions`; rows sum to 1.
-        is_none : ndarray of bool, shape (n_texts,)
-            True where the model finds the text speaks to no dimension
-            (always False for a model trained without ``none`` items).
-        """
-        items, _ = _check_texts(texts)
-        full = self._full_proba(items)
-        if self._none_col is None:
-            is_none = np.zeros(len(items), dtype=bool)
-        else:
-            is_none = full.argmax(axis=1) == self._none_col
-        return self._six(full), is_none
-
     def explain(self, text: str, top: int = 5) -> Explanation:
-        """Tell which terms pushed a text towards its dimension.
+        """Tell which terms pushed a text towards its label.
 
         Examples
         --------
@@ -312,16 +406,16 @@ class Tagger:
         if not isinstance(text, str):
             raise TypeError(f"explain() takes one str, got {type(text).__name__}")
         (item,), _ = _check_texts(text)
-        proba = self._proba([item])[0]
+        proba = restrict(self._full_proba([item]), self._label_cols)[0]
         best = int(proba.argmax())
-        dimension, score = self._dimensions[best], float(proba[best])
-        names, contrib = self.model.term_contributions(item)
+        label, score = self.labels_[best], float(proba[best])
+        names, contrib = self.model_.term_contributions(item)
         if not names:
-            return Explanation(dimension, score, [])
-        contrib = contrib[:, self._dim_cols]
+            return Explanation(label, score, [])
+        contrib = contrib[:, self._label_cols]
         push = contrib[:, best] - contrib.mean(axis=1)
         order = np.argsort(-push, kind="stable")[: max(int(top), 0)]
-        return Explanation(dimension, score, [(names[i], round(float(push[i]), 4)) for i in order])
+        return Explanation(label, score, [(names[i], round(float(push[i]), 4)) for i in order])
 
 
 def _chunked_proba(model: LinearTextModel, texts: list[str]) -> np.ndarray:
@@ -333,25 +427,23 @@ _default_lock = threading.Lock()
 
 
 def default_tagger() -> Tagger:
-    """Return the shipped model's Tagger, loading it once on first use."""
+    """The tagger of :func:`tag`, :func:`scores` and documents, loaded once on first use.
+
+    It is the model named by the ``DIMTAG_MODEL`` environment variable when
+    that is set, else the model shipped in the package.
+    """
     global _default
     if _default is None:
         with _default_lock:
             if _default is None:
-                _default = Tagger.load()
+                _default = Tagger.load(os.environ.get(MODEL_ENV) or None)
     return _default
 
 
-@overload
-def tag(texts: str, *, n_jobs: int | None = 1) -> Dimension: ...
-@overload
-def tag(texts: Sequence[str], *, n_jobs: int | None = 1) -> list[Dimension]: ...
+def tag(texts: str | Iterable[str], *, abstain: bool = False, n_jobs: int | None = 1) -> Any:
+    """Tag a sentence, or a list of sentences, with the default model.
 
-
-def tag(texts: str | Sequence[str], *, n_jobs: int | None = 1) -> Dimension | list[Dimension]:
-    """Tag a sentence, or a list of sentences, with the shipped model.
-
-    ``n_jobs`` spreads a large batch over worker processes (see :meth:`Tagger.tag`).
+    See :meth:`Tagger.tag`.
 
     Examples
     --------
@@ -360,20 +452,14 @@ def tag(texts: str | Sequence[str], *, n_jobs: int | None = 1) -> Dimension | li
     <Dimension.THEORY: 'theory'>
     >>> [str(d) for d in tag(["调查研究不深入，听汇报多、下基层少。", "落实一岗双责不到位。"])]
     ['work_style', 'integrity']
+    >>> print(tag("以上发言，请批评指正。", abstain=True))
+    None
     """
-    return default_tagger().tag(texts, n_jobs=n_jobs)
+    return default_tagger().tag(texts, abstain=abstain, n_jobs=n_jobs)
 
 
-@overload
-def scores(texts: str, *, n_jobs: int | None = 1) -> dict[Dimension, float]: ...
-@overload
-def scores(texts: Sequence[str], *, n_jobs: int | None = 1) -> list[dict[Dimension, float]]: ...
-
-
-def scores(
-    texts: str | Sequence[str], *, n_jobs: int | None = 1
-) -> dict[Dimension, float] | list[dict[Dimension, float]]:
-    """Probabilities of the six dimensions for a sentence or a list of them.
+def scores(texts: str | Iterable[str], *, include_none: bool = False, n_jobs: int | None = 1) -> Any:
+    """Probabilities of the labels for a sentence or a list of them (see :meth:`Tagger.scores`).
 
     Examples
     --------
@@ -382,9 +468,9 @@ def scores(
     >>> round(sum(s.values()), 6), max(s, key=s.get)
     (1.0, <Dimension.RESPONSIBILITY: 'responsibility'>)
     """
-    return default_tagger().scores(texts, n_jobs=n_jobs)
+    return default_tagger().scores(texts, include_none=include_none, n_jobs=n_jobs)
 
 
 def explain(text: str, top: int = 5) -> Explanation:
-    """Explain the shipped model's decision for one sentence (see :meth:`Tagger.explain`)."""
+    """Explain the default model's decision for one sentence (see :meth:`Tagger.explain`)."""
     return default_tagger().explain(text, top=top)

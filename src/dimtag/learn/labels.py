@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dimensions import LABELS
+from ..dimensions import LABELS
+from ..errors import LabelsError
+from ..model_file import file_sha256
 
-__all__ = ["LabeledItem", "LabelsError", "read_labels", "file_sha256", "REQUIRED_COLUMNS", "COLUMNS"]
+__all__ = [
+    "LabeledItem",
+    "LabelsError",
+    "read_labels",
+    "file_sha256",
+    "REQUIRED_COLUMNS",
+    "COLUMNS",
+    "ORIGINS",
+    "SEED_WRITER",
+]
 
 #: Columns every labels file must have.
 REQUIRED_COLUMNS = ("text", "dimension", "source", "origin")
 #: Columns dimtag writes, in order.
-COLUMNS = ("text", "dimension", "source", "origin", "section", "kind", "heading")
-_ORIGINS = ("seed", "authored")
+COLUMNS = ("text", "dimension", "source", "origin", "writer", "section", "kind", "heading")
+#: Where an item comes from: cut from a seed document, written by one of our
+#: writers, or cut from another real document through ``dimtag suggest``.
+ORIGINS = ("seed", "authored", "collected")
+#: The ``writer`` of seed rows.
+SEED_WRITER = "seed"
 _SECTIONS = ("problem", "cause", "measure", "other", "")
 _KINDS = ("item", "heading", "")
-
-
-class LabelsError(ValueError):
-    """A labels file that breaks the schema; the message names file and line."""
 
 
 @dataclass(frozen=True)
@@ -32,19 +42,17 @@ class LabeledItem:
     dimension: str
     source: str
     origin: str
+    writer: str = ""
     section: str = ""
     kind: str = ""
     heading: str = ""
     line: int = 0
 
-
-def file_sha256(path: str | Path) -> str:
-    """Return the hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    @property
+    def group(self) -> str:
+        """The cross-validation group: the source document for seed and
+        collected items, the writer for written ones."""
+        return f"writer:{self.writer}" if self.origin == "authored" else f"doc:{self.source}"
 
 
 def read_labels(path: str | Path) -> list[LabeledItem]:
@@ -67,7 +75,7 @@ def read_labels(path: str | Path) -> list[LabeledItem]:
     """
     path = Path(path)
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
@@ -92,6 +100,7 @@ def _item(path: Path, line: int, row: dict[str, str | None]) -> LabeledItem:
         dimension=get("dimension"),
         source=get("source"),
         origin=get("origin"),
+        writer=get("writer") or (SEED_WRITER if get("origin") == "seed" else ""),
         section=get("section"),
         kind=get("kind"),
         heading=get("heading"),
@@ -100,9 +109,10 @@ def _item(path: Path, line: int, row: dict[str, str | None]) -> LabeledItem:
     checks = (
         (bool(item.text), "empty text"),
         (item.dimension in LABELS, f"unknown dimension {item.dimension!r} (allowed: {', '.join(LABELS)})"),
-        (item.origin in _ORIGINS, f"unknown origin {item.origin!r} (allowed: seed, authored)"),
+        (item.origin in ORIGINS, f"unknown origin {item.origin!r} (allowed: {', '.join(ORIGINS)})"),
         (bool(item.source), "empty source"),
         (item.origin != "authored" or item.source == "authored", "authored items must have source 'authored'"),
+        (item.origin != "authored" or bool(item.writer), "authored items need a writer id"),
         (item.section in _SECTIONS, f"unknown section {item.section!r}"),
         (item.kind in _KINDS, f"unknown kind {item.kind!r}"),
     )

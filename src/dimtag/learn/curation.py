@@ -23,20 +23,20 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ._atomic import atomic_write
-from .dimensions import LABELS
+from .._atomic import atomic_write
+from ..dimensions import LABELS
+from ..errors import DocumentError
+from ..tagger import Tagger, default_tagger
+from . import cv
+from .export import from_pipeline
 from .extraction import extract_items
 from .labels import COLUMNS, LabeledItem, LabelsError, read_labels
-from .linear_model import from_pipeline
-from .reading import DocumentError
-from .tagger import Tagger, default_tagger
-from .training import Config, build_pipeline
+from .pipeline import Config
 
-__all__ = ["AuditRow", "audit", "out_of_fold", "suggest", "pick_uncertain", "merge", "near_duplicate", "write_csv", "CONFIRMED_VALUES"]
+__all__ = ["AuditRow", "audit", "suggest", "pick_uncertain", "merge", "near_duplicate", "write_csv", "CONFIRMED_VALUES"]
 
 #: Values of the ``confirmed`` column that mean yes.
 CONFIRMED_VALUES = {"1", "y", "yes", "x", "true", "ok", "✓", "是", "对"}
-_AUTHORED_FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -50,40 +50,6 @@ class AuditRow:
     why: str
 
 
-def _groups(items: Sequence[LabeledItem]) -> list[str]:
-    # Each seed document is a group; authored items are dealt into a few
-    # groups in file order, so that each also gets an out-of-fold score.
-    counter = 0
-    groups = []
-    for it in items:
-        if it.origin == "seed":
-            groups.append(it.source)
-        else:
-            groups.append(f"authored-{counter % _AUTHORED_FOLDS}")
-            counter += 1
-    return groups
-
-
-def out_of_fold(items: Sequence[LabeledItem], config: Config) -> tuple[np.ndarray, list[str], list[Tagger]]:
-    """Out-of-fold probabilities of every item, and the fold taggers that made them."""
-    groups = np.array(_groups(items))
-    texts = [it.text for it in items]
-    labels = [it.dimension for it in items]
-    classes = sorted(set(labels))
-    proba = np.zeros((len(items), len(classes)))
-    taggers: list[Tagger] = [None] * len(items)  # type: ignore[list-item]
-    for group in sorted(set(groups)):
-        test = np.flatnonzero(groups == group)
-        train = np.flatnonzero(groups != group)
-        pipeline = build_pipeline(config, len(train)).fit([texts[i] for i in train], [labels[i] for i in train])
-        fold = Tagger(from_pipeline(pipeline))
-        full = fold.model.predict_proba([texts[i] for i in test])
-        proba[np.ix_(test, [classes.index(c) for c in fold.model.classes])] = full
-        for i in test:
-            taggers[i] = fold
-    return proba, classes, taggers
-
-
 def audit(items: Sequence[LabeledItem], config: Config | None = None, top: int | None = None) -> list[AuditRow]:
     """Rank the labels that are probably wrong (confident learning).
 
@@ -93,8 +59,12 @@ def audit(items: Sequence[LabeledItem], config: Config | None = None, top: int |
     the suggested label is the most probable such class. Flags are ranked by
     the probability of the given label, lowest first.
     """
-    config = config or Config(**default_tagger().metadata.get("config", {}))
-    proba, classes, taggers = out_of_fold(items, config)
+    config = config or Config.from_dict(default_tagger().metadata_.config)
+    if len({it.group for it in items}) < 2:
+        raise LabelsError("audit needs items from at least two groups (seed documents or writers) to hold one out")
+    result = cv.oof(items, config, keep_models=True)
+    proba, classes = result.proba, result.classes
+    fold_taggers = [Tagger.from_model(from_pipeline(m)) for m in result.models]
     given = np.array([classes.index(it.dimension) for it in items])
     thresholds = np.array([proba[given == k, k].mean() if (given == k).any() else 1.0 for k in range(len(classes))])
     rows = []
@@ -104,12 +74,15 @@ def audit(items: Sequence[LabeledItem], config: Config | None = None, top: int |
         if proba[i, k] >= thresholds[k] or not confident:
             continue
         j = max(confident, key=lambda c: proba[i, c])
-        rows.append(AuditRow(it, classes[j], float(proba[i, k]), float(proba[i, j]), _why(taggers[i], it.text)))
+        why = _why(fold_taggers[result.fold_of[i]], it.text)
+        rows.append(AuditRow(it, classes[j], float(proba[i, k]), float(proba[i, j]), why))
     rows.sort(key=lambda r: (r.p_label, -r.p_suggested))
     return rows[:top] if top else rows
 
 
 def _why(tagger: Tagger, text: str) -> str:
+    if not text.strip():
+        return ""
     e = tagger.explain(text, top=4)
     return " ".join(f"{t}({w:+.2f})" for t, w in e.terms)
 
@@ -143,7 +116,7 @@ def suggest(
     rows: list[dict[str, str]] = []
     for source in sources:
         try:
-            rows += [r for r in extract_items(Path(source), tagger=tagger) if r["kind"] == "item"]
+            rows += [r for r in extract_items(Path(source), tagger=tagger, origin="collected") if r["kind"] == "item"]
         except DocumentError as exc:
             if errors is None:
                 raise
@@ -158,7 +131,7 @@ def pick_uncertain(
 
     Uncertainty is the entropy of the predicted distribution (``none``
     included); it beat the top-two margin and random picks in a grouped
-    experiment (see tests/test_curation.py). Picks go round-robin over the predicted dimensions, and within
+    experiment (benchmarks/labeling_loop.py). Picks go round-robin over the predicted dimensions, and within
     a dimension to the document whose next candidate is least certain; items
     already labeled, and near-duplicates (character-trigram Jaccard ≥ 0.6) of
     a pick or of a labeled item, are skipped.
@@ -166,11 +139,11 @@ def pick_uncertain(
     tagger = tagger or default_tagger()
     if not rows:
         return []
-    full = tagger.model.predict_proba([r["text"] for r in rows])
+    full = tagger.predict_proba([r["text"] for r in rows])
     entropy = -(full * np.log(np.clip(full, 1e-12, 1.0))).sum(axis=1)
     queues: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
     for i in np.argsort(-entropy, kind="stable"):
-        guess = tagger.model.classes[int(full[i].argmax())]
+        guess = tagger.classes_[int(full[i].argmax())]
         row = {**rows[i], "dimension": guess, "confirmed": "", "entropy": f"{entropy[i]:.4f}"}
         queues[guess][row.get("source", "")].append(row)
     labeled = {it.text for it in known}
@@ -246,7 +219,7 @@ def merge(labels_path: str | os.PathLike[str], updates_path: str | os.PathLike[s
             counts["relabeled" if target["dimension"] != dimension else "unchanged"] += 1
             target["dimension"] = dimension
             continue
-        origin = (row.get("origin") or "seed").strip()
+        origin = (row.get("origin") or "collected").strip()
         source = (row.get("source") or "").strip() or ("authored" if origin == "authored" else "")
         new = {c: (row.get(c) or "").strip() for c in COLUMNS}
         new.update(text=text, dimension=dimension, origin=origin, source=source, kind=new["kind"] or "item")

@@ -1,0 +1,73 @@
+"""Turning a raw document into candidate rows for ``labels.csv``.
+
+It cleans and segments with the library's own code, so the rows are exactly
+the items that :func:`dimtag.tag_document` would tag, plus the headings.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from ..dimensions import NONE_LABEL
+from ..document import tag_file
+from ..segmentation import heading_dimension
+from ..tagger import Tagger
+from .labels import COLUMNS
+
+__all__ = ["extract_items", "write_items"]
+
+
+def extract_items(
+    path: str | os.PathLike[str], *, source_name: str | None = None, tagger: Tagger | None = None,
+    origin: str = "seed",
+) -> list[dict[str, str]]:
+    """Return one labels.csv row per item and heading of a document file.
+
+    The ``dimension`` column holds a guess to confirm or correct: the
+    document tagger's answer for items (the same decision as
+    :func:`dimtag.tag_file`; ``none`` where it abstains), the dimension a
+    section heading names for headings, ``none`` for other headings.
+
+    Parameters
+    ----------
+    path : str or Path
+        The document.
+    source_name : str, optional
+        The ``source`` column; default the file name.
+    tagger : Tagger, optional
+        Default: the model of :func:`dimtag.tag`.
+    origin : str
+        The ``origin`` column: ``seed`` for a document of ``data/seeds``,
+        ``collected`` for any other real document.
+    """
+    doc = tag_file(path, tagger=tagger)
+    source_value = source_name or Path(path).name
+    writer = "seed" if origin == "seed" else ""
+    return [
+        {
+            "text": text, "dimension": dimension, "source": source_value, "origin": origin, "writer": writer,
+            "section": section, "kind": kind, "heading": heading or "",
+        }
+        for kind, text, dimension, section, heading in _in_order(doc)
+    ]
+
+
+def _in_order(doc: Any) -> list[tuple[str, str, str, str, str | None]]:
+    """Headings and items of a tagged document, in text order, as row tuples."""
+    rows: list[tuple[int, tuple[str, str, str, str, str | None]]] = []
+    for h in doc.headings:
+        named = heading_dimension(h.text) if h.kind == "section" else None
+        rows.append((h.start, ("heading", h.text, named.value if named else NONE_LABEL, h.section, None)))
+    for s in doc:
+        rows.append((s.start, ("item", s.text, str(s.dimension) if s.dimension else NONE_LABEL, s.section, s.heading)))
+    return [r for _, r in sorted(rows, key=lambda r: r[0])]
+
+
+def write_items(rows: list[dict[str, str]], out: IO[str]) -> None:
+    """Write rows as CSV with the labels.csv header."""
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)

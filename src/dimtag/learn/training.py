@@ -1,0 +1,204 @@
+"""Training a model from a labels file: grouped model selection, fit, export, metadata.
+
+Each configuration of the grid is scored by the grouped cross-validation of
+:mod:`dimtag.learn.cv` under both schemes, leave-one-seed-document-out and
+leave-one-writer-out; the selection score is the mean of the two macro-F1s.
+The winner is refit on every labeled item, exported to numpy and written
+with its metadata. The same labels file and library versions give the same
+model file, byte for byte (its sha256 is the model's identity).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import platform
+from dataclasses import dataclass, field
+from importlib import metadata as _metadata
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..dimensions import Dimension
+from ..model_file import ModelMetadata, file_sha256
+from ..tagger import Tagger
+from . import cv
+from .labels import LabeledItem, read_labels
+from .pipeline import Config, fit_model
+
+__all__ = [
+    "DEFAULT_GRID",
+    "SMALL_GRID",
+    "F1_TIE",
+    "Selection",
+    "select_config",
+    "train",
+    "check_out_dir",
+    "scheme_scores",
+]
+
+log = logging.getLogger(__name__)
+
+#: The grid compared by ``dimtag train`` and ``dimtag evaluate``.
+DEFAULT_GRID: tuple[Config, ...] = tuple(
+    Config(features, clf, C, "balanced")
+    for features in ("char13", "char14", "char13+word", "word")
+    for clf, Cs in (("svc", (0.3, 1.0)), ("lr", (10.0, 30.0)))
+    for C in Cs
+)
+#: The shipped configuration alone, for quick checks.
+SMALL_GRID: tuple[Config, ...] = (Config(),)
+
+#: Configurations within this selection score of the best are tied; the
+#: best-calibrated of them wins, since ``scores()`` must read as probabilities.
+F1_TIE = 0.005
+
+
+def scheme_scores(items: Sequence[LabeledItem], result: cv.OOF) -> dict[str, dict[str, Any]]:
+    """Scores of one out-of-fold run under each scheme that has items to test."""
+    out = {}
+    for scheme in cv.SCHEMES:
+        mask = cv.tested_by(items, scheme)
+        if mask.any():
+            out[scheme] = cv.scores(result, mask)
+    return out
+
+
+def _selection_score(by_scheme: dict[str, dict[str, Any]]) -> float:
+    return float(np.mean([s["macro_f1"] for s in by_scheme.values()]))
+
+
+@dataclass
+class Selection:
+    """The outcome of model selection.
+
+    ``oof`` holds the winner's out-of-fold probabilities, so that a report
+    does not fit the folds again.
+    """
+
+    best: Config
+    scores: dict[str, dict[str, Any]]
+    calibration: dict[str, Any]
+    oof: cv.OOF
+    table: list[dict[str, Any]] = field(default_factory=list)
+
+
+def select_config(items: Sequence[LabeledItem], grid: Sequence[Config], n_jobs: int = -1) -> Selection:
+    """Score every configuration by grouped CV under both schemes, and pick one.
+
+    The winner has the best mean macro-F1 of the two schemes, except that
+    among configurations within :data:`F1_TIE` of the best the one with the
+    lowest expected calibration error wins.
+    """
+    if not grid:
+        raise ValueError("empty model-selection grid")
+    tested = np.zeros(len(items), dtype=bool)
+    for scheme in cv.SCHEMES:
+        tested |= cv.tested_by(items, scheme)
+    if not tested.any():
+        raise ValueError("nothing to cross-validate: labels need seed documents or writers (origin seed or authored)")
+    runs = []
+    for config in grid:
+        result = cv.oof(items, config, n_jobs=n_jobs)
+        by_scheme = scheme_scores(items, result)
+        calib = cv.calibration(result, tested)
+        runs.append((config, result, by_scheme, calib))
+        log.info("%-30s %s ece=%.3f", config.label(), " ".join(f"{k}={v['macro_f1']:.3f}" for k, v in by_scheme.items()), calib["ece"])
+    table = [
+        {"config": c.label(), **{f"{k}_macro_f1": v["macro_f1"] for k, v in s.items()}, "selection": round(_selection_score(s), 4), "ece": cal["ece"]}
+        for c, _, s, cal in runs
+    ]
+    top = max(_selection_score(s) for _, _, s, _ in runs)
+    tied = [i for i, (_, _, s, _) in enumerate(runs) if _selection_score(s) >= top - F1_TIE]
+    best = min(tied, key=lambda i: (runs[i][3]["ece"], -_selection_score(runs[i][2]), i))
+    config, result, by_scheme, calib = runs[best]
+    return Selection(config, by_scheme, calib, result, table)
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("dimtag", "scikit-learn", "numpy", "scipy", "jieba", "joblib"):
+        try:
+            out[dist] = _metadata.version(dist)
+        except _metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def check_out_dir(out_dir: str | Path) -> Path:
+    """Refuse to write a model into an installed dimtag package.
+
+    Writing into the package's own ``model`` folder is allowed only in a
+    source checkout (where the package lives under ``src/``), which is how
+    the shipped model is rebuilt.
+
+    Raises
+    ------
+    ValueError
+        ``out_dir`` is inside an installed (non-checkout) dimtag package.
+    """
+    import dimtag
+
+    out = Path(out_dir).resolve()
+    package = Path(dimtag.__file__).resolve().parent
+    checkout = package.parent.name == "src" and (package.parent.parent / "pyproject.toml").is_file()
+    if not checkout and (out == package or package in out.parents):
+        raise ValueError(
+            f"{out_dir}: inside the installed dimtag package; write the model elsewhere and use it with "
+            "--model PATH, Tagger.load(PATH) or the DIMTAG_MODEL environment variable"
+        )
+    return out
+
+
+def train(
+    labels_path: str | Path, out_dir: str | Path, grid: Sequence[Config] = DEFAULT_GRID, n_jobs: int = -1
+) -> ModelMetadata:
+    """Select, fit and write the model and its metadata.
+
+    Parameters
+    ----------
+    labels_path : str or Path
+        The labels CSV.
+    out_dir : str or Path
+        Directory that receives the model (see :mod:`dimtag.model_file`).
+    grid : sequence of Config
+        Configurations to compare by grouped cross-validation.
+    n_jobs : int
+        Processes for the folds (joblib convention; -1 = all cores).
+
+    Returns
+    -------
+    ModelMetadata
+        The metadata written beside the model.
+    """
+    check_out_dir(out_dir)
+    items = read_labels(labels_path)
+    present = {it.dimension for it in items}
+    missing = sorted({d.value for d in Dimension} - present)
+    if missing and present <= {d.value for d in Dimension} | {"none"}:
+        raise ValueError(f"{labels_path}: no items for {', '.join(missing)}; every dimension needs examples")
+    selection = select_config(items, grid, n_jobs=n_jobs)
+    model = fit_model([it.text for it in items], [it.dimension for it in items], selection.best)
+    counts: dict[str, dict[str, int]] = {}
+    for it in items:
+        key = it.writer or it.origin
+        counts.setdefault(it.dimension, {}).setdefault(key, 0)
+        counts[it.dimension][key] += 1
+    meta = ModelMetadata(
+        created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        data={"file": Path(labels_path).name, "sha256": file_sha256(labels_path), "counts": counts},
+        versions=_versions(),
+        config=selection.best.to_dict(),
+        cv={
+            "selection": "mean macro-F1 of the two schemes; ties within 0.005 go to the lowest ECE",
+            "seed": {"scheme": "leave-one-seed-document-out; tested on seed items", **selection.scores.get("seed", {})},
+            "writer": {"scheme": "leave-one-writer-out; tested on written items", **selection.scores.get("writer", {})},
+        },
+        calibration=selection.calibration,
+        min_score=selection.calibration["min_score"],
+        grid=selection.table,
+    )
+    tagger = Tagger.from_model(model, meta)
+    tagger.save(out_dir)
+    return tagger.metadata_

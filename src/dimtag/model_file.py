@@ -1,0 +1,258 @@
+"""The model on disk: an ``.npz`` of numpy arrays plus ``metadata.json``.
+
+A model directory holds ``metadata.json`` and the archive it names,
+``dimtag-<sha256 prefix>.npz``. Saving writes the new archive under its
+own name first, then replaces ``metadata.json`` atomically: the metadata
+file is the switch. A failure at any point leaves the previous model
+loadable, and stale archives are removed only after the switch.
+
+The sha256 recorded in the metadata protects against accidental
+corruption (a truncated copy, a swapped file), not against someone who
+can write both files: to pin a model in a deployment, compare the archive's
+hash with one kept elsewhere (:func:`file_sha256`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+import zipfile
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._atomic import atomic_write
+from .errors import ModelError
+from .linear_model import LinearTextModel
+
+__all__ = ["ModelMetadata", "METADATA_FILE", "MAX_MODEL_BYTES", "file_sha256", "load_model", "save_model"]
+
+METADATA_FILE = "metadata.json"
+#: The largest archive member (uncompressed) a model may declare; the shipped one is under 4 MB.
+MAX_MODEL_BYTES = 512 * 1024 * 1024
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.npz$")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass
+class ModelMetadata:
+    """What training recorded about a model.
+
+    Attributes
+    ----------
+    model_file : str
+        The archive's file name, beside ``metadata.json``.
+    model_sha256 : str
+        Its sha256 (hex), checked at load.
+    classes : list of str
+        The model's classes in column order.
+    min_score : float
+        Default abstention threshold of documents, chosen from calibration.
+    config : dict
+        The training configuration (features, classifier, C, class weights).
+    data : dict
+        The labels file, its sha256 and counts.
+    versions : dict
+        Library versions at training time.
+    cv : dict
+        Cross-validated scores, one entry per scheme.
+    calibration : dict
+        Reliability table and expected calibration error.
+    grid : list of dict
+        Every configuration compared during model selection.
+    created : str
+        UTC time of training (not part of the model's identity).
+    """
+
+    model_file: str = ""
+    model_sha256: str = ""
+    classes: list[str] = field(default_factory=list)
+    min_score: float = 0.0
+    config: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    cv: dict[str, Any] = field(default_factory=dict)
+    calibration: dict[str, Any] = field(default_factory=dict)
+    grid: list[dict[str, Any]] = field(default_factory=list)
+    created: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, name: str = METADATA_FILE) -> "ModelMetadata":
+        """Parse and validate metadata; unknown keys are ignored.
+
+        Raises
+        ------
+        ModelError
+            Not JSON, not an object, or a field of the wrong type or range.
+        """
+        try:
+            raw = json.loads(text)
+        except ValueError as exc:
+            raise ModelError(f"{name}: not valid JSON ({exc})") from None
+        if not isinstance(raw, dict):
+            raise ModelError(f"{name}: expected a JSON object, got {type(raw).__name__}")
+        kinds = {"model_file": str, "model_sha256": str, "classes": list, "min_score": (int, float), "config": dict,
+                 "data": dict, "versions": dict, "cv": dict, "calibration": dict, "grid": list, "created": str}
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in raw:
+                continue
+            value = raw[f.name]
+            if not isinstance(value, kinds[f.name]) or isinstance(value, bool):
+                raise ModelError(f"{name}: {f.name} must be {_kind_name(kinds[f.name])}, got {type(value).__name__}")
+            values[f.name] = value
+        meta = cls(**values)
+        if not all(isinstance(c, str) for c in meta.classes):
+            raise ModelError(f"{name}: classes must be strings")
+        if not (math.isfinite(meta.min_score) and 0.0 <= meta.min_score <= 1.0):
+            raise ModelError(f"{name}: min_score must be a number from 0 to 1, got {meta.min_score!r}")
+        if meta.model_sha256 and not _SHA.match(meta.model_sha256):
+            raise ModelError(f"{name}: model_sha256 is not a sha256 hex digest")
+        if meta.model_file and not _MODEL_NAME.match(meta.model_file):
+            raise ModelError(f"{name}: model_file must be a plain .npz file name, got {meta.model_file!r}")
+        meta.min_score = float(meta.min_score)
+        return meta
+
+
+def _kind_name(kind: Any) -> str:
+    return " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
+
+
+def file_sha256(path: str | Path) -> str:
+    """Return the hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Read only the members a model consists of, after checking their declared sizes."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = {i.filename.removesuffix(".npy"): i for i in archive.infolist()}
+
+            def read(name: str) -> np.ndarray:
+                info = infos.get(name)
+                if info is None:
+                    raise ModelError(f"{path}: array {name!r} missing")
+                if info.file_size > MAX_MODEL_BYTES:
+                    raise ModelError(f"{path}: array {name!r} declares {info.file_size} bytes (limit {MAX_MODEL_BYTES})")
+                with archive.open(info) as fh:
+                    return np.lib.format.read_array(fh, allow_pickle=False)
+
+            n_blocks = read("n_blocks")
+            if n_blocks.ndim != 0 or n_blocks.dtype.kind not in "iu" or not 0 < int(n_blocks) <= 16:
+                raise ModelError(f"{path}: n_blocks must be an integer from 1 to 16")
+            return {name: read(name) for name in LinearTextModel.member_names(int(n_blocks))}
+    except ModelError:
+        raise
+    except Exception as exc:  # zipfile and numpy raise many types for a bad archive
+        raise ModelError(f"{path}: not a readable dimtag model ({type(exc).__name__}: {exc})") from None
+
+
+def _model_from(path: Path) -> LinearTextModel:
+    arrays = _read_arrays(path)
+    try:
+        return LinearTextModel.from_arrays(arrays)
+    except ValueError as exc:
+        raise ModelError(f"{path}: invalid model: {exc}") from None
+
+
+def load_model(path: str | Path, *, require_metadata: bool = False) -> tuple[LinearTextModel, ModelMetadata]:
+    """Load a model directory, or one ``.npz`` archive.
+
+    A directory must hold ``metadata.json``; the archive it names is checked
+    against the recorded sha256. An archive given directly is checked when
+    the ``metadata.json`` beside it names it, and loaded with default
+    metadata otherwise (unless ``require_metadata``).
+
+    Raises
+    ------
+    ModelError
+        Missing, unreadable, corrupt, invalid, or different from the recorded hash.
+    """
+    path = Path(path)
+    if path.is_dir():
+        meta_path = path / METADATA_FILE
+        if not meta_path.is_file():
+            raise ModelError(f"{meta_path}: model metadata missing")
+        meta = _read_metadata(meta_path)
+        if not meta.model_file:
+            raise ModelError(f"{meta_path}: names no model file")
+        model_path = path / meta.model_file
+    else:
+        model_path, meta_path = path, path.with_name(METADATA_FILE)
+        meta = _read_metadata(meta_path) if meta_path.is_file() else ModelMetadata()
+        if meta.model_file != path.name:
+            if require_metadata:
+                raise ModelError(f"{meta_path}: model metadata for {path.name} missing")
+            meta = ModelMetadata()
+    if not model_path.is_file():
+        raise ModelError(f"{model_path}: model file not found")
+    if meta.model_sha256:
+        actual = file_sha256(model_path)
+        if actual != meta.model_sha256:
+            raise ModelError(
+                f"{model_path}: sha256 {actual[:12]}… does not match {meta.model_sha256[:12]}… recorded in "
+                f"{METADATA_FILE}; the file is corrupt or was replaced"
+            )
+    model = _model_from(model_path)
+    if meta.classes and list(meta.classes) != list(model.classes):
+        raise ModelError(f"{model_path}: classes {list(model.classes)} differ from {meta.classes} in {METADATA_FILE}")
+    return model, replace(meta, classes=list(model.classes))
+
+
+def _read_metadata(path: Path) -> ModelMetadata:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: unreadable model metadata ({exc})") from None
+    return ModelMetadata.from_json(text, str(path))
+
+
+def _archive_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """An uncompressed ``.npz`` whose bytes depend on the arrays only.
+
+    ``np.savez`` stamps each member with the current time, so the same model
+    saved twice would get two hashes; a fixed timestamp makes the hash the
+    model's identity.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, value in arrays.items():
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            with archive.open(info, "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(value), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def save_model(model: LinearTextModel, metadata: ModelMetadata, directory: str | Path) -> ModelMetadata:
+    """Write a model directory as one unit; return the metadata written.
+
+    The archive goes to a file named by its hash, then ``metadata.json`` is
+    replaced atomically; older archives are removed after that switch.
+    """
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    data = _archive_bytes(model.to_arrays())
+    sha = hashlib.sha256(data).hexdigest()
+    name = f"dimtag-{sha[:16]}.npz"
+    with atomic_write(out / name, binary=True) as fh:
+        fh.write(data)
+    meta = replace(metadata, model_file=name, model_sha256=sha, classes=list(model.classes))
+    with atomic_write(out / METADATA_FILE) as fh:
+        fh.write(meta.to_json())
+    for stale in out.glob("dimtag*.npz"):
+        if stale.name != name:
+            stale.unlink(missing_ok=True)
+    return meta
