@@ -96,7 +96,7 @@ def bench_dimtag(sentences, sentences_file):
 
     tagger = Tagger.load()
     tagger.tag(sentences[:100])
-    model = resources.files("dimtag") / "model" / "dimtag.npz"
+    model = resources.files("dimtag") / "model" / tagger.metadata_.model_file
     return {
         "throughput": throughput(tagger.tag, sentences),
         "cold_start": cold_start(f"from dimtag import tag; tag({PROBE!r})"),

@@ -6,8 +6,8 @@ Usage::
 
 1. Flip 5% of data/labels.csv to another label (seed 0) and run the audit on
    the noisy file: precision and recall of its top-k flags (k = flipped).
-2. On grouped folds (one seed document held out, the other four documents the
-   unlabeled pool), a model trained on 30% of the authored items gets 40
+2. On the seed folds of dimtag.learn.cv (one seed document held out, the other
+   four documents the unlabeled pool), a model trained on 30% of the written items gets 40
    suggested or 40 random pool sentences (seed 0); macro-F1 on the held-out
    document, per fold and on average.
 """
@@ -22,19 +22,19 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score
 
-from dimtag.curation import audit, pick_uncertain
+from dimtag import Tagger
 from dimtag.dimensions import LABELS
-from dimtag.labels import read_labels
-from dimtag.linear_model import from_pipeline
-from dimtag.tagger import Tagger
-from dimtag.training import Config, build_pipeline
+from dimtag.learn import cv
+from dimtag.learn.curation import audit, pick_uncertain
+from dimtag.learn.labels import read_labels
+from dimtag.learn.pipeline import Config
 
 REPO = Path(__file__).resolve().parents[1]
-CONFIG = Config("char13", 10.0, "balanced", "lr")
+CONFIG = Config()
 
 
 def fit(train):
-    return Tagger(from_pipeline(build_pipeline(CONFIG, len(train)).fit([i.text for i in train], [i.dimension for i in train])))
+    return Tagger(**CONFIG.to_dict()).fit([i.text for i in train], [i.dimension for i in train])
 
 
 def main() -> None:
@@ -51,9 +51,13 @@ def main() -> None:
     authored = [it for it in items if it.origin == "authored"]
     base = [it for n, it in enumerate(authored) if random.Random(n).random() < 0.3]
     gains = []
-    for held_out in sorted({it.source for it in items if it.origin == "seed"}):
-        test = [it for it in items if it.source == held_out and it.dimension != "none"]
-        pool = [it for it in items if it.origin == "seed" and it.source != held_out]
+    seed = cv.tested_by(items, "seed")
+    for fold in cv.folds(items):
+        if not seed[fold.test].any():
+            continue
+        held_out = items[fold.test[0]].source
+        test = [items[i] for i in fold.test if items[i].dimension != "none"]
+        pool = [items[i] for i in fold.train if seed[i]]
         by_text = {it.text: it for it in pool}
         suggested = [by_text[r["text"]] for r in pick_uncertain([{"text": i.text, "source": i.source} for i in pool], 40, base, fit(base))]
         randomly = random.Random(0).sample(pool, len(suggested))

@@ -1,7 +1,8 @@
-"""Shared fixtures: repository paths and the shipped tagger."""
+"""Shared fixtures: repository paths, labels, a small labels subset and the shipped tagger."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,32 @@ def items():
     from dimtag.learn.labels import read_labels
 
     return read_labels(LABELS)
+
+
+def small_subset(items, every: int = 8):
+    """Seed items of two documents and every ``every``-th item of three writers: fast to fit, both CV schemes."""
+    seeds = sorted({it.source for it in items if it.origin == "seed"})[:2]
+    writers = {"w1", "w2", "w3"}
+    out = [it for it in items if it.source in seeds]
+    out += [it for i, it in enumerate(items) if it.writer in writers and i % every == 0]
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_items(items):
+    return small_subset(items)
+
+
+@pytest.fixture(scope="session")
+def small_labels_csv(tmp_path_factory, small_items):
+    from dimtag.learn.labels import COLUMNS
+
+    path = tmp_path_factory.mktemp("labels") / "labels.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows({c: getattr(it, c) for c in COLUMNS} for it in small_items)
+    return path
 
 
 @pytest.fixture(scope="session")

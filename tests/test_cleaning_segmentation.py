@@ -95,8 +95,8 @@ def test_numbered_points_and_enumerations_after_colon():
 def test_seed_headings_are_recovered(seed_paths):
     """Every （一）…（六） and 一、二、三、 line of the raw seeds comes back as a heading."""
     for path in seed_paths:
-        raw_lines = [l.strip() for l in clean(path.read_text(encoding="utf-8")).split("\n")]
-        expected = [re.match(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）", l).group() for l in raw_lines if re.match(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）", l)]
+        raw_lines = [line.strip() for line in clean(path.read_text(encoding="utf-8")).split("\n")]
+        expected = [re.match(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）", line).group() for line in raw_lines if re.match(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）", line)]
         found = [s.text for s in segment(clean(path.read_text(encoding="utf-8"))) if s.kind in ("part", "section")]
         assert [f[: len(e)] for f, e in zip(found, expected)] == expected and len(found) == len(expected), path.name
 

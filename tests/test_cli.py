@@ -10,10 +10,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
 
 from dimtag import RECORD_FIELDS
 from dimtag.cli import main
+
+from conftest import REPO
 
 SAMPLE = REPO / "examples" / "sample.txt"
 
@@ -94,7 +95,7 @@ def test_output_is_untouched_when_the_run_is_interrupted(tmp_path, capsys, monke
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(document, "tag_document", boom)
+    monkeypatch.setattr(document, "tag_file", boom)
     code, _, err = run(capsys, "tag", "--output", str(target), str(SAMPLE))
     assert code == 130 and "interrupted" in err
     assert target.read_text(encoding="utf-8") == "previous results\n"

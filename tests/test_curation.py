@@ -3,70 +3,33 @@
 from __future__ import annotations
 
 import csv
-import random
 from dataclasses import replace
 
-import numpy as np
 import pytest
+
+from dimtag.learn.curation import audit, merge, near_duplicate_pairs, pick_uncertain
+from dimtag.learn.labels import LabeledItem, LabelsError, read_labels
+from dimtag.learn.pipeline import Config
+
 from conftest import LABELS, REPO
 
-from dimtag.learn.curation import audit, merge, pick_uncertain
-from dimtag.dimensions import LABELS as ALLOWED
-from dimtag.learn.labels import LabelsError, read_labels
-from dimtag.linear_model import from_pipeline
-from dimtag.tagger import Tagger
-from dimtag.learn.training import Config, build_pipeline
 
-CONFIG = Config("char13", 10.0, "balanced", "lr")
-
-
-def test_audit_ranks_flipped_labels_first(items):
-    rng = random.Random(0)
-    subset = [it for i, it in enumerate(items) if it.origin == "seed" or i % 2 == 0]
-    flipped = set(rng.sample(range(len(subset)), len(subset) // 20))  # 5%
-    noisy = [
-        replace(it, dimension=rng.choice([d for d in ALLOWED if d != it.dimension])) if i in flipped else it
-        for i, it in enumerate(subset)
-    ]
-    ranked = audit(noisy, CONFIG)
-    flipped_texts = {subset[i].text for i in flipped}
-    top = [r.item.text for r in ranked[: len(flipped)]]
-    precision = sum(t in flipped_texts for t in top) / len(flipped)
-    assert precision >= 0.6, precision
-    # The suggested label is the original one for most of the caught flips.
-    original = {subset[i].text: subset[i].dimension for i in flipped}
-    caught = [r for r in ranked[: len(flipped)] if r.item.text in original]
-    assert np.mean([r.suggested == original[r.item.text] for r in caught]) >= 0.7
+def test_audit_flags_a_flipped_label_with_its_original_as_suggestion(small_items):
+    # A clear theory sentence labeled integrity, among correctly labeled items.
+    victim = next(i for i, it in enumerate(small_items) if it.dimension == "theory" and it.origin == "authored" and "学习" in it.text)
+    noisy = [replace(it, dimension="integrity") if i == victim else it for i, it in enumerate(small_items)]
+    ranked = audit(noisy, Config())
+    flagged = {r.item.text: r for r in ranked}
+    row = flagged.get(small_items[victim].text)
+    assert row is not None and row.suggested == "theory" and row.p_label < row.p_suggested
+    assert row.why, "the fold model's explain() terms are given"
+    assert len(ranked) < len(small_items) / 4, "most correct labels are not flagged"
 
 
-def _fit(train):
-    pipeline = build_pipeline(CONFIG, len(train)).fit([i.text for i in train], [i.dimension for i in train])
-    return Tagger(from_pipeline(pipeline))
-
-
-def test_suggested_items_teach_more_than_random_ones(items):
-    """On grouped folds (one seed document held out), 40 suggested seed
-    sentences from the other documents beat 40 random ones, seeds fixed."""
-    from sklearn.metrics import f1_score
-
-    authored = [it for it in items if it.origin == "authored"]
-    base = [it for k, it in enumerate(authored) if random.Random(k).random() < 0.3]
-    seeds = sorted({it.source for it in items if it.origin == "seed"})
-    gains = []
-    for held_out in seeds:
-        test = [it for it in items if it.source == held_out and it.dimension != "none"]
-        pool = [it for it in items if it.origin == "seed" and it.source != held_out]
-        by_text = {it.text: it for it in pool}
-        rows = [{"text": it.text, "source": it.source} for it in pool]
-        suggested = [by_text[r["text"]] for r in pick_uncertain(rows, 40, base, _fit(base))]
-        randomly = random.Random(0).sample(pool, len(suggested))
-        truth = [it.dimension for it in test]
-        f1 = [
-            f1_score(truth, [str(d) for d in _fit(base + extra).tag([it.text for it in test])], average="macro")
-            for extra in (suggested, randomly)
-        ]
-        gains.append(f1[0] - f1[1])
-    assert np.mean(gains) > 0, gains
+def test_audit_refuses_a_single_group():
+    items = [LabeledItem(f"学习不够{i}。", "theory", "a.txt", "seed", "seed") for i in range(6)]
+    with pytest.raises(LabelsError, match="two groups"):
+        audit(items, Config())
 
 
 def test_pick_uncertain_spreads_and_skips_known_and_near_duplicates(tagger, items):
@@ -103,8 +66,8 @@ def test_merge_appends_confirmed_and_relabels(tmp_path):
     first = read_labels(labels)[0]
     updates = tmp_path / "u.csv"
     _write(updates, ["text", "dimension", "source", "origin", "confirmed"], [
-        ["一条全新的句子：调研不够深入。", "work_style", "new.txt", "seed", "yes"],
-        ["不确认的句子不合并。", "theory", "new.txt", "seed", ""],
+        ["一条全新的句子：调研不够深入。", "work_style", "new.txt", "collected", "yes"],
+        ["不确认的句子不合并。", "theory", "new.txt", "collected", ""],
         [first.text, "integrity", first.source, first.origin, "x"],
     ])
     counts = merge(labels, updates)
@@ -118,8 +81,8 @@ def test_merge_appends_confirmed_and_relabels(tmp_path):
 @pytest.mark.parametrize(
     "row, message",
     [
-        (["新句子。", "morals", "a.txt", "seed", "yes"], "unknown dimension"),
-        (["新句子。", "theory", "", "seed", "yes"], "empty source"),
+        (["新句子。", "morals", "a.txt", "collected", "yes"], "unknown dimension"),
+        (["新句子。", "theory", "", "collected", "yes"], "empty source"),
         (["新句子。", "theory", "a.txt", "invented", "yes"], "unknown origin"),
     ],
 )
@@ -152,3 +115,10 @@ def test_suggest_cli_reports_unreadable_files_and_goes_on(tmp_path, capsys):
     assert main(["suggest", str(tmp_path), "-n", "2", "--labels", str(LABELS), "-o", str(out)]) == 1
     assert "bad.bin" in capsys.readouterr().err
     assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 2
+
+
+def test_near_duplicate_pairs_finds_pairs_by_trigram_jaccard():
+    texts = ["对基层调查研究不够深入细致。", "完全不同的一句话，讲廉洁。", "对基层调查研究不够深入细致！", "对基层调查研究不够。"]
+    pairs = near_duplicate_pairs(texts)
+    assert [(i, j) for i, j, _ in pairs] == [(0, 2)]
+    assert all(0.6 <= s <= 1 for _, _, s in pairs)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dimtag import Dimension, DocumentError, clean, tag_document
+from dimtag import Dimension, DocumentError, clean, tag_document, tag_file
 
 SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 IDS = ["theory", "politics", "ability", "responsibility", "work_style", "integrity"]
@@ -30,7 +30,7 @@ NAMED_HEADINGS = {
 
 def test_seed_headings_and_heading_tags(seed_paths, tagger):
     for path in seed_paths:
-        doc = tag_document(path, tagger=tagger)
+        doc = tag_file(path, tagger=tagger)
         named = NAMED_HEADINGS[path.name[:3]]
         headings = {h.text for h in doc.headings}
         assert set(named) <= headings, path.name
@@ -44,7 +44,7 @@ def test_seed_headings_and_heading_tags(seed_paths, tagger):
 
 def test_offsets_slice_the_cleaned_text(seed_paths, tagger):
     for path in seed_paths:
-        doc = tag_document(path, tagger=tagger)
+        doc = tag_file(path, tagger=tagger)
         assert doc.text == clean(path.read_text(encoding="utf-8"))
         assert [s.index for s in doc] == list(range(len(doc)))
         for s in doc:
@@ -62,7 +62,7 @@ def test_offsets_property(text):
 
 
 def test_sections_are_read_from_part_headings(seed_paths, tagger):
-    doc = tag_document(seed_paths[1], tagger=tagger)
+    doc = tag_file(seed_paths[1], tagger=tagger)
     sections = [s.section for s in doc]
     assert sections[0] == "other"
     assert {"problem", "cause", "measure"} <= set(sections)
@@ -70,9 +70,9 @@ def test_sections_are_read_from_part_headings(seed_paths, tagger):
 
 
 def test_min_score_abstains_only_for_model_decisions(seed_paths, tagger):
-    doc = tag_document(seed_paths[0], min_score=1.01, tagger=tagger)
+    doc = tag_file(seed_paths[0], min_score=1.01, tagger=tagger)
     assert doc and all(s.dimension is None for s in doc if s.by == "model")
-    doc = tag_document(seed_paths[1], min_score=1.01, tagger=tagger)
+    doc = tag_file(seed_paths[1], min_score=1.01, tagger=tagger)
     assert all(s.dimension is not None for s in doc if s.by == "heading")
     text = "学习不够，调研也不深入。廉洁方面有问题，担当也不够。能力和作风都要提高。学习不够深入。"
     lenient = tag_document(text, min_score=0, tagger=tagger)  # only none-detected items abstain
@@ -105,7 +105,7 @@ TEXT = "（一）在廉洁自律方面。一是落实一岗双责不到位。\n�
 def test_encodings_are_detected(tmp_path, encode, tagger):
     path = tmp_path / "doc.txt"
     path.write_bytes(encode(TEXT))
-    doc = tag_document(path, tagger=tagger)
+    doc = tag_file(path, tagger=tagger)
     assert [s.text for s in doc] == ["一是落实一岗双责不到位。", "学习不够深入。"]
     assert doc[0].dimension == Dimension.INTEGRITY and doc[0].by == "heading"
     assert tag_document(io.BytesIO(encode(TEXT)), tagger=tagger)[1].text == "学习不够深入。"
@@ -118,7 +118,7 @@ def test_docx_is_read(tmp_path, tagger):
         document.add_paragraph(line)
     path = tmp_path / "材料.docx"
     document.save(path)
-    doc = tag_document(path, tagger=tagger)
+    doc = tag_file(path, tagger=tagger)
     assert [s.text for s in doc] == ["一是落实一岗双责不到位。", "学习不够深入。"]
 
 
@@ -135,15 +135,29 @@ def test_unreadable_documents_raise_a_clear_error(tmp_path, name, data, message,
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(DocumentError, match=message):
-        tag_document(path, tagger=tagger)
+        tag_file(path, tagger=tagger)
 
 
-def test_text_str_and_path_str(tmp_path, tagger):
+def test_a_str_is_always_text_and_files_go_through_tag_file(tmp_path, tagger):
     path = tmp_path / "a.txt"
     path.write_text("学习不够深入。", encoding="utf-8")
-    assert tag_document(str(path), tagger=tagger).name == str(path)
-    assert tag_document("学习不够深入。", tagger=tagger).name == "<text>"
+    assert tag_file(str(path), tagger=tagger).name == str(path)
+    assert tag_file(path, tagger=tagger)[0].text == "学习不够深入。"
+    doc = tag_document(str(path), tagger=tagger)
+    assert doc.name == "<text>" and doc.text == str(path), "a str that names a file is still text"
+    assert tag_document("/etc/passwd", tagger=tagger).text == "/etc/passwd"
     with pytest.raises(DocumentError, match="no such file"):
-        from pathlib import Path
+        tag_file(tmp_path / "missing.txt", tagger=tagger)
+    with pytest.raises(TypeError, match="tag_file"):
+        tag_document(path, tagger=tagger)  # type: ignore[arg-type]
 
-        tag_document(Path(tmp_path / "missing.txt"), tagger=tagger)
+
+def test_a_slice_keeps_the_documents_text_and_records_carry_the_schema(tagger):
+    from dimtag import RECORD_FIELDS, TaggedDocument
+
+    doc = tag_document("一、存在的问题\n学习不够深入。调研不深入。落实一岗双责不到位。", tagger=tagger)
+    part = doc[1:]
+    assert isinstance(part, TaggedDocument) and part.text == doc.text and len(part) == len(doc) - 1
+    assert [s.text for s in part] == [s.text for s in doc.items[1:]]
+    records = doc.to_records()
+    assert all(list(r) == list(RECORD_FIELDS) for r in records) and records[0]["file"] == "<text>"

@@ -7,24 +7,50 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import LABELS, REPO
 
 from dimtag.dimensions import LABELS as ALLOWED
 from dimtag.dimensions import Dimension
 from dimtag.learn.extraction import extract_items
-from dimtag.learn.labels import LabelsError, read_labels
+from dimtag.learn.curation import near_duplicate_pairs
+from dimtag.learn.labels import COLUMNS, ORIGINS, LabelsError, read_labels
+
+from conftest import LABELS, REPO
 
 
-def test_header_has_required_columns():
+def test_header_has_the_columns_dimtag_writes():
     with open(LABELS, encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh))
-    assert {"text", "dimension", "source", "origin"} <= set(header)
+    assert tuple(header) == COLUMNS
 
 
-def test_only_allowed_labels_and_origins(items):
+def test_only_allowed_labels_origins_and_sources(items, seed_paths):
     assert {it.dimension for it in items} <= set(ALLOWED)
-    assert {it.origin for it in items} == {"seed", "authored"}
+    assert {it.origin for it in items} <= set(ORIGINS)
     assert all((it.source == "authored") == (it.origin == "authored") for it in items)
+    seeds = {p.name for p in seed_paths}
+    assert all(it.source in seeds for it in items if it.origin == "seed")
+    assert not any(it.source in seeds for it in items if it.origin == "collected"), "collected rows come from other documents"
+
+
+def test_provenance_eight_writers_of_250_plus_seeds(items):
+    assert all(it.writer == "seed" for it in items if it.origin == "seed")
+    assert all(it.writer and it.writer != "seed" for it in items if it.origin == "authored")
+    per_writer = Counter(it.writer for it in items if it.origin == "authored")
+    big = [w for w, n in per_writer.items() if n >= 250]
+    assert len(big) >= 8, per_writer
+
+
+def test_none_items_know_real_debris(items):
+    none = [it for it in items if it.dimension == "none"]
+    assert len(none) >= 300
+    assert len({it.writer for it in none}) >= 8, "written across the writers"
+
+
+def test_no_near_duplicates_across_writers(items):
+    written = [it for it in items if it.origin != "collected"]
+    pairs = near_duplicate_pairs([it.text for it in written])
+    across = [(written[i].text, written[j].text) for i, j, _ in pairs if written[i].writer != written[j].writer]
+    assert across == []
 
 
 def test_no_text_twice(items):
@@ -81,7 +107,8 @@ def test_labeling_guide_examples_agree_with_labels(items):
     [
         ("text,dimension,source\nx,theory,authored\n", "missing column"),
         ("text,dimension,source,origin\nx,morals,authored,authored\n", "unknown dimension"),
-        ("text,dimension,source,origin\nx,theory,authored,authored\nx,politics,authored,authored\n", "already on line 2"),
+        ("text,dimension,source,origin,writer\nx,theory,authored,authored,w1\nx,politics,authored,authored,w1\n", "already on line 2"),
+        ("text,dimension,source,origin\nx,theory,authored,authored\n", "need a writer id"),
         ("text,dimension,source,origin\n ,theory,authored,authored\n", "empty text"),
         ("text,dimension,source,origin\nx,theory,a.txt,authored\n", "source 'authored'"),
     ],

@@ -1,137 +1,169 @@
-"""Training: exact export, determinism, metadata, and the shipped model in sync with the data."""
+"""Training: exact export, determinism, grouped folds, metadata, and the shipped model in sync with the data."""
 
 from __future__ import annotations
-
-import json
-from importlib import metadata as md
-from importlib import resources
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from dimtag import ModelMetadata, Tagger
+from dimtag.learn import cv
+from dimtag.learn.export import check_export, from_pipeline
+from dimtag.learn.labels import file_sha256, read_labels
+from dimtag.learn.pipeline import CLASSIFIERS, FEATURE_SETS, Config, fit_pipeline
+from dimtag.learn.training import DEFAULT_GRID, SMALL_GRID, check_out_dir, train
+
 from conftest import LABELS
 
-from dimtag.learn.labels import file_sha256, read_labels
-from dimtag.linear_model import LinearTextModel, from_pipeline
-from dimtag.learn.training import SMALL_GRID, Config, build_pipeline, cv_scores, grouped_oof, train
+
+def test_shipped_model_was_trained_on_this_labels_csv(tagger):
+    assert tagger.metadata_.data["sha256"] == file_sha256(LABELS), "labels.csv changed: run dimtag train"
+
+
+def test_small_grid_config_and_metadata_agree_on_the_shipped_model(tagger):
+    assert SMALL_GRID == (Config(),)
+    assert Config.from_dict(tagger.metadata_.config) == Config()
+    assert Config() in DEFAULT_GRID
 
 
 @pytest.fixture(scope="module")
-def shipped_meta():
-    return json.loads((resources.files("dimtag") / "model" / "metadata.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def fitted(items, shipped_meta):
-    config = Config(**shipped_meta["config"])
+def shipped_fit(items):
+    """The shipped configuration fitted on every labeled item, once."""
     texts = [it.text for it in items]
-    return build_pipeline(config).fit(texts, [it.dimension for it in items]), texts
+    return fit_pipeline(texts, [it.dimension for it in items], Config()), texts
 
 
-def test_shipped_model_was_trained_on_this_labels_csv(shipped_meta):
-    assert shipped_meta["data"]["sha256"] == file_sha256(LABELS), "labels.csv changed: run python training/train.py"
-
-
-def test_export_predicts_exactly_like_the_pipeline_on_every_item(fitted):
-    pipeline, texts = fitted
+def test_export_predicts_exactly_like_the_pipeline_on_every_labeled_item(shipped_fit):
+    pipeline, texts = shipped_fit
     model = from_pipeline(pipeline)
-    got = np.array(model.classes)[model.decision_function(texts).argmax(axis=1)]
-    np.testing.assert_array_equal(got, pipeline.predict(texts))
+    check_export(pipeline, model, texts)  # the check training runs; it raises on any difference
+    np.testing.assert_array_equal(model.predict(texts), pipeline.predict(texts))
     np.testing.assert_allclose(model.predict_proba(texts), pipeline.predict_proba(texts), atol=1e-9)
 
 
-def test_export_survives_save_and_load(fitted, tmp_path):
-    pipeline, texts = fitted
-    path = tmp_path / "m.npz"
-    from_pipeline(pipeline).save(path)
-    again = LinearTextModel.load(path)
-    np.testing.assert_array_equal(np.array(again.classes)[again.decision_function(texts).argmax(axis=1)], pipeline.predict(texts))
+def test_retraining_reproduces_the_shipped_model(shipped_fit, tagger):
+    pipeline, texts = shipped_fit
+    from importlib import metadata as md
 
-
-def test_retraining_reproduces_the_shipped_model(fitted, tagger, shipped_meta):
-    pipeline, texts = fitted
-    shipped = np.array(tagger.model.classes)[tagger.model.decision_function(texts).argmax(axis=1)]
-    agreement = float(np.mean(shipped == pipeline.predict(texts)))
-    same_versions = shipped_meta["versions"]["scikit-learn"] == md.version("scikit-learn")
+    agreement = float(np.mean(tagger.predict(texts) == pipeline.predict(texts)))
+    same_versions = tagger.metadata_.versions.get("scikit-learn") == md.version("scikit-learn")
     assert agreement == 1.0 if same_versions else agreement >= 0.98
 
 
-def test_grouped_folds_never_test_authored_items_or_train_on_the_test_document(items, monkeypatch):
-    import dimtag.learn.training as training
-
-    seen = []
-    real = training.build_pipeline
-
-    class Spy:
-        def __init__(self, config, n_samples=1700):
-            self.inner = real(config, n_samples)
-
-        def fit(self, X, y):
-            seen.append(set(X))
-            self.inner.fit(X, y)
-            self.classes_ = self.inner.classes_
-            return self
-
-        def predict_proba(self, X):
-            seen[-1] = (seen[-1], set(X))
-            return self.inner.predict_proba(X)
-
-    monkeypatch.setattr(training, "build_pipeline", Spy)
-    subset = [it for i, it in enumerate(items) if it.origin == "seed" or i % 10 == 0]
-    tested, proba, classes = grouped_oof(subset, SMALL_GRID[0])
-    assert all(it.origin == "seed" for it in tested)
-    assert len(seen) == 5, "one fold per seed document"
-    source_of = {it.text: it.source for it in subset}
-    for train_texts, test_texts in seen:
-        assert not train_texts & test_texts
-        assert len({source_of[t] for t in test_texts}) == 1
-    scores = cv_scores(tested, proba, classes)
-    assert 0 <= scores["macro_f1"] <= 1 and set(scores["per_class"]) == {c for c in classes if c != "none"}
+@pytest.mark.parametrize("features", sorted(FEATURE_SETS))
+@pytest.mark.parametrize("clf", CLASSIFIERS)
+def test_every_grid_option_exports_exactly(small_items, features, clf):
+    texts = [it.text for it in small_items]
+    pipeline = fit_pipeline(texts, [it.dimension for it in small_items], Config(features, clf, 1.0, "balanced"))
+    model = from_pipeline(pipeline)
+    check_export(pipeline, model, texts + ["", "XX 123", "学习 不够！"])
 
 
-def test_train_writes_a_loadable_model_deterministically(tmp_path, items):
-    from dimtag import Tagger
+def test_check_export_refuses_a_model_that_differs(small_items):
+    texts = [it.text for it in small_items]
+    pipeline = fit_pipeline(texts, [it.dimension for it in small_items], Config())
+    model = from_pipeline(pipeline)
+    model.intercept[0] += 5.0
+    with pytest.raises(RuntimeError, match="differ"):
+        check_export(pipeline, model, texts)
 
-    subset = tmp_path / "labels.csv"
-    lines = LABELS.read_text(encoding="utf-8").splitlines()
-    subset.write_text("\n".join(lines[:1] + lines[1::3]) + "\n", encoding="utf-8")
-    meta_a = train(subset, tmp_path / "a", SMALL_GRID, n_jobs=1)
-    meta_b = train(subset, tmp_path / "b", SMALL_GRID, n_jobs=1)
-    assert meta_a["model_sha256"] == meta_b["model_sha256"]
-    assert meta_a["data"]["sha256"] == file_sha256(subset)
-    for key in ("created", "versions", "cv", "calibration", "min_score", "config", "grid"):
-        assert key in meta_a
-    tagger = Tagger.load(tmp_path / "a")
-    texts = [it.text for it in read_labels(subset)[:50]]
-    assert tagger.tag(texts) == Tagger.load(tmp_path / "b").tag(texts)
+
+def test_folds_hold_out_one_group_and_schemes_test_the_right_items(small_items):
+    result = cv.oof(small_items, Config())
+    groups = [it.group for it in small_items]
+    for fold in cv.folds(small_items):
+        held = {groups[i] for i in fold.test}
+        assert len(held) == 1 and held.isdisjoint(groups[i] for i in fold.train)
+    assert (result.fold_of >= 0).all(), "every item is scored once"
+    np.testing.assert_allclose(result.proba.sum(axis=1), 1.0)
+    seed, writer = cv.tested_by(small_items, "seed"), cv.tested_by(small_items, "writer")
+    assert seed.sum() + writer.sum() == len(small_items) and not (seed & writer).any()
+    s = cv.scores(result, writer)
+    assert s["n_test"] == sum(1 for it in small_items if it.origin == "authored" and it.dimension != "none")
+    assert 0 < s["macro_f1"] <= 1
+
+
+def test_oof_only_fits_the_folds_asked_for(small_items):
+    seed = cv.tested_by(small_items, "seed")
+    result = cv.oof(small_items, Config(), only=seed)
+    assert (result.fold_of[seed] >= 0).all() and (result.fold_of[~seed] == -1).all()
+
+
+def test_training_the_shipped_configuration_is_deterministic_and_loadable(tmp_path, small_labels_csv):
+    meta_a = train(small_labels_csv, tmp_path / "a", SMALL_GRID, n_jobs=1)
+    meta_b = train(small_labels_csv, tmp_path / "b", SMALL_GRID, n_jobs=1)
+    assert isinstance(meta_a, ModelMetadata)
+    assert meta_a.model_sha256 == meta_b.model_sha256, "same data and versions give the same bytes"
+    assert (tmp_path / "a" / meta_a.model_file).read_bytes() == (tmp_path / "b" / meta_b.model_file).read_bytes()
+    assert meta_a.data["sha256"] == file_sha256(small_labels_csv)
+    assert set(meta_a.cv) >= {"seed", "writer"} and 0 < meta_a.cv["writer"]["macro_f1"] <= 1
+    assert meta_a.config == Config().to_dict()
+    texts = [it.text for it in read_labels(small_labels_csv)[:50]]
+    assert Tagger.load(tmp_path / "a").tag(texts) == Tagger.load(tmp_path / "b").tag(texts)
 
 
 def test_train_refuses_labels_without_every_dimension(tmp_path):
     path = tmp_path / "labels.csv"
-    path.write_text("text,dimension,source,origin\n学习不够。,theory,authored,authored\n", encoding="utf-8")
+    path.write_text("text,dimension,source,origin\n学习不够。,theory,x.txt,seed\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no items for"):
         train(path, tmp_path / "out", SMALL_GRID, n_jobs=1)
 
 
-_PIPELINE_CACHE: dict = {}
+def test_fit_says_which_labels_have_too_few_items():
+    with pytest.raises(ValueError, match="at least 5 items.*rare"):
+        fit_pipeline(["学习不够。"] * 6 + ["作风不实。"], ["common"] * 6 + ["rare"], Config())
+    with pytest.raises(ValueError, match="at least two labels"):
+        fit_pipeline(["学习不够。"] * 6, ["only"] * 6, Config())
 
 
-def _small_pipeline():
-    """A char+word pipeline fitted once, for property tests of the exporter."""
-    if not _PIPELINE_CACHE:
-        from dimtag.learn.labels import read_labels as _read
+def test_training_never_writes_into_an_installed_package(tmp_path, monkeypatch):
+    import dimtag
 
-        items = _read(LABELS)[::4]
-        pipeline = build_pipeline(Config("char13+word", 10.0, None)).fit([it.text for it in items], [it.dimension for it in items])
-        _PIPELINE_CACHE["p"] = (pipeline, from_pipeline(pipeline))
-    return _PIPELINE_CACHE["p"]
-
-
-_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80) | st.text(st.sampled_from(list("学习作风廉洁一二是（）、。，XX1.\n\x00 ")), max_size=80)
+    fake = tmp_path / "site-packages" / "dimtag"
+    fake.mkdir(parents=True)
+    monkeypatch.setattr(dimtag, "__file__", str(fake / "__init__.py"))
+    with pytest.raises(ValueError, match="installed dimtag package"):
+        check_out_dir(fake / "model")
+    assert check_out_dir(tmp_path / "elsewhere") == (tmp_path / "elsewhere").resolve()
 
 
-@settings(max_examples=150, deadline=None)
+def test_a_custom_label_set_round_trips(tmp_path):
+    """A user with another framework (四个带头) trains on their own labels and gets them back."""
+    rows = {
+        "忠诚": ["政治忠诚不够坚定。", "对党忠诚的信念有所松动。", "维护核心的自觉性不强。", "政治立场不够鲜明。", "忠诚意识淡薄。", "对党不够忠诚老实。"],
+        "政绩观": ["政绩观有偏差。", "热衷于搞面子工程。", "追求短期政绩。", "不顾实际铺摊子。", "盲目举债上项目。", "重显绩轻潜绩。"],
+        "落实": ["工作落实不到位。", "抓落实不够有力。", "任务推进缓慢。", "落实打折扣。", "执行力不强。", "工作拖拉不落实。"],
+        "none": ["以上发言请批评指正。", "谢谢大家。", "现将情况报告如下。", "会前征求了意见。", "下面作对照检查。", "我的发言完毕。"],
+    }
+    texts = [t for ts in rows.values() for t in ts]
+    labels = [k for k, ts in rows.items() for _ in ts]
+    tagger = Tagger(C=10.0).fit(texts, labels)
+    assert tagger.fit(texts, labels) is tagger
+    assert set(tagger.classes_) == set(rows) and "none" not in tagger.labels_
+    tagger.save(tmp_path / "m")
+    again = Tagger.load(tmp_path / "m")
+    assert again.tag(texts[:18]) == labels[:18]
+    assert again.tag("以上发言请批评指正。", abstain=True) is None
+    assert set(again.scores("政绩观有偏差。")) == {"忠诚", "政绩观", "落实"}
+    assert again.get_params()["C"] == 10.0 and "classes" in repr(again)
+
+
+def test_a_two_class_model_exports_exactly():
+    texts = ["学习不够深入。", "理论武装不够。", "读原著少。", "学用脱节。", "学习碎片化。", "学得不深。",
+             "违规吃喝。", "收受礼品。", "八项规定执行不严。", "廉洁意识淡薄。", "家风不严。", "监督不力。"]
+    labels = ["theory"] * 6 + ["integrity"] * 6
+    for clf in CLASSIFIERS:
+        pipeline = fit_pipeline(texts, labels, Config(clf=clf))
+        check_export(pipeline, from_pipeline(pipeline), texts)
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80) | st.text(
+    st.sampled_from(list("学习作风廉洁一二是（）、。，XX1.\n\x00 ")), max_size=80
+)
+
+
+@settings(max_examples=100, deadline=None)
 @given(st.lists(_text, max_size=6))
 def test_batch_prepare_equals_per_text_prepare(texts):
     from dimtag.features import prepare, prepare_joined
@@ -140,8 +172,15 @@ def test_batch_prepare_equals_per_text_prepare(texts):
         assert prepare_joined(texts).split("\0") == [prepare(t) for t in texts]
 
 
-@settings(max_examples=100, deadline=None)
+_PIPELINE: dict[str, object] = {}
+
+
+@settings(max_examples=60, deadline=None)
 @given(st.lists(_text, min_size=1, max_size=6))
 def test_export_equals_pipeline_on_arbitrary_text(texts):
-    pipeline, model = _small_pipeline()
+    if not _PIPELINE:
+        items = read_labels(LABELS)[::12]
+        pipeline = fit_pipeline([it.text for it in items], [it.dimension for it in items], Config("char13+word", "lr", 10.0))
+        _PIPELINE.update(pipeline=pipeline, model=from_pipeline(pipeline))
+    pipeline, model = _PIPELINE["pipeline"], _PIPELINE["model"]
     np.testing.assert_allclose(model.predict_proba(texts), pipeline.predict_proba(texts), atol=1e-9)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Literal, overload
+from typing import IO, Any, Literal, overload
 
 __all__ = ["atomic_write", "TEMP_PREFIX", "remove_stale_temps"]
 
@@ -61,8 +62,12 @@ def atomic_write(
         st = None
     if st is not None and not stat.S_ISREG(st.st_mode):
         # A device or FIFO: nothing to make atomic, and renaming over it would replace it.
-        with open(target, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as direct:
-            yield direct
+        if binary:
+            with open(target, "wb") as raw:
+                yield raw
+        else:
+            with open(target, "w", encoding="utf-8", newline="") as text:
+                yield text
         return
     fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=_TEMP_SUFFIX, dir=target.parent)
     try:

@@ -17,10 +17,11 @@ import math
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Sequence
+from typing import IO, Any
 
 from ._atomic import atomic_write
 from .dimensions import Dimension

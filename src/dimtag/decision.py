@@ -6,8 +6,8 @@ here, so a sentence gets the same answer wherever it is tagged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -27,8 +27,9 @@ def restrict(full: np.ndarray, columns: Sequence[int] | np.ndarray) -> np.ndarra
     """
     p = full[:, np.asarray(columns, dtype=np.intp)]
     total = p.sum(axis=1, keepdims=True)
-    uniform = np.full_like(p, 1.0 / max(p.shape[1], 1))
-    return np.divide(p, total, out=uniform, where=total > 0)
+    out = np.full_like(p, 1.0 / max(p.shape[1], 1))
+    np.divide(p, total, out=out, where=total > 0)
+    return out
 
 
 @dataclass(frozen=True)

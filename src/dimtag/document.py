@@ -7,8 +7,9 @@ takes a path. A string is never looked up on disk.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Iterator, Literal, overload
+from typing import Any, Literal, overload
 
 from .cleaning import clean
 from .dimensions import Dimension
@@ -82,6 +83,10 @@ class TaggedSentence:
         return record
 
 
+def _ordered(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: record[k] for k in RECORD_FIELDS}
+
+
 def _label_id(label: Label | None) -> str | None:
     return None if label is None else str(label)
 
@@ -119,16 +124,16 @@ class TaggedDocument:
     @overload
     def __getitem__(self, index: int) -> TaggedSentence: ...
     @overload
-    def __getitem__(self, index: slice) -> "TaggedDocument": ...
+    def __getitem__(self, index: slice) -> TaggedDocument: ...
 
-    def __getitem__(self, index: int | slice) -> "TaggedSentence | TaggedDocument":
+    def __getitem__(self, index: int | slice) -> TaggedSentence | TaggedDocument:
         if isinstance(index, slice):
             return replace(self, items=self.items[index])
         return self.items[index]
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per item, with ``file`` first (see :data:`RECORD_FIELDS`)."""
-        return [{"file": self.name, **s.to_record()} for s in self.items]
+        return [_ordered({"file": self.name, **s.to_record()}) for s in self.items]
 
 
 def tag_document(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 from itertools import repeat
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -120,7 +121,7 @@ _tokenizers: dict[bool, object] = {}
 _tokenizer_lock = threading.Lock()
 
 
-def _jieba(user_dict: bool = True):
+def _jieba(user_dict: bool = True) -> Any:
     """A private, lazily built jieba tokenizer, with or without the domain dictionary.
 
     The global ``jieba.dt`` and its settings are never touched, and the
@@ -135,7 +136,7 @@ def _jieba(user_dict: bool = True):
     return tok
 
 
-def _build_jieba(user_dict: bool):
+def _build_jieba(user_dict: bool) -> Any:
     import logging
 
     try:
@@ -229,7 +230,8 @@ class FeatureBlock:
         if self.analyzer == "char" and self.ngram_range[1] <= _MAX_PACKED:
             keys = np.array([_pack(t) for t in self.terms.tolist()], dtype=np.int64)
             order = np.argsort(keys)
-            self._keys, self._key_cols = keys[order], order.astype(np.int64)
+            self._keys: np.ndarray | None = keys[order]
+            self._key_cols = order.astype(np.int64)
         else:
             self._keys = None
 
@@ -272,6 +274,8 @@ class FeatureBlock:
         int64 (21 bits a code point) and found by binary search in the sorted
         packed vocabulary: no Python work per n-gram.
         """
+        sorted_keys = self._keys
+        assert sorted_keys is not None, "only blocks with packed keys come here"
         cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
         is_sep = cp == 0
         row_at = np.cumsum(is_sep)
@@ -288,8 +292,8 @@ class FeatureBlock:
             # A window is valid when it holds no separator.
             valid = (seps_before[n : n + count] - seps_before[:count]) == 0
             key, rows = key[valid], row_at[:count][valid]
-            pos = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
-            hit = self._keys[pos] == key
+            pos = np.minimum(np.searchsorted(sorted_keys, key), len(sorted_keys) - 1)
+            hit = sorted_keys[pos] == key
             rows_out.append(rows[hit])
             ids_out.append(self._key_cols[pos[hit]])
         if not rows_out:

@@ -13,7 +13,8 @@ all call it.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -70,11 +71,12 @@ class LinearTextModel:
         n_classes = len(self.classes)
         if n_classes < 2 or len(set(self.classes)) != n_classes:
             raise ValueError(f"classes must be at least two distinct labels, got {list(self.classes)}")
-        self.scale = np.ones(n_classes) if scale is None else np.asarray(scale, dtype=np.float64)
-        self.shift = np.zeros(n_classes) if shift is None else np.asarray(shift, dtype=np.float64)
+        # Copies: a model never shares memory with the estimator it came from.
+        self.scale = np.ones(n_classes) if scale is None else np.array(scale, dtype=np.float64)
+        self.shift = np.zeros(n_classes) if shift is None else np.array(shift, dtype=np.float64)
         self.blocks = blocks
-        self.coef = np.ascontiguousarray(coef, dtype=np.float64)
-        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.coef = np.array(coef, dtype=np.float64, order="C")
+        self.intercept = np.array(intercept, dtype=np.float64)
         n_features = sum(len(b.terms) for b in blocks)
         expected = {
             "coef": (self.coef, (n_classes, n_features)),
@@ -131,14 +133,16 @@ class LinearTextModel:
         scores = self.decision_function(texts)
         if self.link == "softmax":
             return _softmax(scores)
-        p = 1.0 / (1.0 + np.exp(-(self.scale * scores + self.shift)))
+        p: np.ndarray = 1.0 / (1.0 + np.exp(-(self.scale * scores + self.shift)))
         total = p.sum(axis=1, keepdims=True)
-        uniform = np.full_like(p, 1.0 / p.shape[1])
-        return np.divide(p, total, out=uniform, where=total != 0)
+        out = np.full_like(p, 1.0 / p.shape[1])
+        np.divide(p, total, out=out, where=total != 0)
+        return out
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """The class of highest probability for each text (the project's one prediction rule)."""
-        return np.asarray(self.classes, dtype=object)[self.predict_proba(texts).argmax(axis=1)]
+        labels: np.ndarray = np.asarray(self.classes, dtype=object)[self.predict_proba(texts).argmax(axis=1)]
+        return labels
 
     def term_contributions(self, text: str) -> tuple[list[str], np.ndarray]:
         """Each present term and its contribution to every class's score."""
@@ -181,7 +185,7 @@ class LinearTextModel:
         return names
 
     @classmethod
-    def from_arrays(cls, arrays: Mapping[str, Any]) -> "LinearTextModel":
+    def from_arrays(cls, arrays: Mapping[str, Any]) -> LinearTextModel:
         """Rebuild a model from :meth:`to_arrays`, validating every array.
 
         Raises
@@ -258,7 +262,7 @@ def _block(arrays: Mapping[str, Any], i: int) -> FeatureBlock:
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
-    z = scores - scores.max(axis=1, keepdims=True)
+    z: np.ndarray = scores - scores.max(axis=1, keepdims=True)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
     return z

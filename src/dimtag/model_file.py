@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import math
+import os
 import re
 import zipfile
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -85,7 +86,7 @@ class ModelMetadata:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n"
 
     @classmethod
-    def from_json(cls, text: str, name: str = METADATA_FILE) -> "ModelMetadata":
+    def from_json(cls, text: str, name: str = METADATA_FILE) -> ModelMetadata:
         """Parse and validate metadata; unknown keys are ignored.
 
         Raises
@@ -99,7 +100,7 @@ class ModelMetadata:
             raise ModelError(f"{name}: not valid JSON ({exc})") from None
         if not isinstance(raw, dict):
             raise ModelError(f"{name}: expected a JSON object, got {type(raw).__name__}")
-        kinds = {"model_file": str, "model_sha256": str, "classes": list, "min_score": (int, float), "config": dict,
+        kinds: dict[str, type | tuple[type, ...]] = {"model_file": str, "model_sha256": str, "classes": list, "min_score": (int, float), "config": dict,
                  "data": dict, "versions": dict, "cv": dict, "calibration": dict, "grid": list, "created": str}
         values: dict[str, Any] = {}
         for f in fields(cls):
@@ -236,7 +237,7 @@ def _archive_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     return buffer.getvalue()
 
 
-def save_model(model: LinearTextModel, metadata: ModelMetadata, directory: str | Path) -> ModelMetadata:
+def save_model(model: LinearTextModel, metadata: ModelMetadata, directory: str | os.PathLike[str]) -> ModelMetadata:
     """Write a model directory as one unit; return the metadata written.
 
     The archive goes to a file named by its hash, then ``metadata.json`` is

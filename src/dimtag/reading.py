@@ -157,15 +157,15 @@ def read_source(source: DocumentSource, *, max_bytes: int = MAX_DOCUMENT_BYTES) 
             raise _too_large("<text>", len(source), MAX_DOCUMENT_CHARS, "characters")
         return "<text>", source
     if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-        if len(data) > max_bytes:
-            raise _too_large("<bytes>", len(data), max_bytes)
-        return "<bytes>", _decode(data, "<bytes>", "")
+        raw = bytes(source)
+        if len(raw) > max_bytes:
+            raise _too_large("<bytes>", len(raw), max_bytes)
+        return "<bytes>", _decode(raw, "<bytes>", "")
     if isinstance(source, os.PathLike):
         raise TypeError("tag_document() takes text, bytes or a file object; for a path use dimtag.tag_file(path)")
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "<stream>"))
-        data = source.read(max_bytes + 1)
+        data: bytes | str = source.read(max_bytes + 1)
         if isinstance(data, str):
             if len(data) > MAX_DOCUMENT_CHARS:
                 raise _too_large(name, len(data), MAX_DOCUMENT_CHARS, "characters")

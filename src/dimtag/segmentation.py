@@ -10,8 +10,9 @@ character of the cleaned text lies in exactly one segment.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Literal
+from typing import Literal
 
 from .dimensions import Dimension
 

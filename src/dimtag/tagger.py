@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence, Union, overload
+from typing import Any, Union
 
 import numpy as np
 
@@ -145,7 +146,7 @@ class Tagger:
         """The constructor parameters."""
         return {"features": self.features, "clf": self.clf, "C": self.C, "class_weight": self.class_weight}
 
-    def set_params(self, **params: Any) -> "Tagger":
+    def set_params(self, **params: Any) -> Tagger:
         """Set constructor parameters; unknown names raise ValueError."""
         unknown = set(params) - set(self.get_params())
         if unknown:
@@ -159,7 +160,7 @@ class Tagger:
         fitted = f", classes={list(self.classes_)}" if hasattr(self, "model_") else ", unfitted"
         return f"Tagger({params}{fitted})"
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str], **params: Any) -> "Tagger":
+    def fit(self, texts: Sequence[str], labels: Sequence[str], **params: Any) -> Tagger:
         """Fit on labeled texts (any label set; ``none`` marks texts to abstain on).
 
         Needs the ``train`` extra (scikit-learn, jieba). ``params`` override
@@ -182,7 +183,7 @@ class Tagger:
         model = fit_model(items, label_list, self.get_params())
         return self._set_model(model, ModelMetadata(config=self.get_params()))
 
-    def _set_model(self, model: LinearTextModel, metadata: ModelMetadata) -> "Tagger":
+    def _set_model(self, model: LinearTextModel, metadata: ModelMetadata) -> Tagger:
         self.model_ = model
         self.metadata_ = metadata
         self.classes_ = model.classes
@@ -200,7 +201,7 @@ class Tagger:
         return self
 
     @classmethod
-    def from_model(cls, model: LinearTextModel, metadata: ModelMetadata | None = None) -> "Tagger":
+    def from_model(cls, model: LinearTextModel, metadata: ModelMetadata | None = None) -> Tagger:
         """A fitted Tagger around an existing model."""
         metadata = metadata or ModelMetadata()
         params = {k: v for k, v in metadata.config.items() if k in ("features", "clf", "C", "class_weight")}
@@ -212,7 +213,7 @@ class Tagger:
 
     # -- loading and saving ----------------------------------------------
     @classmethod
-    def load(cls, path: str | os.PathLike[str] | None = None) -> "Tagger":
+    def load(cls, path: str | os.PathLike[str] | None = None) -> Tagger:
         """Load a model: the shipped one, or the directory or ``.npz`` file given.
 
         The model format is a plain numpy ``.npz`` archive read with
@@ -286,7 +287,8 @@ class Tagger:
 
     def predict(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> np.ndarray:
         """The most probable class of each text, ``none`` included (strings over :attr:`classes_`)."""
-        return np.asarray(self.classes_, dtype=object)[self.predict_proba(texts, n_jobs=n_jobs).argmax(axis=1)]
+        labels: np.ndarray = np.asarray(self.classes_, dtype=object)[self.predict_proba(texts, n_jobs=n_jobs).argmax(axis=1)]
+        return labels
 
     def decide(self, texts: Sequence[str], *, min_score: float | None = None, n_jobs: int | None = 1) -> Decisions:
         """The full tagging decision for each text (see :func:`dimtag.decision.decide`)."""
@@ -297,11 +299,6 @@ class Tagger:
         threshold = self.min_score if min_score is None else float(min_score)
         empty = np.array([not has_content(t) for t in items], dtype=bool)
         return decide(full, self._label_cols, self._none_col, threshold, empty)
-
-    @overload
-    def tag(self, texts: str, *, abstain: bool = ..., min_score: float | None = ..., n_jobs: int | None = ...) -> Any: ...
-    @overload
-    def tag(self, texts: Iterable[str], *, abstain: bool = ..., min_score: float | None = ..., n_jobs: int | None = ...) -> list[Any]: ...
 
     def tag(
         self, texts: str | Iterable[str], *, abstain: bool = False, min_score: float | None = None, n_jobs: int | None = 1
@@ -370,11 +367,6 @@ class Tagger:
         if batch:
             _check_texts(batch, offset=done)
             yield from self.tag(batch, abstain=abstain)
-
-    @overload
-    def scores(self, texts: str, *, include_none: bool = ..., n_jobs: int | None = ...) -> dict[Any, float]: ...
-    @overload
-    def scores(self, texts: Iterable[str], *, include_none: bool = ..., n_jobs: int | None = ...) -> list[dict[Any, float]]: ...
 
     def scores(self, texts: str | Iterable[str], *, include_none: bool = False, n_jobs: int | None = 1) -> Any:
         """Probability of each label; they sum to 1.

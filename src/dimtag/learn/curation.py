@@ -16,10 +16,11 @@ import csv
 import os
 import sys
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -33,8 +34,10 @@ from .extraction import extract_items
 from .labels import COLUMNS, LabeledItem, LabelsError, read_labels
 from .pipeline import Config
 
-__all__ = ["AuditRow", "audit", "suggest", "pick_uncertain", "merge", "near_duplicate", "write_csv", "CONFIRMED_VALUES"]
+__all__ = ["AuditRow", "audit", "suggest", "pick_uncertain", "merge", "near_duplicate", "near_duplicate_pairs", "NEAR_DUPLICATE", "write_csv", "CONFIRMED_VALUES"]
 
+#: Character-trigram Jaccard at which two texts count as near-duplicates.
+NEAR_DUPLICATE = 0.6
 #: Values of the ``confirmed`` column that mean yes.
 CONFIRMED_VALUES = {"1", "y", "yes", "x", "true", "ok", "✓", "是", "对"}
 
@@ -91,9 +94,33 @@ def _grams(text: str) -> set[str]:
     return {text[i : i + 3] for i in range(max(len(text) - 2, 1))}
 
 
-def near_duplicate(a: set[str], b: set[str], threshold: float = 0.6) -> bool:
+def near_duplicate(a: set[str], b: set[str], threshold: float = NEAR_DUPLICATE) -> bool:
     """Character-trigram Jaccard similarity at or above ``threshold``."""
     return bool(a and b) and len(a & b) / len(a | b) >= threshold
+
+
+def near_duplicate_pairs(texts: Sequence[str], threshold: float = NEAR_DUPLICATE) -> list[tuple[int, int, float]]:
+    """All pairs ``(i, j, jaccard)`` with ``i < j`` whose character-trigram Jaccard is at least ``threshold``.
+
+    An inverted index of trigrams finds the candidates, so the cost follows
+    the pairs that share trigrams, not the square of the list.
+    """
+    grams = [_grams(t) for t in texts]
+    index: dict[str, list[int]] = defaultdict(list)
+    pairs = []
+    for j, g in enumerate(grams):
+        shared: dict[int, int] = defaultdict(int)
+        for gram in g:
+            for i in index[gram]:
+                shared[i] += 1
+            index[gram].append(j)
+        for i, n in shared.items():
+            # |A ∩ B| / |A ∪ B| ≥ t needs |A ∩ B| ≥ t * max(|A|, |B|).
+            if n >= threshold * max(len(grams[i]), len(g)):
+                score = n / (len(grams[i]) + len(g) - n)
+                if score >= threshold:
+                    pairs.append((i, j, round(score, 4)))
+    return sorted(pairs)
 
 
 def suggest(

@@ -19,8 +19,9 @@ Training, evaluation, curation, the notebook and the benchmarks all call
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import logging
 import random
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -215,7 +216,7 @@ def evaluate(
             skipped.append("jieba + fastText (not installed: pip install 'dimtag[bench]')")
             log.warning("fastText is not installed: jieba + fastText baseline skipped (pip install 'dimtag[bench]')")
     for name, rule in rules.items():
-        baselines[name] = {scheme: _baseline(items, scheme, rule) for scheme in selection.scores}
+        baselines[name] = {scheme: _baseline(items, scheme, rule) for scheme in cv.SCHEMES if scheme in selection.scores}
     curve = writer_curve(items, best, writer_counts)
     plots = _plots(out, dims, confusion, curve)
     result = {

@@ -7,7 +7,8 @@ pipeline's, or whose probabilities differ beyond a tolerance.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

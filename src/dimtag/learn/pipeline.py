@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +50,7 @@ class Config:
             raise ValueError(f"class_weight must be None or 'balanced', got {self.class_weight!r}")
 
     @classmethod
-    def from_dict(cls, params: Mapping[str, Any]) -> "Config":
+    def from_dict(cls, params: Mapping[str, Any]) -> Config:
         return cls(**{k: v for k, v in params.items() if k in ("features", "clf", "C", "class_weight")})
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata as _metadata
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -40,13 +41,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: The grid compared by ``dimtag train`` and ``dimtag evaluate``.
+#: The grid compared by ``dimtag train`` and ``dimtag evaluate``: the
+#: calibrated SVM on each feature set, and logistic regression on characters
+#: for comparison (it fits several times slower for the same scores).
 DEFAULT_GRID: tuple[Config, ...] = tuple(
-    Config(features, clf, C, "balanced")
-    for features in ("char13", "char14", "char13+word", "word")
-    for clf, Cs in (("svc", (0.3, 1.0)), ("lr", (10.0, 30.0)))
-    for C in Cs
-)
+    Config(features, "svc", C, "balanced") for features in ("char13", "char14", "char13+word", "word") for C in (0.3, 1.0)
+) + (Config("char13", "lr", 10.0, "balanced"),)
 #: The shipped configuration alone, for quick checks.
 SMALL_GRID: tuple[Config, ...] = (Config(),)
 
@@ -57,7 +57,7 @@ F1_TIE = 0.005
 
 def scheme_scores(items: Sequence[LabeledItem], result: cv.OOF) -> dict[str, dict[str, Any]]:
     """Scores of one out-of-fold run under each scheme that has items to test."""
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for scheme in cv.SCHEMES:
         mask = cv.tested_by(items, scheme)
         if mask.any():
