@@ -10,8 +10,8 @@ import pytest
 
 from dimtag.dimensions import LABELS as ALLOWED
 from dimtag.dimensions import Dimension
-from dimtag.learn.extraction import extract_items
 from dimtag.learn.curation import near_duplicate_pairs
+from dimtag.learn.extraction import extract_items
 from dimtag.learn.labels import COLUMNS, ORIGINS, LabelsError, read_labels
 
 from conftest import LABELS, REPO

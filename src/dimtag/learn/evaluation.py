@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..decision import restrict
 from ..dimensions import NONE_LABEL, Dimension
 from ..features import jieba_words
 from ..model_file import file_sha256
@@ -136,7 +137,7 @@ def writer_curve(
                 test = [items[i] for i in fold.test if items[i].dimension != NONE_LABEL]
                 classes = [str(c) for c in model.classes_]
                 cols = [i for i, c in enumerate(classes) if c != NONE_LABEL]
-                best = model.predict_proba([it.text for it in test])[:, cols].argmax(axis=1)
+                best = restrict(model.predict_proba([it.text for it in test]), cols).argmax(axis=1)
                 pred += [classes[cols[i]] for i in best]
                 truth += [it.dimension for it in test]
             scores.append(_scores(truth, pred)["macro_f1"])
