@@ -329,7 +329,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
     meta = train(args.labels, args.out, _grid(args), n_jobs=args.jobs)
     parts = [f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in meta.cv.items() if isinstance(v, dict) and "macro_f1" in v]
     print(f"model written to {args.out}: {', '.join(parts)} ({meta.config})")
-    print(f"use it with: dimtag tag --model {args.out} FILE, or DIMTAG_MODEL={args.out}")
+    import dimtag
+
+    shipped = Path(dimtag.__file__).resolve().parent / "model"
+    if Path(args.out).resolve() != shipped:
+        # The installed package keeps its own model: say how to use this one.
+        print(f"use it with: dimtag tag --model {args.out} FILE, or DIMTAG_MODEL={args.out}")
     return EXIT_OK
 
 
