@@ -112,6 +112,9 @@ def measure() -> list[str]:
                 item_refused += share < _MIN_COMMON_SHARE
     out += ["", f"Items judged alone (at least {_MIN_IDEOGRAPHS_TO_JUDGE} ideographs), held out by source: "
             f"{item_refused} of {item_total:,} under the threshold {_MIN_COMMON_SHARE}.", ""]
+    refused = [r["text"] for r in rows if _dimtag(r["text"].encode("gb18030")) != "accepted"]
+    out += [f"Every labeled item alone, in GB18030, through `decode_bytes`: {len(refused)} of {len(rows):,} refused"
+            + (f" ({', '.join(refused[:5])})" if refused else "") + ".", ""]
     seeds = sorted((REPO / "data" / "seeds").glob("*.txt"))
     out += ["## Decisions", "", "| input | bytes | GB18030 share | dimtag | charset-normalizer |", "| --- | --- | --- | --- | --- |"]
     chars = set(common(rows))

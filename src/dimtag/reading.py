@@ -72,7 +72,7 @@ _SAMPLE_CHARS = 100_000
 _MIN_COMMON_SHARE = 0.35
 _MIN_IDEOGRAPHS_TO_JUDGE = 10
 _IDEOGRAPH = re.compile(f"[{CJK_RANGES}\ue000-\uf8ff]")  # private use counts as a garbled ideograph
-_GLUED = re.compile(f"(?<=[A-Za-z])[{CJK_RANGES}\ue000-\uf8ff](?=[A-Za-z])")
+_GLUED = re.compile(f"(?<=[a-z])[{CJK_RANGES}\ue000-\uf8ff](?=[a-z])")
 _HIRAGANA = re.compile("[\u3041-\u309f]")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _TEXTLIKE = re.compile(f"[\t\n\r\x20-\x7e\u3000-\u303f\uff01-\uff5e{CJK_RANGES}]")
@@ -96,7 +96,8 @@ def _common_share(text: str) -> tuple[int, float]:
 def _plausible_chinese(text: str) -> bool:
     count, share = _common_share(text)
     # A Latin-1 letter read as GB18030 swallows the next byte: an ideograph
-    # glued between Latin letters ("n黷zlich"), which Chinese text never has.
+    # glued between lower-case Latin letters ("n黷zlich"), which Chinese text
+    # never has (masks are upper case: "X月X日").
     if count and len(_GLUED.findall(text[:_SAMPLE_CHARS])) >= max(2, count / 2):
         return False
     return count < _MIN_IDEOGRAPHS_TO_JUDGE or share >= _MIN_COMMON_SHARE

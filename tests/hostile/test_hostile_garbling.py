@@ -60,7 +60,7 @@ def test_big5_refusal_says_what_to_do():
 
 
 @pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "utf-16", "utf-32"])
-@pytest.mark.parametrize("text", [MATERIAL, EVERYDAY, "学习不够。", "XXX同志：" + "整改" * 3])
+@pytest.mark.parametrize("text", [MATERIAL, EVERYDAY, "学习不够。", "XXX同志：" + "整改" * 3, "20XX年X月X日", "用好PPT和APP平台。"])
 def test_chinese_in_supported_encodings_is_read_unchanged(text, codec):
     assert decode_bytes(text.encode(codec)) == text
 
