@@ -63,7 +63,7 @@ CRAFTED = {
     "NaN idf": ("b0_idf", _with_nan, "finite"),
     "infinite sigmoid scale": ("scale", _with_inf, "NaN or infinite"),
     "integer coefficients": ("coef", lambda a: a.astype(np.int64), "dtype"),
-    "coefficients as text": ("coef", lambda a: a.astype(str), "dtype"),
+    "complex coefficients": ("coef", lambda a: a.astype(np.complex64), "dtype"),
     "n-gram range from 0": ("b0_ngram_range", lambda a: np.array([0, 3]), "n-gram range"),
     "n-gram range up to 50": ("b0_ngram_range", lambda a: np.array([1, 50]), "n-gram range"),
     "n-gram range reversed": ("b0_ngram_range", lambda a: np.array([3, 1]), "n-gram range"),
