@@ -21,8 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from dimtag import DocumentError, clean, read_document, segment, tag_document, tag_file
-from dimtag import reading
+from dimtag import (
+    DocumentError,
+    clean,
+    read_document,
+    reading,
+    segment,
+    tag_document,
+    tag_file,
+)
 from dimtag.cli import main
 from dimtag.tagger import MAX_TEXT_CHARS
 

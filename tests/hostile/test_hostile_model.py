@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dimtag import ModelError, Tagger
-from dimtag import model_file
+from dimtag import ModelError, Tagger, model_file
 from dimtag.linear_model import LinearTextModel
 from dimtag.model_file import METADATA_FILE, file_sha256, load_model, save_model
 
