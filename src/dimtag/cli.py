@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import os
+import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -139,7 +140,8 @@ def _resolve(args: argparse.Namespace, name: str, default: str) -> None:
 def _iter_paths(inputs: Sequence[str], errors: list[str], skip: set[str] = frozenset()) -> Iterator[str]:  # type: ignore[assignment]
     """Expand folders (recursively, sorted, hidden entries skipped) into files.
 
-    Paths whose real path is in ``skip`` (the output file) are left out.
+    Paths whose real path is in ``skip`` (the output file) are left out;
+    FIFOs, sockets and devices in a folder are reported in ``errors`` and skipped.
     """
     for item in inputs:
         if item == "-" or not os.path.isdir(item):
@@ -159,8 +161,19 @@ def _iter_paths(inputs: Sequence[str], errors: list[str], skip: set[str] = froze
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 path = os.path.join(root, name)
-                if not name.startswith(".") and os.path.realpath(path) not in skip:
-                    yield path
+                if name.startswith(".") or os.path.realpath(path) in skip:
+                    continue
+                if _special_file(path):  # opening a FIFO would block the whole run
+                    errors.append(f"{path}: not a regular file (a FIFO, socket or device), skipped")
+                    continue
+                yield path
+
+
+def _special_file(path: str) -> bool:
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # gone or unreadable: reading it reports why
+        return False
 
 
 def _oserror(exc: OSError) -> str:

@@ -149,7 +149,8 @@ def tag_document(
     ----------
     source : str, bytes or file object
         The document's text, its bytes (``.txt`` in UTF-8, UTF-8 with BOM,
-        UTF-16 with BOM or GB18030, or ``.docx`` with the ``docx`` extra),
+        UTF-16 or UTF-32 with BOM or GB18030, or ``.docx`` with the ``docx``
+        extra; see :func:`dimtag.reading.decode_bytes`),
         or a binary or text file object. A str is always text, never a
         path: use :func:`tag_file` for files.
     min_score : float, optional

@@ -192,12 +192,17 @@ class LinearTextModel:
         ------
         ValueError
             A missing array, a wrong dtype or shape, non-finite numbers, an
-            unknown analyzer or tokenizer, or an n-gram range outside 1..6.
+            unknown analyzer or tokenizer, an n-gram range outside 1..6, or
+            classes not in sorted order.
         """
         fmt = _scalar(arrays, "format", str)
         if fmt != FORMAT:
             raise ValueError(f"unknown model format {fmt!r}, expected {FORMAT!r}")
         classes = _array(arrays, "classes", "U", 1)
+        if classes.tolist() != sorted(classes.tolist()):
+            # Training stores the columns in sorted label order; any other order means
+            # the names were edited apart from the weights, and would swap answers.
+            raise ValueError(f"classes {classes.tolist()} are not in sorted order")
         blocks = [_block(arrays, i) for i in range(_scalar(arrays, "n_blocks", int))]
         if not blocks:
             raise ValueError("a model needs at least one feature block")

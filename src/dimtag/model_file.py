@@ -237,6 +237,15 @@ def _archive_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     return buffer.getvalue()
 
 
+def _current_model_file(directory: Path) -> str | None:
+    """The archive the directory's metadata names now, if it names one."""
+    try:
+        raw = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return raw.get("model_file") if isinstance(raw, dict) else None
+
+
 def save_model(model: LinearTextModel, metadata: ModelMetadata, directory: str | os.PathLike[str]) -> ModelMetadata:
     """Write a model directory as one unit; return the metadata written.
 
@@ -248,11 +257,18 @@ def save_model(model: LinearTextModel, metadata: ModelMetadata, directory: str |
     data = _archive_bytes(model.to_arrays())
     sha = hashlib.sha256(data).hexdigest()
     name = f"dimtag-{sha[:16]}.npz"
+    current = _current_model_file(out)
     with atomic_write(out / name, binary=True) as fh:
         fh.write(data)
     meta = replace(metadata, model_file=name, model_sha256=sha, classes=list(model.classes))
-    with atomic_write(out / METADATA_FILE) as fh:
-        fh.write(meta.to_json())
+    try:
+        with atomic_write(out / METADATA_FILE) as fh:
+            fh.write(meta.to_json())
+    except BaseException:
+        # No switch: the previous model stays, and the new archive is an orphan.
+        if name != current:
+            (out / name).unlink(missing_ok=True)
+        raise
     for stale in out.glob("dimtag*.npz"):
         if stale.name != name:
             stale.unlink(missing_ok=True)

@@ -1,20 +1,27 @@
 """Reading documents from paths, bytes and file objects into text.
 
-Plain text is decoded as UTF-8 (with or without BOM), UTF-16 with BOM, or
-GB18030 (a superset of GBK and GB2312), and never garbled silently: bytes
-that are none of these, or that look binary, raise :class:`DocumentError`.
-``.docx`` files are read with python-docx, an optional extra.
+Plain text is decoded as UTF-8 (with or without BOM), UTF-16 or UTF-32
+with BOM, or GB18030 (a superset of GBK and GB2312), and never garbled
+silently: bytes that are none of these (Big5, Shift-JIS, EUC-KR, Latin-1,
+UTF-16 without BOM), or that look binary, raise :class:`DocumentError`
+naming the likely encoding. ``.docx`` files are read with python-docx, an
+optional extra, after their declared sizes are checked (no zip bombs).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import stat
+import zipfile
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import IO, Union
 
 from .errors import DocumentError
+from .normalization import CJK_RANGES
 
 __all__ = [
     "DocumentError",
@@ -24,6 +31,8 @@ __all__ = [
     "DocumentSource",
     "MAX_DOCUMENT_BYTES",
     "MAX_DOCUMENT_CHARS",
+    "MAX_DOCX_XML_BYTES",
+    "MAX_DOCX_UNZIPPED_BYTES",
 ]
 
 #: What :func:`dimtag.tag_document` reads: text, bytes, or a binary or text file object.
@@ -45,8 +54,140 @@ def _looks_binary(text: str) -> bool:
     return controls / len(text) > _MAX_CONTROL_SHARE
 
 
+# Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"),
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+# Plausibility is judged on the start of a document: one file is one encoding.
+_SAMPLE_CHARS = 100_000
+# Chinese of this register is mostly made of its most frequent characters
+# (about 90% of a held-out document, 58% of everyday prose); text in another
+# encoding that GB18030 happens to decode is not (Korean 16%, Big5 9%,
+# Japanese 0%: benchmarks/ENCODINGS.md). Fewer ideographs than the minimum
+# are too few to judge, and are accepted.
+_MIN_COMMON_SHARE = 0.35
+_MIN_IDEOGRAPHS_TO_JUDGE = 10
+_IDEOGRAPH = re.compile(f"[{CJK_RANGES}\ue000-\uf8ff]")  # private use counts as a garbled ideograph
+_GLUED = re.compile(f"(?<=[a-z])[{CJK_RANGES}\ue000-\uf8ff](?=[a-z])")
+_HIRAGANA = re.compile("[\u3041-\u309f]")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_TEXTLIKE = re.compile(f"[\t\n\r\x20-\x7e\u3000-\u303f\uff01-\uff5e{CJK_RANGES}]")
+
+
+@lru_cache(maxsize=1)
+def _common_ideographs() -> frozenset[str]:
+    text = resources.files("dimtag").joinpath("resources", "common_hanzi.txt").read_text(encoding="utf-8")
+    return frozenset("".join(line for line in text.splitlines() if not line.startswith("#")).replace(" ", ""))
+
+
+def _common_share(text: str) -> tuple[int, float]:
+    """Number of ideographs in the sample, and the share of them that are common in this register."""
+    ideographs = _IDEOGRAPH.findall(text[:_SAMPLE_CHARS])
+    if not ideographs:
+        return 0, 0.0
+    common = _common_ideographs()
+    return len(ideographs), sum(ch in common for ch in ideographs) / len(ideographs)
+
+
+def _plausible_chinese(text: str) -> bool:
+    count, share = _common_share(text)
+    # A Latin-1 letter read as GB18030 swallows the next byte: an ideograph
+    # glued between lower-case Latin letters ("n黷zlich"), which Chinese text
+    # never has (masks are upper case: "X月X日").
+    if count and len(_GLUED.findall(text[:_SAMPLE_CHARS])) >= max(2, count / 2):
+        return False
+    return count < _MIN_IDEOGRAPHS_TO_JUDGE or share >= _MIN_COMMON_SHARE
+
+
+def _share(pattern: re.Pattern[str], text: str) -> float:
+    sample = text[:_SAMPLE_CHARS]
+    non_ascii = sum(1 for ch in sample if ch > "\x7f")
+    return len(pattern.findall(sample)) / non_ascii if non_ascii else 0.0
+
+
+def _wide_unicode(data: bytes) -> str | None:
+    """Name UTF-32 or UTF-16 text written without a byte-order mark, if it is that."""
+    head = data[: 4 * _SAMPLE_CHARS]
+    if len(head) >= 8 and len(head) % 4 == 0:
+        for codec, high, next_high in (("utf-32-le", head[3::4], head[2::4]), ("utf-32-be", head[0::4], head[1::4])):
+            if high.count(0) == len(high) and next_high.count(0) >= 0.9 * len(next_high) and _decodes(head, codec):
+                return "UTF-32"
+    if len(data) >= 8 and len(data) % 2 == 0:
+        for codec in ("utf-16-le", "utf-16-be"):
+            try:
+                text = head.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            textlike = len(_TEXTLIKE.findall(text)) >= 0.95 * len(text)
+            count, share = _common_share(text)
+            ascii_ = sum(1 for ch in text if " " <= ch <= "~" or ch in "\t\n\r")
+            if textlike and ((count >= _MIN_IDEOGRAPHS_TO_JUDGE and share >= _MIN_COMMON_SHARE) or ascii_ >= 0.5 * len(text)):
+                return "UTF-16"
+    return None
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _likely_encoding(data: bytes) -> str | None:
+    """Name the encoding that bytes which are not Chinese in GB18030 are most likely in."""
+    head = data[: 2 * _SAMPLE_CHARS]
+    if len(head) < len(data):  # do not judge by a character cut in two
+        head = head[: head.rfind(b"\n") + 1] or head
+
+    def decoded(codec: str) -> str | None:
+        try:
+            return head.decode(codec)
+        except UnicodeDecodeError:
+            return None
+
+    # Order matters: Big5 bytes also decode as Korean (UHC), so Big5 is tried first.
+    japanese = decoded("cp932")
+    if japanese is not None and _share(_HIRAGANA, japanese) >= 0.1:
+        return "Shift-JIS (Japanese)"
+    big5 = decoded("cp950")
+    if big5 is not None:
+        count, share = _common_share(big5)
+        if count >= _MIN_IDEOGRAPHS_TO_JUDGE and share >= _MIN_COMMON_SHARE:
+            return "Big5 (traditional Chinese)"
+    korean = decoded("cp949")
+    if korean is not None and _share(_HANGUL, korean) >= 0.5:
+        return "EUC-KR (Korean)"
+    if sum(1 for b in head if b < 0x80) >= 0.7 * len(head):
+        latin = decoded("cp1252") or head.decode("latin-1")
+        letters = [ch for ch in latin if ch > "\x7f"]
+        if letters and sum(ch.isalpha() for ch in letters) >= 0.5 * len(letters):
+            return "Latin-1 or Windows-1252"
+    return None
+
+
+_ADVICE = {
+    "Big5 (traditional Chinese)": "the model reads simplified Chinese: convert it to simplified and save it as UTF-8",
+}
+
+
 def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
     """Decode the bytes of a text document.
+
+    UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM, and GB18030
+    (a superset of GBK and GB2312) are read. Bytes that GB18030 decodes but
+    that do not read as Chinese (Big5, Shift-JIS, EUC-KR, Latin-1), UTF-16
+    or UTF-32 without a BOM, and binary data are refused, naming the likely
+    encoding, rather than tagged as nonsense.
+
+    Raises
+    ------
+    DocumentError
+        Not text in a supported encoding; the message names ``name``.
 
     Examples
     --------
@@ -55,26 +196,90 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
     >>> decode_bytes(b"\\xef\\xbb\\xbf" + "政治素质".encode())
     '政治素质'
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ["utf-8-sig"]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
-    elif b"\x00" in data:
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _text(data.decode(codec), name)
+            except UnicodeDecodeError:
+                raise DocumentError(f"{name}: starts with a {label} byte-order mark but is not valid {label}") from None
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and "\x00" not in text:
+        return _text(text, name)
+    # UTF-16 and UTF-32 are never valid UTF-8 unless mostly ASCII, whose NULs bring us here.
+    wide = _wide_unicode(data)
+    if wide:
+        raise DocumentError(f"{name}: looks like {wide} text without a byte-order mark; save it as UTF-8")
+    if b"\x00" in data:
         raise DocumentError(f"{name}: binary data (NUL bytes), not a text document")
-    else:
-        candidates = ["utf-8", "gb18030"]
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_binary(text):
-            raise DocumentError(f"{name}: binary data (control characters), not a text document")
-        return text
-    raise DocumentError(f"{name}: cannot decode as UTF-8 or GB18030; save it as UTF-8 text")
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _plausible_chinese(text):
+        return _text(text, name)
+    likely = _likely_encoding(data)
+    if likely:
+        advice = _ADVICE.get(likely, "dimtag reads Chinese in UTF-8 or GB18030: save it as UTF-8")
+        raise DocumentError(f"{name}: looks like {likely} text; {advice}")
+    if text is None:
+        raise DocumentError(f"{name}: cannot decode as UTF-8 or GB18030; save it as UTF-8 text")
+    raise DocumentError(
+        f"{name}: decodes as GB18030 but does not read as Chinese (too few common characters); "
+        "check its encoding and save it as UTF-8"
+    )
+
+
+def _text(text: str, name: str) -> str:
+    if _looks_binary(text):
+        raise DocumentError(f"{name}: binary data (control characters), not a text document")
+    return text
+
+
+#: A .docx whose XML parts would unzip to more than this is refused before parsing: a long
+#: material's XML is a few MB, and python-docx holds about 11 bytes of memory per byte of XML.
+MAX_DOCX_XML_BYTES = 16 * 1024 * 1024
+#: A .docx whose parts (images included) would unzip to more than this is refused before parsing.
+MAX_DOCX_UNZIPPED_BYTES = 2 * MAX_DOCUMENT_BYTES
+# Document XML compresses about 10:1; a part over 1 MB that claims more than
+# 100:1 is a zip bomb. Small parts may compress further without harm.
+_MAX_DOCX_RATIO = 100
+_RATIO_FROM_BYTES = 1024 * 1024
+_MAX_DOCX_PARTS = 10_000
+
+
+def _check_docx_archive(data: bytes, name: str) -> None:
+    """Refuse a .docx that would unzip to too much, from its directory alone, before any part is inflated.
+
+    The sizes checked are the ones the archive declares; zipfile never
+    inflates a part past its declared size (it fails the CRC check instead),
+    so a part cannot lie its way past these limits.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise DocumentError(f"{name}: not a valid .docx file ({type(exc).__name__})") from None
+    if len(parts) > _MAX_DOCX_PARTS:
+        raise DocumentError(f"{name}: {len(parts):,} parts in the .docx archive (the limit is {_MAX_DOCX_PARTS:,})")
+    for part in parts:
+        if part.file_size > _RATIO_FROM_BYTES and part.file_size > _MAX_DOCX_RATIO * max(part.compress_size, 1):
+            raise DocumentError(
+                f"{name}: {part.filename} would unzip {part.compress_size:,} bytes to {part.file_size:,} "
+                f"(more than {_MAX_DOCX_RATIO}:1): not a real document (a zip bomb?)"
+            )
+    xml = sum(p.file_size for p in parts if p.filename.endswith((".xml", ".rels")))
+    if xml > MAX_DOCX_XML_BYTES:
+        raise DocumentError(f"{name}: too large (its XML unzips to {xml:,} bytes; the limit is {MAX_DOCX_XML_BYTES:,})")
+    total = sum(p.file_size for p in parts)
+    if total > MAX_DOCX_UNZIPPED_BYTES:
+        raise DocumentError(f"{name}: too large (unzips to {total:,} bytes; the limit is {MAX_DOCX_UNZIPPED_BYTES:,})")
 
 
 def _read_docx(data: bytes, name: str) -> str:
+    _check_docx_archive(data, name)
     try:
         import docx  # python-docx
     except ImportError:

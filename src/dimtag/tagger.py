@@ -330,15 +330,19 @@ class Tagger:
             longer than :data:`MAX_TEXT_CHARS`.
         """
         items, single = _check_texts(texts)
+        labels = self._tag(items, abstain, min_score, n_jobs, None if single else 0)
+        return labels[0] if single else labels
+
+    def _tag(self, items: list[str], abstain: bool, min_score: float | None, n_jobs: int | None, offset: int | None) -> list[Any]:
+        """Labels of checked texts; ``offset`` is the first item's index in the caller's input (None: one str)."""
         full = self._full_proba(items, n_jobs)
         decisions = self._decide(items, full, min_score if abstain else 0.0)
         if not abstain:
             empty = [i for i, t in enumerate(items) if not has_content(t)]
             if empty:
-                where = "" if single else f"item {empty[0]}: "
+                where = "" if offset is None else f"item {empty[0] + offset}: "
                 raise ValueError(f"{where}nothing to tag in {items[empty[0]][:40]!r} (blank, masks or symbols only)")
-        labels = [None if (abstain and a) else self.labels_[b] for b, a in zip(decisions.best, decisions.abstain)]
-        return labels[0] if single else labels
+        return [None if (abstain and a) else self.labels_[b] for b, a in zip(decisions.best, decisions.abstain)]
 
     def iter_tag(self, texts: Iterable[str], chunk_size: int = _CHUNK, *, abstain: bool = False) -> Iterator[Any]:
         """Tag an iterable of any length lazily, ``chunk_size`` texts at a time.
@@ -360,13 +364,11 @@ class Tagger:
         for text in texts:
             batch.append(text)
             if len(batch) >= chunk_size:
-                _check_texts(batch, offset=done)
-                yield from self.tag(batch, abstain=abstain)
+                yield from self._tag(_check_texts(batch, offset=done)[0], abstain, None, 1, done)
                 done += len(batch)
                 batch = []
         if batch:
-            _check_texts(batch, offset=done)
-            yield from self.tag(batch, abstain=abstain)
+            yield from self._tag(_check_texts(batch, offset=done)[0], abstain, None, 1, done)
 
     def scores(self, texts: str | Iterable[str], *, include_none: bool = False, n_jobs: int | None = 1) -> Any:
         """Probability of each label; they sum to 1.

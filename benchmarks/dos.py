@@ -1,0 +1,197 @@
+"""Time and peak memory of the denial-of-service cases of issue 14, now and in 1.0.0.
+
+Usage::
+
+    git worktree add /tmp/v1 2c06988          # dimtag 1.0.0
+    python benchmarks/dos.py --old /tmp/v1/src  # writes benchmarks/DOS.md
+    python benchmarks/dos.py --cases clean_commas docx_bomb   # some cases, this tree only
+
+Each case runs in a fresh Python process with the version's ``src`` first on
+``PYTHONPATH``; its wall time and peak RSS come from the kernel
+(``os.wait4`` of that child). A case still running after ``--timeout``
+seconds (default 60) is killed and reported as "> 60 s". The inputs are
+generated in a temporary folder: nothing large is committed.
+
+The budget of issue 14 is 10 s and 500 MB per case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BUDGET_S, BUDGET_MB = 10.0, 500.0
+
+
+def _cli(*args: str) -> str:
+    return f"import sys; from dimtag.cli import main; sys.exit(main({list(args)!r}))"
+
+
+def _docx_bomb(path: Path, megabytes: int) -> None:
+    """A valid .docx whose word/document.xml expands to about ``megabytes`` MB."""
+    import docx
+
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("学习不够深入。")
+    document.save(buffer)
+    paragraph = "<w:p><w:r><w:t>学习不够深入，调查研究不够。</w:t></w:r></w:p>".encode()
+    with zipfile.ZipFile(buffer) as template, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in template.infolist():
+            data = template.read(info)
+            if info.filename != "word/document.xml":
+                out.writestr(info, data)
+                continue
+            head, tail = data.split(b"<w:body>", 1)
+            with out.open("word/document.xml", "w", force_zip64=True) as fh:
+                fh.write(head + b"<w:body>")
+                chunk = paragraph * (1 << 14)
+                for _ in range(megabytes * (1 << 20) // len(chunk)):
+                    fh.write(chunk)
+                fh.write(tail)
+
+
+def _model_with_junk(src: Path, path: Path, gigabytes: float) -> None:
+    """The version's shipped model archive plus one extra, highly compressed member."""
+    shipped = sorted((src / "dimtag" / "model").glob("*.npz"))[0]
+    shutil.copyfile(shipped, path)
+    header = io.BytesIO()
+    import numpy as np
+
+    n = int(gigabytes * (1 << 30))
+    np.lib.format.write_array_header_1_0(header, {"descr": "|u1", "fortran_order": False, "shape": (n,)})
+    zeros = bytes(1 << 24)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open("junk.npy", "w", force_zip64=True) as fh:
+            fh.write(header.getvalue())
+            for _ in range(n // len(zeros)):
+                fh.write(zeros)
+
+
+def _make_inputs(folder: Path) -> None:
+    (folder / "commas.txt").write_text("学" + "," * 16000, encoding="utf-8")
+    (folder / "points.txt").write_text("一是。" * 200_000, encoding="utf-8")
+    walk = folder / "walk"
+    walk.mkdir()
+    os.mkfifo(walk / "a_fifo")
+    (walk / "b.txt").write_text("一、存在的问题\n一是理论学习不够深入。", encoding="utf-8")
+    _docx_bomb(folder / "bomb.docx", 400)
+
+
+# name -> (what it is, Python code run in the case's process with the folder as cwd)
+CASES: dict[str, tuple[str, str]] = {
+    "clean_commas": ("clean() of '学' + 16,000 commas (16 KB), through the CLI", _cli("tag", "commas.txt")),
+    "segment_points": ("segment() of 200,000 一是 points (600 KB)", "from dimtag import segment; segment(open('points.txt', encoding='utf-8').read())"),
+    "docx_bomb": ("a 400 MB document.xml in a small .docx, through the CLI", _cli("tag", "bomb.docx")),
+    "model_junk_member": ("a model .npz with an extra 2 GB member, loaded", "from dimtag import Tagger; Tagger.load('junk.npz')"),
+    "tag_10mb_str": ("tag() of one 10 MB string", "from dimtag import tag\ntry: tag('学习不够深入。' * 1_500_000)\nexcept ValueError: pass"),
+    "tag_document_40mb_str": ("tag_document() of a 40 MB str", "from dimtag import tag_document\ntry: tag_document('学习不够深入。\\n' * 5_000_000)\nexcept ValueError: pass"),
+    "fifo_in_folder": ("a folder holding a FIFO before a text file, through the CLI", _cli("tag", "walk")),
+}
+
+
+def measure(code: str, src: Path, cwd: Path, timeout: float) -> tuple[float, float, str]:
+    """Run ``code`` in a fresh process; return (seconds, peak RSS MB, status)."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    status = ""
+    while True:
+        pid, wait_status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() - start > timeout:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pid, wait_status, usage = os.wait4(proc.pid, 0)
+            status = "killed"
+            break
+        time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(wait_status)
+    err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines() if proc.stderr else []
+    if not status:
+        status = f"exit {proc.returncode}" + (f": {err[-1][:90]}" if err and proc.returncode else "")
+    return seconds, usage.ru_maxrss / 1024, status
+
+
+def _fmt(seconds: float, mb: float, status: str, timeout: float) -> str:
+    if status == "killed":
+        return f"> {timeout:.0f} s | {mb:,.0f} MB (when killed)"
+    return f"{seconds:.2f} s | {mb:,.0f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--old", type=Path, help="src folder of dimtag 1.0.0 (e.g. /tmp/v1/src)")
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "DOS.md")
+    args = parser.parse_args(argv)
+    versions = {"now": REPO / "src"}
+    if args.old:
+        versions = {"1.0.0": args.old.resolve(), **versions}
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="dimtag-dos-") as tmp:
+        shared = Path(tmp) / "inputs"
+        shared.mkdir()
+        _make_inputs(shared)
+        folders = {}
+        for label, src in versions.items():
+            # one folder a version: the shared inputs, and a junk model made from its own shipped model
+            folders[label] = Path(tmp) / label
+            folders[label].mkdir()
+            for item in shared.iterdir():
+                (folders[label] / item.name).symlink_to(item)
+            _model_with_junk(src, folders[label] / "junk.npz", 2)
+        for name in args.cases:
+            what, code = CASES[name]
+            cells = []
+            for label, src in versions.items():
+                seconds, mb, status = measure(code, src, folders[label], args.timeout)
+                ok = status != "killed" and seconds <= BUDGET_S and mb <= BUDGET_MB
+                cells.append((label, seconds, mb, status, ok))
+                print(f"{name:24} {label:6} {_fmt(seconds, mb, status, args.timeout):32} {status}", flush=True)
+            rows.append((name, what, cells))
+    if args.old and set(args.cases) == set(CASES):
+        _write_report(args.out, rows, args.timeout)
+        print(f"written {args.out}")
+    return 0
+
+
+def _write_report(path: Path, rows: list, timeout: float) -> None:
+    lines = [
+        "# Denial-of-service cases (issue 14): before and after",
+        "",
+        "Written by `python benchmarks/dos.py --old /tmp/v1/src` (1.0.0 is commit 2c06988). Each case runs in a fresh",
+        f"process; wall time and peak RSS from the kernel (`os.wait4`). A case is killed after {timeout:.0f} s.",
+        f"Budget: {BUDGET_S:.0f} s and {BUDGET_MB:.0f} MB per case. 2-core machine shared with other jobs.",
+        "",
+        "| case | what | 1.0.0 time | 1.0.0 peak RSS | now time | now peak RSS | now | within budget |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, what, cells in rows:
+        parts = []
+        for _label, seconds, mb, status, _ok in cells:
+            parts.append(_fmt(seconds, mb, status, timeout))
+        now_status = cells[-1][3]
+        lines.append(f"| {name} | {what} | {' | '.join(parts)} | {now_status} | {'yes' if cells[-1][4] else '**no**'} |")
+    over = [name for name, _what, cells in rows if not cells[-1][4]]
+    if over:
+        lines += ["", f"Over budget now: {', '.join(over)}. clean() and segment() are made linear on branch `struct`;",
+                  "rerun this script once it has landed."]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
