@@ -128,7 +128,7 @@ def test_docx_is_read(tmp_path, tagger):
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Word 97-2003"),
         ("blob.bin", bytes(range(256)) * 10, "binary"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "not a valid .docx"),
-        ("latin.txt", b"\xff\xfe\xfd" * 3 + b"abc\x81", "binary|cannot decode"),
+        ("latin.txt", b"\xff\xfe\xfd" * 3 + b"abc\x81", "binary|cannot decode|not valid UTF-16"),
     ],
 )
 def test_unreadable_documents_raise_a_clear_error(tmp_path, name, data, message, tagger):
