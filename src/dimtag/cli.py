@@ -239,7 +239,7 @@ def _check_output(path: str | None, inputs: Sequence[str] = ()) -> None:
 
 
 def _check_out_dir(path: str) -> None:
-    """Refuse an output folder that is a file, or inside the installed package, before any work starts."""
+    """Refuse an output folder (``--out``) that is a file or has no parent folder, before any work starts."""
     if os.path.exists(path) and not os.path.isdir(path):
         raise _UsageError(f"{path}: exists and is not a directory; give a folder for --out")
     parent = os.path.dirname(os.path.abspath(path))

@@ -49,8 +49,10 @@ def rows_of(path: Path) -> list[dict[str, str]]:
 def test_unknown_columns_are_kept(tmp_path):
     rows = [{**r, "note": f"checked {i}"} for i, r in enumerate(tiny_rows())]
     labels = write_labels(tmp_path / "labels.csv", rows, (*HEADER, "note"))
+    os.chmod(labels, 0o664)
     counts = merge(labels, update_file(tmp_path / "u.csv", [suggested()]))
     assert counts["appended"] == 1
+    assert os.stat(labels).st_mode & 0o777 == 0o664
     after = rows_of(labels)
     assert [r["note"] for r in after] == [f"checked {i}" for i in range(len(rows))] + [""]
 
