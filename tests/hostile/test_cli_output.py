@@ -148,12 +148,12 @@ def test_summary_escapes_file_names(capsys, tmp_path):
     assert "b\\xff\\xfe.txt" in out and "TOTAL" in out
 
 
-@pytest.mark.parametrize("fmt", ["csv"])
-def test_csv_cells_that_start_a_formula_are_neutralised(capsys, tmp_path, monkeypatch, fmt):
+def test_csv_cells_that_start_a_formula_are_neutralised(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    lines = ["一、存在的问题", "=1+2 学习不够系统深入。", "@SUM(A1) 调研不够深入。", "-2 对八项规定执行不严。", "+3 政治站位不高。"]
+    lines = ["一、存在的问题", "=1+2 学习不够系统深入。", "@SUM(A1) 调研不够深入。", "-2 对八项规定执行不严。",
+             "+3 政治站位不高。"]
     Path("=cmd.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    code, out, err = cli(capsys, "tag", "--format", fmt, "=cmd.txt")
+    code, out, err = cli(capsys, "tag", "--format", "csv", "=cmd.txt")
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["text"][:2] for r in rows] == ["'=", "'@", "'-", "'+"]
