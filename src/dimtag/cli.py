@@ -15,16 +15,19 @@ import json
 import logging
 import math
 import os
+import signal
 import stat
 import sys
+import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
 from ._atomic import atomic_write
+from ._escape import csv_escape_row, printable
 from .dimensions import Dimension
 from .document import RECORD_FIELDS
 from .errors import DimtagError, DocumentError
@@ -39,6 +42,57 @@ _LEARNING_VERBS = ("extract", "train", "evaluate", "audit", "suggest", "merge")
 
 class _UsageError(DimtagError):
     """A command line that cannot work, found before any work starts."""
+
+
+class _Terminated(BaseException):
+    """A terminating signal arrived; unwinding removes temporary files and stops workers."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+# Signals whose default action ends the process; SIGINT already raises KeyboardInterrupt.
+_TERMINATING = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2") if hasattr(signal, name)
+)
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated(signum)
+
+
+@contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """Turn terminating signals into an exception for the run, so that cleanup code runs.
+
+    Only signals left at their default action are taken, and only in the
+    main thread; the previous handlers come back afterwards.
+    """
+    previous: dict[int, Any] = {}
+    try:
+        for signum in _TERMINATING:
+            if signal.getsignal(signum) is signal.SIG_DFL:
+                previous[signum] = signal.signal(signum, _raise_terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _print(line: str) -> None:
+    """One line of a report on stdout, file names escaped; nothing when stdout is closed."""
+    if sys.stdout is not None:
+        sys.stdout.write(printable(line) + "\n")
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if there is a stderr (``2>&-`` closes it)."""
+    if sys.stderr is not None:
+        sys.stderr.write(printable(line) + "\n")
 
 
 def _version() -> str:
@@ -177,12 +231,15 @@ def _special_file(path: str) -> bool:
 
 
 def _oserror(exc: OSError) -> str:
-    return f"{exc.filename}: {exc.strerror or exc}"
+    reason = exc.strerror or str(exc)
+    return reason if exc.filename is None else f"{exc.filename}: {reason}"
 
 
 def _check_output(path: str | None, inputs: Sequence[str] = ()) -> None:
     """Refuse an output path that cannot work, before any work starts."""
     if path is None:
+        if sys.stdout is None:
+            raise _UsageError("standard output is closed; give --output FILE")
         return
     target = Path(path)
     if target.is_dir():
@@ -195,15 +252,44 @@ def _check_output(path: str | None, inputs: Sequence[str] = ()) -> None:
             raise _UsageError(f"{path}: the output would replace the input {item}")
 
 
+def _check_out_dir(path: str) -> None:
+    """Refuse an output folder (``--out``) that is a file or has no parent folder, before any work starts."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise _UsageError(f"{path}: exists and is not a directory; give a folder for --out")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise _UsageError(f"{path}: directory {parent} does not exist")
+
+
+class _OutputError(DimtagError):
+    """Writing the output failed (a full disk)."""
+
+
+@contextmanager
+def _writing(path: str | None) -> Iterator[None]:
+    """Report a failed write of the output (``None``: stdout) as one error naming it."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if exc.filename is not None:  # about some other file
+            raise
+        if path is None:
+            _silence_stdout()  # what is left in its buffer would fail again at exit
+        raise _OutputError(f"{path or 'standard output'}: {exc.strerror or exc}") from None
+
+
 @contextmanager
 def _output(path: str | None) -> Iterator[IO[str]]:
     """Yield stdout, or a temp file moved onto ``path`` only on success."""
-    if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    with atomic_write(path) as fh:
-        yield fh
+    with _writing(path):
+        if path is None:
+            yield sys.stdout
+            sys.stdout.flush()
+            return
+        with atomic_write(path) as fh:
+            yield fh
 
 
 class _Writer:
@@ -215,7 +301,7 @@ class _Writer:
 
     def write(self, record: dict[str, Any]) -> None:
         if self.csv:
-            self.csv.writerow(record)
+            self.csv.writerow(csv_escape_row(record))
         elif self.fmt == "jsonl":
             self.out.write(json.dumps({k: record[k] for k in RECORD_FIELDS}, ensure_ascii=False) + "\n")
         else:
@@ -271,15 +357,30 @@ def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str
     return path, doc.to_records()
 
 
-def _tagged_files(paths: list[str], args: argparse.Namespace) -> Iterator[tuple[str, list[dict[str, Any]] | str]]:
+_Results = Generator[tuple[str, list[dict[str, Any]] | str], None, None]
+
+
+def _tagged_files(paths: list[str], args: argparse.Namespace) -> _Results:
     """Results in input order, one document at a time; in parallel with --jobs."""
     if args.jobs == 1 or len(paths) < 2 or "-" in paths:
         return (_tag_one(p, args.min_score, args.model) for p in paths)
+    return _in_workers(paths, args)
+
+
+def _in_workers(paths: list[str], args: argparse.Namespace) -> _Results:
     from joblib import Parallel, delayed
 
-    return iter(
-        Parallel(n_jobs=args.jobs, return_as="generator")(delayed(_tag_one)(p, args.min_score, args.model) for p in paths)
-    )
+    results = Parallel(n_jobs=args.jobs, return_as="generator")(delayed(_tag_one)(p, args.min_score, args.model) for p in paths)
+    try:
+        for result in results:  # noqa: UP028 - "yield from" would pass close() on, unguarded
+            yield result
+    finally:
+        # Stopping early (| head, an error, a signal) cancels the pending tasks
+        # and stops the workers; joblib warns about the cancelled ones, which
+        # the serial path does not, and which the user asked for.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*(still being processed|executed +but not used)", category=UserWarning)
+            results.close()
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
@@ -293,22 +394,25 @@ def _cmd_tag(args: argparse.Namespace) -> int:
     for message in errors:
         log.error("%s", message)
     bar = _progress(len(paths), not args.no_progress)
-    with _output(args.output) as out:
+    with _output(args.output) as out, closing(_tagged_files(paths, args)) as results:
         writer = _Writer(out, args.format)
-        for path, result in _tagged_files(paths, args):
+        for path, result in results:
             if bar is not None:
                 bar.update(1)
             if isinstance(result, str):
                 failed += 1
                 log.error("%s", result)
                 continue
+            shown = printable(path)
             counts: Counter[str] = Counter()
             for record in result:
+                if shown is not path:
+                    record["file"] = printable(record["file"])
                 writer.write(record)
                 counts[record["dimension"] or "none"] += 1
             out.flush()
             if args.summary:
-                per_doc[path] = counts
+                per_doc[shown] = counts
         if args.summary:
             # Machine-readable output stays parseable: the table goes to stderr.
             _summary_table(per_doc, out if args.format == "text" else sys.stderr)
@@ -338,16 +442,20 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     _resolve(args, "labels", "data/labels.csv")
     _resolve(args, "out", "src/dimtag/model")
-    check_out_dir(args.out)
+    _check_out_dir(args.out)
+    try:
+        check_out_dir(args.out)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
     meta = train(args.labels, args.out, _grid(args), n_jobs=args.jobs)
     parts = [f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in meta.cv.items() if isinstance(v, dict) and "macro_f1" in v]
-    print(f"model written to {args.out}: {', '.join(parts)} ({meta.config})")
+    _print(f"model written to {args.out}: {', '.join(parts)} ({meta.config})")
     import dimtag
 
     shipped = Path(dimtag.__file__).resolve().parent / "model"
     if Path(args.out).resolve() != shipped:
         # The installed package keeps its own model: say how to use this one.
-        print(f"use it with: dimtag tag --model {args.out} FILE, or DIMTAG_MODEL={args.out}")
+        _print(f"use it with: dimtag tag --model {args.out} FILE, or DIMTAG_MODEL={args.out}")
     return EXIT_OK
 
 
@@ -367,10 +475,11 @@ def _cmd_audit(args: argparse.Namespace) -> int:
          "p_label": f"{r.p_label:.3f}", "p_suggested": f"{r.p_suggested:.3f}", "why": r.why, "confirmed": ""}
         for r in rows
     ]
-    write_csv(records, args.output, ("line", *COLUMNS, *_AUDIT_EXTRA[1:]))
-    print(f"{len(rows)} labels flagged; all in {args.output} (set dimension and confirmed, then: dimtag merge {args.output})")
+    with _writing(args.output):
+        write_csv(records, args.output, ("line", *COLUMNS, *_AUDIT_EXTRA[1:]))
+    _print(f"{len(rows)} labels flagged; all in {args.output} (set dimension and confirmed, then: dimtag merge {args.output})")
     for r in rows[: args.n]:
-        print(f"{args.labels}:{r.item.line}\t{r.item.dimension} -> {r.suggested}\tp={r.p_label:.2f}/{r.p_suggested:.2f}\t{r.why}\t{r.item.text[:60]}")
+        _print(f"{args.labels}:{r.item.line}\t{r.item.dimension} -> {r.suggested}\tp={r.p_label:.2f}/{r.p_suggested:.2f}\t{r.why}\t{r.item.text[:60]}")
     return EXIT_OK
 
 
@@ -383,13 +492,15 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         args.labels = str(root / "data" / "labels.csv") if root else None
     _check_output(args.output, args.inputs)
     errors: list[str] = []
-    paths = [p for p in _iter_paths(args.inputs, errors) if p != "-"]
+    skip = {os.path.realpath(args.output)} if args.output else set()
+    paths = [p for p in _iter_paths(args.inputs, errors, skip) if p != "-"]
     known = read_labels(args.labels) if args.labels else []
     unreadable: list[str] = []
     rows = suggest(paths, args.n, known, errors=unreadable)
     for message in errors + unreadable:
         log.error("%s", message)
-    write_csv(rows, args.output, (*COLUMNS, "entropy", "confirmed"))
+    with _writing(args.output):
+        write_csv(rows, args.output, (*COLUMNS, "entropy", "confirmed"))
     return EXIT_FAILED if errors or unreadable else EXIT_OK
 
 
@@ -398,7 +509,7 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 
     _resolve(args, "labels", "data/labels.csv")
     counts = merge(args.labels, args.updates)
-    print(f"{args.labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
+    _print(f"{args.labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
     return EXIT_OK
 
 
@@ -407,14 +518,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     _resolve(args, "labels", "data/labels.csv")
     _resolve(args, "out", "reports")
+    _check_out_dir(args.out)
     result = evaluate(args.labels, args.out, _grid(args), n_jobs=args.jobs)
-    print(f"{args.out}/evaluation.md: {result['best'].label()}")
+    _print(f"{args.out}/evaluation.md: {result['best'].label()}")
     for scheme, s in result["scores"].items():
-        print(f"  {scheme}: accuracy {s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}")
+        _print(f"  {scheme}: accuracy {s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}")
     for name, by_scheme in result["baselines"].items():
-        print(f"  baseline {name}: " + ", ".join(f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in by_scheme.items()))
+        _print(f"  baseline {name}: " + ", ".join(f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in by_scheme.items()))
     for name in result["skipped"]:
-        print(f"  baseline {name}: skipped")
+        _print(f"  baseline {name}: skipped")
     return EXIT_OK
 
 
@@ -429,7 +541,7 @@ class _ErrorLines(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         prefix = "dimtag: error: " if record.levelno >= logging.ERROR else ""
-        sys.stderr.write(f"{prefix}{record.getMessage()}\n")
+        _say(f"{prefix}{record.getMessage()}")
 
 
 @contextmanager
@@ -457,22 +569,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         missing = missing_train_extra()
         if missing:
-            print(f"dimtag: error: '{args.command}' needs the train extra ({', '.join(missing)} missing): {TRAIN_EXTRA_HINT}", file=sys.stderr)
+            _say(f"dimtag: error: '{args.command}' needs the train extra ({', '.join(missing)} missing): {TRAIN_EXTRA_HINT}")
             return EXIT_FAILED
     try:
-        with _cli_logging(args.command in ("train", "evaluate")):
+        with _signals_unwind(), _cli_logging(args.command in ("train", "evaluate")):
             return _COMMANDS[args.command](args)
     except DimtagError as exc:
-        print(f"dimtag: error: {exc}", file=sys.stderr)
+        _say(f"dimtag: error: {exc}")
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("dimtag: interrupted", file=sys.stderr)
-        return 130
+        _say("dimtag: interrupted")
+        return 128 + signal.SIGINT
+    except _Terminated as exc:
+        _say(f"dimtag: stopped by {signal.Signals(exc.signum).name}")
+        return 128 + exc.signum
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_OK
+    except OSError as exc:
+        # The environment failed us (a vanished folder, a read-only disk): one line, no traceback.
+        _say(f"dimtag: error: {_oserror(exc)}")
+        return EXIT_FAILED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the flush at exit does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests capture it)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Import main from the package, not this __main__ module, so that the
+    # functions sent to --jobs workers are found there by name.
+    from dimtag.cli import main as _main
+
+    sys.exit(_main())

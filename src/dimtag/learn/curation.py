@@ -13,28 +13,36 @@ Implemented with numpy and scikit-learn only (no cleanlab, which is AGPL).
 from __future__ import annotations
 
 import csv
+import logging
 import os
 import sys
+import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from contextlib import nullcontext
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
-from .._atomic import atomic_write
+from .._atomic import atomic_write, remove_stale_temps
+from .._escape import csv_escape, csv_escape_row
 from ..dimensions import LABELS
 from ..errors import DocumentError
 from ..tagger import Tagger, default_tagger
 from . import cv
 from .export import from_pipeline
 from .extraction import extract_items
-from .labels import COLUMNS, LabeledItem, LabelsError, read_labels
+from .labels import COLUMNS, CsvTable, LabeledItem, LabelsError, check_item, items_of, read_table
 from .pipeline import Config
 
-__all__ = ["AuditRow", "audit", "suggest", "pick_uncertain", "merge", "near_duplicate", "near_duplicate_pairs", "NEAR_DUPLICATE", "write_csv", "CONFIRMED_VALUES"]
+__all__ = [
+    "AuditRow", "audit", "suggest", "pick_uncertain", "merge", "near_duplicate", "near_duplicate_pairs", "NEAR_DUPLICATE",
+    "write_csv", "CONFIRMED_VALUES", "UPDATE_ENCODINGS", "LOCK_TIMEOUT", "lock_path",
+]
+
+log = logging.getLogger(__name__)
 
 #: Character-trigram Jaccard at which two texts count as near-duplicates.
 NEAR_DUPLICATE = 0.6
@@ -63,8 +71,6 @@ def audit(items: Sequence[LabeledItem], config: Config | None = None, top: int |
     the probability of the given label, lowest first.
     """
     config = config or Config.from_dict(default_tagger().metadata_.config)
-    if len({it.group for it in items}) < 2:
-        raise LabelsError("audit needs items from at least two groups (seed documents or writers) to hold one out")
     result = cv.oof(items, config, keep_models=True)
     proba, classes = result.proba, result.classes
     fold_taggers = [Tagger.from_model(from_pipeline(m)) for m in result.models]
@@ -198,42 +204,143 @@ def pick_uncertain(
 
 
 def write_csv(rows: Sequence[dict[str, Any]], path: str | os.PathLike[str] | None, columns: Sequence[str]) -> None:
-    """Write rows atomically (temp file, then rename); ``None`` writes to stdout."""
+    """Write rows atomically (temp file, then rename); ``None`` writes to stdout.
+
+    Cells that a spreadsheet would run as a formula are escaped (see
+    :func:`dimtag._escape.csv_escape`); :func:`merge` reads them back exactly.
+    """
     with atomic_write(path) if path is not None else nullcontext(sys.stdout) as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+        _write_rows(fh, columns, rows, "\n")
 
 
-def merge(labels_path: str | os.PathLike[str], updates_path: str | os.PathLike[str]) -> dict[str, int]:
+def _write_rows(fh: IO[str], columns: Sequence[str], rows: Iterable[dict[str, Any]], newline: str) -> None:
+    writer = csv.DictWriter(fh, fieldnames=list(columns), lineterminator=newline, extrasaction="ignore")
+    writer.writerow({c: csv_escape(c) for c in columns})
+    writer.writerows(csv_escape_row(r) for r in rows)
+
+
+#: Encodings of the update files merge accepts, after UTF-8 with a BOM: what
+#: Excel saves as "CSV UTF-8" and as plain "CSV" on Chinese Windows (GBK ⊂ GB18030).
+UPDATE_ENCODINGS = ("utf-8", "gb18030")
+#: Seconds merge waits for another merge of the same labels file before giving up.
+LOCK_TIMEOUT = 30.0
+
+
+def lock_path(labels_path: str | os.PathLike[str]) -> Path:
+    """The lock file that serialises merges of ``labels_path``: ``.<name>.lock`` beside it."""
+    target = Path(os.path.realpath(labels_path))
+    return target.parent / f".{target.name}.lock"
+
+
+@contextmanager
+def _exclusive(labels_path: Path, timeout: float) -> Iterator[None]:
+    """Hold the exclusive lock of ``labels_path``, waiting up to ``timeout`` seconds for it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not Unix: no lock
+        yield
+        return
+    path = lock_path(labels_path)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise LabelsError(f"{labels_path}: cannot create the lock file {path}: {exc.strerror or exc}") from None
+    try:
+        deadline = time.monotonic() + timeout
+        waited = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LabelsError(
+                        f"{labels_path}: another dimtag merge is still writing it (lock {path} held for {timeout:g} s); "
+                        "try again when it has finished"
+                    ) from None
+                if not waited:
+                    log.warning("%s: waiting for another dimtag merge to finish", labels_path)
+                    waited = True
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def merge(
+    labels_path: str | os.PathLike[str], updates_path: str | os.PathLike[str], *, lock_timeout: float = LOCK_TIMEOUT
+) -> dict[str, int]:
     """Apply the confirmed rows of an audit or suggest CSV to labels.csv.
 
     A confirmed row whose text is already labeled sets its ``dimension``
     (a relabel from ``dimtag audit``); any other confirmed row is appended
-    (a new item from ``dimtag suggest``). Rows without a confirmation are
-    ignored. Everything is validated before labels.csv is rewritten,
-    atomically.
+    (a new item from ``dimtag suggest``) with origin ``collected`` unless
+    the row says otherwise. Rows without a confirmation are ignored.
+
+    Every column of labels.csv is kept, its own and any others (a ``note``
+    column), and so are its line ends and BOM. The update file may be UTF-8
+    with or without a BOM, or GB18030/GBK. Everything is validated before
+    labels.csv is rewritten, atomically; a merge that changes nothing does
+    not rewrite it. Merges of the same file take turns (an exclusive lock
+    on ``.labels.csv.lock`` beside it), and temporary files left by a
+    killed merge are removed.
+
+    Parameters
+    ----------
+    labels_path, updates_path : str or Path
+    lock_timeout : float
+        Seconds to wait for another merge of the same labels file.
+
+    Returns
+    -------
+    dict
+        Counts of ``appended``, ``relabeled`` and ``unchanged`` rows.
 
     Raises
     ------
     LabelsError
-        A missing column, an unknown label, origin or empty text in a
-        confirmed row, or a text confirmed twice; labels.csv is untouched.
+        A file that cannot be read or parsed, a missing column, an unknown
+        label or origin, an empty text, a text confirmed twice, or another
+        merge holding the lock past ``lock_timeout``. The message names the
+        file and the line; labels.csv is untouched.
     """
     labels_path = Path(labels_path)
-    items = read_labels(labels_path)
-    with open(updates_path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in ("text", "dimension", "confirmed") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise LabelsError(f"{updates_path}: missing column(s) {', '.join(missing)}")
-        confirmed = [(reader.line_num, row) for row in reader if (row.get("confirmed") or "").strip().lower() in CONFIRMED_VALUES]
+    updates = read_table(updates_path, UPDATE_ENCODINGS, what="update file")
+    missing = [c for c in ("text", "dimension", "confirmed") if c not in updates.fieldnames]
+    if missing:
+        raise LabelsError(f"{updates_path}: missing column(s) {', '.join(missing)}")
+    confirmed = [(line, row) for line, row in updates.rows if row.get("confirmed", "").strip().lower() in CONFIRMED_VALUES]
+    with _exclusive(labels_path, lock_timeout):
+        for stale in remove_stale_temps(labels_path):
+            log.warning("%s: removed %s, left by an interrupted write", labels_path, stale.name)
+        table = read_table(labels_path)
+        items = items_of(table)
+        counts, appended = _apply(table, items, confirmed, Path(updates_path))
+        if not counts["relabeled"] and not counts["appended"]:
+            return counts
+        columns = table.fieldnames + [c for c in COLUMNS if c not in table.fieldnames]
+
+        def check(tmp: str) -> None:
+            # The whole file must read back and validate before it replaces labels.csv.
+            items_of(read_table(tmp), name=labels_path)
+
+        with atomic_write(labels_path, check=check) as fh:
+            if table.bom:
+                fh.write("\ufeff")
+            _write_rows(fh, columns, [row for _, row in table.rows] + appended, table.newline)
+    return counts
+
+
+def _apply(
+    table: CsvTable, items: Sequence[LabeledItem], confirmed: Sequence[tuple[int, dict[str, str]]], updates_path: Path
+) -> tuple[dict[str, int], list[dict[str, str]]]:
+    """Relabel ``table``'s rows in place; return the counts and the validated rows to append."""
     by_text = {it.text: i for i, it in enumerate(items)}
-    rows = [{c: getattr(it, c) for c in COLUMNS} for it in items]
     seen: set[str] = set()
     counts = {"relabeled": 0, "unchanged": 0, "appended": 0}
+    appended: list[dict[str, str]] = []
     for line, row in confirmed:
-        text, dimension = (row.get("text") or "").strip(), (row.get("dimension") or "").strip()
+        text, dimension = row.get("text", "").strip(), row.get("dimension", "").strip()
         if not text:
             raise LabelsError(f"{updates_path}:{line}: empty text")
         if dimension not in LABELS:
@@ -242,20 +349,19 @@ def merge(labels_path: str | os.PathLike[str], updates_path: str | os.PathLike[s
             raise LabelsError(f"{updates_path}:{line}: text confirmed twice: {text[:40]!r}")
         seen.add(text)
         if text in by_text:
-            target = rows[by_text[text]]
-            counts["relabeled" if target["dimension"] != dimension else "unchanged"] += 1
-            target["dimension"] = dimension
+            target = table.rows[by_text[text]][1]
+            changed = target["dimension"].strip() != dimension
+            counts["relabeled" if changed else "unchanged"] += 1
+            if changed:
+                target["dimension"] = dimension
             continue
-        origin = (row.get("origin") or "collected").strip()
-        source = (row.get("source") or "").strip() or ("authored" if origin == "authored" else "")
-        new = {c: (row.get(c) or "").strip() for c in COLUMNS}
-        new.update(text=text, dimension=dimension, origin=origin, source=source, kind=new["kind"] or "item")
-        rows.append(new)
+        origin = row.get("origin", "").strip() or "collected"
+        new = {c: row.get(c, "").strip() for c in (*table.fieldnames, *COLUMNS)}
+        new.update(
+            text=text, dimension=dimension, origin=origin, kind=new["kind"] or "item",
+            source=new["source"] or ("authored" if origin == "authored" else ""),
+        )
+        check_item(new, updates_path, line)
+        appended.append(new)
         counts["appended"] += 1
-    # The whole file must still validate before it replaces labels.csv.
-    with atomic_write(labels_path, check=read_labels) as fh:
-        # csv's default CRLF line ends, as labels.csv has them.
-        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
-        writer.writeheader()
-        writer.writerows(rows)
-    return counts
+    return counts, appended

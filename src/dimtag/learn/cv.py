@@ -27,10 +27,11 @@ import numpy as np
 
 from ..decision import restrict
 from ..dimensions import NONE_LABEL
+from ..errors import LabelsError
 from .labels import LabeledItem
-from .pipeline import Config, fit_pipeline
+from .pipeline import Config, check_trainable, fit_pipeline
 
-__all__ = ["Fold", "OOF", "Scheme", "SCHEMES", "folds", "oof", "scores", "confusion", "calibration", "tested_by"]
+__all__ = ["Fold", "OOF", "Scheme", "SCHEMES", "folds", "check_folds", "oof", "scores", "confusion", "calibration", "tested_by"]
 
 Scheme = Literal["seed", "writer"]
 SCHEMES: tuple[Scheme, ...] = ("seed", "writer")
@@ -49,6 +50,27 @@ def folds(items: Sequence[LabeledItem]) -> list[Fold]:
     """One fold per group, in sorted group order."""
     groups = np.array([it.group for it in items])
     return [Fold(g, np.flatnonzero(groups != g), np.flatnonzero(groups == g)) for g in sorted(set(groups.tolist()))]
+
+
+def check_folds(items: Sequence[LabeledItem], fold_list: Sequence[Fold] | None = None) -> None:
+    """Refuse items that cannot be cross-validated, before any fit, saying what is missing.
+
+    Raises
+    ------
+    LabelsError
+        Fewer than two groups to hold out, or a fold whose training part
+        lacks a second label or has too few items of one (see
+        :func:`~dimtag.learn.pipeline.check_trainable`).
+    """
+    groups = sorted({it.group for it in items})
+    if len(groups) < 2:
+        found = f"all {len(items)} items are from {groups[0]}" if groups else "there are no items"
+        raise LabelsError(
+            f"cross-validation holds out one seed document or writer at a time and needs at least two; {found}"
+        )
+    labels = np.array([it.dimension for it in items])
+    for fold in folds(items) if fold_list is None else fold_list:
+        check_trainable(labels[fold.train].tolist(), f"with {fold.group} held out")
 
 
 def tested_by(items: Sequence[LabeledItem], scheme: Scheme) -> np.ndarray:
@@ -118,6 +140,7 @@ def oof(
     labels = np.array([it.dimension for it in items])
     classes = sorted(set(labels.tolist()))
     fold_list = [f for f in folds(items) if only is None or only[f.test].any()]
+    check_folds(items, fold_list)
     results = Parallel(n_jobs=n_jobs)(delayed(_fit_fold)(texts, labels, f, classes, config) for f in fold_list)
     proba = np.zeros((len(items), len(classes)))
     fold_of = np.full(len(items), -1)

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
+from .._escape import csv_escape_row, printable
 from ..dimensions import NONE_LABEL
 from ..document import tag_file
 from ..segmentation import heading_dimension
@@ -44,7 +45,7 @@ def extract_items(
         ``collected`` for any other real document.
     """
     doc = tag_file(path, tagger=tagger)
-    source_value = source_name or Path(path).name
+    source_value = source_name or printable(Path(path).name)
     writer = "seed" if origin == "seed" else ""
     return [
         {
@@ -67,7 +68,7 @@ def _in_order(doc: Any) -> list[tuple[str, str, str, str, str | None]]:
 
 
 def write_items(rows: list[dict[str, str]], out: IO[str]) -> None:
-    """Write rows as CSV with the labels.csv header."""
+    """Write rows as CSV with the labels.csv header; cells a spreadsheet would run as formulas are escaped."""
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_escape_row(r) for r in rows)

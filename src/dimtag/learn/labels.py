@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._escape import csv_unescape
 from ..dimensions import LABELS
 from ..errors import LabelsError
 from ..model_file import file_sha256
@@ -14,6 +18,10 @@ __all__ = [
     "LabeledItem",
     "LabelsError",
     "read_labels",
+    "read_table",
+    "items_of",
+    "CsvTable",
+    "check_item",
     "file_sha256",
     "REQUIRED_COLUMNS",
     "COLUMNS",
@@ -55,13 +63,95 @@ class LabeledItem:
         return f"writer:{self.writer}" if self.origin == "authored" else f"doc:{self.source}"
 
 
-def read_labels(path: str | Path) -> list[LabeledItem]:
+@dataclass
+class CsvTable:
+    """A CSV file as read: its header, its rows with their line numbers, and how it was written.
+
+    Cells are unescaped (see :mod:`dimtag._escape`): a cell dimtag wrote as
+    ``'=…`` reads back as ``=…``.
+    """
+
+    path: Path
+    fieldnames: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    bom: bool = False
+    newline: str = "\n"
+    encoding: str = "utf-8"
+
+
+def read_table(path: str | os.PathLike[str], encodings: Sequence[str] = ("utf-8",), *, what: str = "labels file") -> CsvTable:
+    """Read a CSV strictly; every problem is a :class:`LabelsError` that names the file.
+
+    Parameters
+    ----------
+    path : str or Path
+    encodings : sequence of str
+        Tried in order after UTF-8 with a BOM (which is always accepted).
+    what : str
+        What the file is, for messages.
+
+    Raises
+    ------
+    LabelsError
+        The file cannot be read (missing, a directory), is in none of the
+        encodings, has an unterminated quote or a malformed quoted field, a
+        field over the csv module's limit, or a NUL character.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LabelsError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text = None
+    if bom:
+        encoding = "utf-8"
+        text = _decode(path, data[3:], "utf-8")
+    else:
+        for encoding in encodings:
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            text = _decode(path, data, encodings[0] if encodings else "utf-8", tried=encodings)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise LabelsError(f"{path}:{line}: NUL character; the file is binary or damaged")
+    first_end = text.find("\n")
+    newline = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        fieldnames = [csv_unescape(f) for f in reader.fieldnames or []]
+        reader.fieldnames = fieldnames
+        for row in reader:
+            if None in row:
+                raise LabelsError(f"{path}:{reader.line_num}: more cells than the header has columns")
+            rows.append((reader.line_num, {k: csv_unescape(v or "") for k, v in row.items()}))
+    except csv.Error as exc:
+        # line_num is where the reader stopped: the end of the file for an unterminated quote.
+        raise LabelsError(f"{path}:{reader.line_num}: malformed CSV ({exc}); check the quotes around that line") from None
+    return CsvTable(path, fieldnames, rows, bom, newline, encoding)
+
+
+def _decode(path: Path, data: bytes, encoding: str, tried: Sequence[str] = ()) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        names = " or ".join(name.upper() for name in tried or (encoding,))
+        raise LabelsError(f"{path}: not {names} ({exc.reason} at byte {exc.start}); save it as UTF-8 CSV") from None
+
+
+def read_labels(path: str | os.PathLike[str]) -> list[LabeledItem]:
     """Read and validate a labels file.
 
     Parameters
     ----------
     path : str or Path
-        A UTF-8 CSV with at least the columns ``text, dimension, source, origin``.
+        A UTF-8 CSV (with or without BOM) with at least the columns
+        ``text, dimension, source, origin``.
 
     Returns
     -------
@@ -70,28 +160,29 @@ def read_labels(path: str | Path) -> list[LabeledItem]:
     Raises
     ------
     LabelsError
-        On a missing column, an unknown label, origin, section or kind, an
-        empty text, or a text that appears twice. The message gives the line.
+        On a file that cannot be read or parsed, a missing column, an
+        unknown label, origin, section or kind, an empty text, or a text
+        that appears twice. The message gives the file and the line.
     """
-    path = Path(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise LabelsError(f"{path}: missing column(s) {', '.join(missing)}")
-            items = [_item(path, reader.line_num, row) for row in reader]
-    except UnicodeDecodeError as exc:
-        raise LabelsError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    return items_of(read_table(path))
+
+
+def items_of(table: CsvTable, name: str | os.PathLike[str] | None = None) -> list[LabeledItem]:
+    """Validate a table read by :func:`read_table` as labels; messages name ``name`` (default its path)."""
+    shown = Path(name) if name is not None else table.path
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.fieldnames]
+    if missing:
+        raise LabelsError(f"{shown}: missing column(s) {', '.join(missing)}")
+    items = [_item(shown, line, row) for line, row in table.rows]
     first_seen: dict[str, int] = {}
     for item in items:
         if item.text in first_seen:
-            raise LabelsError(f"{path}:{item.line}: text already on line {first_seen[item.text]}: {item.text[:40]!r}")
+            raise LabelsError(f"{shown}:{item.line}: text already on line {first_seen[item.text]}: {item.text[:40]!r}")
         first_seen[item.text] = item.line
     return items
 
 
-def _item(path: Path, line: int, row: dict[str, str | None]) -> LabeledItem:
+def _item(path: str | os.PathLike[str], line: int, row: Mapping[str, str | None]) -> LabeledItem:
     def get(name: str) -> str:
         return (row.get(name) or "").strip()
 
@@ -120,3 +211,8 @@ def _item(path: Path, line: int, row: dict[str, str | None]) -> LabeledItem:
         if not ok:
             raise LabelsError(f"{path}:{line}: {message}")
     return item
+
+
+def check_item(row: Mapping[str, str | None], name: str | os.PathLike[str], line: int) -> LabeledItem:
+    """Validate one row as a labels item; errors name ``name:line``."""
+    return _item(name, line, row)

@@ -11,11 +11,15 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import LabelsError
 from ..features import cached_jieba_words, plain_jieba_words, prepare
 from ..linear_model import LinearTextModel
 from .export import check_export, from_pipeline
 
-__all__ = ["Config", "FEATURE_SETS", "CLASSIFIERS", "build_pipeline", "fit_pipeline", "fit_model"]
+__all__ = [
+    "Config", "FEATURE_SETS", "CLASSIFIERS", "MIN_ITEMS_PER_LABEL", "build_pipeline", "check_trainable", "fit_pipeline",
+    "fit_model",
+]
 
 #: Feature set name -> list of (analyzer or tokenizer, n-gram range).
 FEATURE_SETS: dict[str, list[tuple[str, tuple[int, int]]]] = {
@@ -89,16 +93,38 @@ def build_pipeline(config: Config, n_labels: int = 7) -> Any:
     return Pipeline([("features", features), ("clf", clf)])
 
 
-def _check_trainable(labels: Sequence[str]) -> None:
+#: Items a label needs in any training set: the calibrated SVM splits each label's items five ways.
+MIN_ITEMS_PER_LABEL = 5
+
+
+def check_trainable(labels: Sequence[str], where: str = "") -> None:
+    """Refuse training labels that cannot fit, saying what is missing.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        The label of each training item.
+    where : str
+        Which training set this is, for the message (for example the fold).
+
+    Raises
+    ------
+    LabelsError
+        Fewer than two labels, or a label with fewer than
+        :data:`MIN_ITEMS_PER_LABEL` items.
+    """
     counts: dict[str, int] = {}
     for label in labels:
         counts[label] = counts.get(label, 0) + 1
+    prefix = f"{where}: " if where else ""
     if len(counts) < 2:
-        raise ValueError(f"training needs at least two labels, got {sorted(counts) or 'none'}")
-    # The calibrated SVM splits each label's items into five folds.
-    thin = sorted(label for label, n in counts.items() if n < 5)
+        raise LabelsError(f"{prefix}training needs items of at least two labels, got {', '.join(sorted(counts)) or 'no items'}")
+    thin = sorted((label, n) for label, n in counts.items() if n < MIN_ITEMS_PER_LABEL)
     if thin:
-        raise ValueError(f"every label needs at least 5 items; too few for: {', '.join(thin)}")
+        raise LabelsError(
+            f"{prefix}every label needs at least {MIN_ITEMS_PER_LABEL} items to train on; too few for: "
+            + ", ".join(f"{label} ({n})" for label, n in thin)
+        )
 
 
 def fit_pipeline(texts: Sequence[str], labels: Sequence[str], config: Config) -> Any:
@@ -106,17 +132,17 @@ def fit_pipeline(texts: Sequence[str], labels: Sequence[str], config: Config) ->
 
     Raises
     ------
-    ValueError
+    LabelsError
         Fewer than two labels, a label with fewer than five items, or texts
         that yield no features at all; the message says what is missing.
     """
-    _check_trainable(labels)
+    check_trainable(labels)
     pipeline = build_pipeline(config)
     try:
         return pipeline.fit(list(texts), list(labels))
     except ValueError as exc:
         if "empty vocabulary" in str(exc):
-            raise ValueError("the texts hold no characters to learn from (empty vocabulary)") from None
+            raise LabelsError("the texts hold no characters to learn from (empty vocabulary)") from None
         raise
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..dimensions import Dimension
+from ..errors import LabelsError
 from ..model_file import ModelMetadata, file_sha256
 from ..tagger import Tagger
 from . import cv
@@ -97,7 +98,9 @@ def select_config(items: Sequence[LabeledItem], grid: Sequence[Config], n_jobs: 
     for scheme in cv.SCHEMES:
         tested |= cv.tested_by(items, scheme)
     if not tested.any():
-        raise ValueError("nothing to cross-validate: labels need seed documents or writers (origin seed or authored)")
+        raise LabelsError(
+            "nothing to cross-validate: no item has origin seed (cut from a seed document) or authored (written by a writer)"
+        )
     runs = []
     for config in grid:
         result = cv.oof(items, config, n_jobs=n_jobs)
@@ -177,7 +180,13 @@ def train(
     present = {it.dimension for it in items}
     missing = sorted({d.value for d in Dimension} - present)
     if missing and present <= {d.value for d in Dimension} | {"none"}:
-        raise ValueError(f"{labels_path}: no items for {', '.join(missing)}; every dimension needs examples")
+        raise LabelsError(f"{labels_path}: no items for {', '.join(missing)}; every dimension needs examples")
+    if not any(it.origin == "seed" for it in items):
+        log.warning(
+            "%s: no seed documents (origin seed): the model is selected and calibrated on written items only, "
+            "which are cleaner than real documents; add items cut from real documents with dimtag extract",
+            labels_path,
+        )
     selection = select_config(items, grid, n_jobs=n_jobs)
     model = fit_model([it.text for it in items], [it.dimension for it in items], selection.best)
     counts: dict[str, dict[str, int]] = {}
