@@ -28,7 +28,7 @@ def test_audit_flags_a_flipped_label_with_its_original_as_suggestion(small_items
 
 def test_audit_refuses_a_single_group():
     items = [LabeledItem(f"学习不够{i}。", "theory", "a.txt", "seed", "seed") for i in range(6)]
-    with pytest.raises(LabelsError, match="two groups"):
+    with pytest.raises(LabelsError, match="needs at least two"):
         audit(items, Config())
 
 
@@ -101,7 +101,7 @@ def test_merge_refuses_a_text_confirmed_twice(tmp_path):
     labels = tmp_path / "labels.csv"
     labels.write_bytes(LABELS.read_bytes())
     updates = tmp_path / "u.csv"
-    _write(updates, ["text", "dimension", "confirmed"], [["同一句。", "theory", "yes"], ["同一句。", "politics", "yes"]])
+    _write(updates, ["text", "dimension", "source", "confirmed"], [["同一句。", "theory", "a.txt", "yes"], ["同一句。", "politics", "a.txt", "yes"]])
     with pytest.raises(LabelsError, match="confirmed twice"):
         merge(labels, updates)
 
