@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from generated_folders import generate  # noqa: E402
+from generated_folders import generate
 
-from dimtag.reporting import copying  # noqa: E402
+from dimtag.reporting import copying
 
 WINDOW, STEP, K = 40, 20, 8
 

@@ -23,7 +23,6 @@ from .segmentation import Segment, segment
 from .tagger import Explanation, Tagger, explain, scores, tag
 
 
-
 def report(sources, **options):  # type: ignore[no-untyped-def]
     """Review a folder of materials: coverage, concreteness and copying.
 

@@ -17,6 +17,12 @@ from .coverage import DEFAULT_EXPECT, parse_dimensions
 from .report import Report, report
 
 __all__ = [
-    "CopiedPassage", "CopyResult", "DEFAULT_EXPECT", "Report", "SharedFormula", "find_copies", "parse_dimensions",
+    "DEFAULT_EXPECT",
+    "CopiedPassage",
+    "CopyResult",
+    "Report",
+    "SharedFormula",
+    "find_copies",
+    "parse_dimensions",
     "report",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..dimensions import Dimension
 from ..document import RECORD_FIELDS
 
-__all__ = ["TABLES", "SHEET_NAMES", "HEADERS", "FLAG_KINDS", "PERSON_ZH", "columns"]
+__all__ = ["FLAG_KINDS", "HEADERS", "PERSON_ZH", "SHEET_NAMES", "TABLES", "columns"]
 
 _PER_DIMENSION = [
     (f"{d.value}_{part}", f"{d.zh}{zh}")

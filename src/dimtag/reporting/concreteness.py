@@ -14,15 +14,15 @@ writer's own work score low.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
 from ..normalization import ENUMERATOR
 from .copying import _frequencies, _reduce, _shingles
 
-__all__ = ["Evidence", "evidence", "genericity", "EVIDENCE_KINDS"]
+__all__ = ["EVIDENCE_KINDS", "Evidence", "evidence", "genericity"]
 
 #: The kinds of evidence, in the order of the report's columns.
 EVIDENCE_KINDS = ("example", "number", "date", "named")

@@ -27,12 +27,12 @@ TF-IDF cosine by ``benchmarks/copying.py``):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
-__all__ = ["CopiedPassage", "SharedFormula", "CopyResult", "find_copies", "formula_threshold"]
+__all__ = ["CopiedPassage", "CopyResult", "SharedFormula", "find_copies", "formula_threshold"]
 
 _BASE = np.uint64(0x100000001B3)  # FNV prime: odd, large, so the 64-bit wrap mixes well
 _MIX = np.uint64(0x9E3779B97F4A7C15)

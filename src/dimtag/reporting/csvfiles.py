@@ -13,7 +13,7 @@ from .columns import TABLES, columns
 if TYPE_CHECKING:
     from .report import Report
 
-__all__ = ["write_csv_tables", "csv_paths"]
+__all__ = ["csv_paths", "write_csv_tables"]
 
 #: The byte order mark Excel needs to read UTF-8.
 BOM = "\ufeff"
@@ -36,7 +36,7 @@ def csv_paths(target: str | os.PathLike[str]) -> dict[str, Path]:
     return {name: Path(path) / f"{name}.csv" for name in TABLES}
 
 
-def write_csv_tables(report: "Report", target: str | os.PathLike[str], *, bom: bool = False) -> list[Path]:
+def write_csv_tables(report: Report, target: str | os.PathLike[str], *, bom: bool = False) -> list[Path]:
     """Write every table (column ids as headers); a folder target is created if missing."""
     paths = csv_paths(target)
     next(iter(paths.values())).parent.mkdir(parents=True, exist_ok=True)

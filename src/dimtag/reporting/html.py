@@ -9,8 +9,9 @@ from __future__ import annotations
 import html
 import os
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .._atomic import atomic_write
 from ..dimensions import Dimension
@@ -19,7 +20,7 @@ from .columns import FLAG_KINDS
 if TYPE_CHECKING:
     from .report import Report
 
-__all__ = ["render_html", "write_html", "DIMENSION_COLORS"]
+__all__ = ["DIMENSION_COLORS", "bars_svg", "heatmap_svg", "render_html", "write_html"]
 
 #: One colour per dimension (charts and sentence highlighting); grey for none.
 DIMENSION_COLORS = {
@@ -59,7 +60,8 @@ def _tint(color: str, alpha: str = "33") -> str:
     return color + alpha
 
 
-def _heatmap(rep: "Report") -> str:
+def heatmap_svg(rep: Report) -> str:
+    """Documents x dimensions: problems / measures in each cell, missing required dimensions in red."""
     dims = list(Dimension)
     docs = rep.tables["documents"]
     top = 64 if any(d in rep.expect for d in dims) else 48
@@ -92,7 +94,8 @@ def _heatmap(rep: "Report") -> str:
     return "".join(parts)
 
 
-def _bars(rep: "Report") -> str:
+def bars_svg(rep: Report) -> str:
+    """Problems, causes and measures per dimension, over the whole folder."""
     dims = list(Dimension)
     totals = {(row["dimension"], part): 0 for row in rep.tables["coverage"] for part in ("problems", "causes", "measures")}
     for row in rep.tables["coverage"]:
@@ -129,7 +132,7 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]], numeric: Iterable
     return "".join(out)
 
 
-def _flags(rep: "Report") -> str:
+def _flags(rep: Report) -> str:
     rows = [
         (f'<span title="{_e(f["file"])}">{_e(_short(f["file"]))}</span>',
          f'<span class="kind k-{_e(f["kind"])}">{_e(FLAG_KINDS[f["kind"]])}</span>', _e(f["dimension_zh"] or ""), _e(f["detail"]))
@@ -140,7 +143,7 @@ def _flags(rep: "Report") -> str:
     return _table(("文件", "类型", "维度", "详情"), rows)
 
 
-def _concreteness(rep: "Report") -> str:
+def _concreteness(rep: Report) -> str:
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rep.tables["concreteness"]:
         by_doc[row["file"]].append(row)
@@ -164,7 +167,7 @@ def _concreteness(rep: "Report") -> str:
     return note + _table(("文件", "问题数", "具体问题占比", "最笼统的问题", "具体依据（前两条具体问题）"), rows, numeric=(1,))
 
 
-def _copying(rep: "Report") -> str:
+def _copying(rep: Report) -> str:
     rows = rep.tables["copying"]
     if not rows:
         return "<p>没有发现文档之间的雷同段落。</p>"
@@ -186,7 +189,7 @@ def _copying(rep: "Report") -> str:
     return "".join(out)
 
 
-def _formulas(rep: "Report") -> str:
+def _formulas(rep: Report) -> str:
     rows = [(_e(f["text"]), str(f["documents"]), f'{f["share"]:.0%}') for f in rep.tables["formulas"][:30]]
     if not rows:
         return "<p>没有共用套话。</p>"
@@ -201,7 +204,7 @@ def _legend() -> str:
     ) + "</p>"
 
 
-def _sentences(rep: "Report") -> str:
+def _sentences(rep: Report) -> str:
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rep.tables["sentences"]:
         by_doc[row["file"]].append(row)
@@ -227,7 +230,7 @@ def _sentences(rep: "Report") -> str:
     return "".join(out)
 
 
-def render_html(rep: "Report") -> str:
+def render_html(rep: Report) -> str:
     """The whole page as a string."""
     n_docs = len(rep.tables["documents"])
     flagged = len({f["file"] for f in rep.tables["flags"] if f["kind"] in ("missing", "vague", "copied")})
@@ -244,8 +247,8 @@ def render_html(rep: "Report") -> str:
         "<h1>材料审阅报告</h1>", summary,
         f"<p class=\"muted\">未能读取的文件：</p><ul>{skipped}</ul>" if skipped else "",
         "<h2>文档 × 维度：问题数 / 措施数</h2>",
-        '<p class="muted">格内为“问题数 / 措施数”，颜色越深问题越多；红色“缺”表示必查维度没有问题。</p>', _heatmap(rep),
-        "<h2>全部材料各维度的问题、原因、措施数</h2>", _bars(rep),
+        '<p class="muted">格内为“问题数 / 措施数”，颜色越深问题越多；红色“缺”表示必查维度没有问题。</p>', heatmap_svg(rep),
+        "<h2>全部材料各维度的问题、原因、措施数</h2>", bars_svg(rep),
         "<h2>标记</h2>", _flags(rep),
         "<h2>问题的具体程度</h2>", _concreteness(rep),
         "<h2>雷同段落</h2>", _copying(rep),
@@ -255,7 +258,7 @@ def render_html(rep: "Report") -> str:
     ])
 
 
-def write_html(rep: "Report", path: str | os.PathLike[str]) -> Path:
+def write_html(rep: Report, path: str | os.PathLike[str]) -> Path:
     """Write the page atomically; return its path."""
     with atomic_write(path) as fh:
         fh.write(render_html(rep))

@@ -9,8 +9,9 @@ the ONE place that says which records make one point.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, Hashable, Iterable
+from typing import Any
 
 __all__ = ["Point", "point_key", "points_of"]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Literal
 
 from ..dimensions import Dimension
 from ..document import TaggedDocument, tag_file
@@ -18,7 +19,7 @@ from .copying import find_copies
 from .coverage import DEFAULT_EXPECT, coverage, coverage_flags, parse_dimensions
 from .points import points_of
 
-__all__ = ["Report", "report", "DOCUMENT_SUFFIXES"]
+__all__ = ["DOCUMENT_SUFFIXES", "Report", "report"]
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class Report:
     def frames(self) -> dict[str, Any]:
         """The tables as pandas DataFrames (needs pandas)."""
         try:
-            import pandas as pd
+            import pandas as pd  # type: ignore[import-untyped]
         except ImportError:
             raise ImportError("Report.frames() needs pandas: pip install pandas") from None
         return {name: pd.DataFrame(rows, columns=columns(name)) for name, rows in self.tables.items()}
@@ -252,12 +253,12 @@ def _build(
             tables["sentences"].append({**record, "point": record.get("point", point_of.get(record["index"]))})
 
     for c in copies.passages:
-        a, b = docs[c.doc_a], docs[c.doc_b]
+        doc_a, doc_b = docs[c.doc_a], docs[c.doc_b]
         tables["copying"].append({
-            "file_a": a.name, "start_a": c.start_a, "end_a": c.end_a, "file_b": b.name, "start_b": c.start_b,
+            "file_a": doc_a.name, "start_a": c.start_a, "end_a": c.end_a, "file_b": doc_b.name, "start_b": c.start_b,
             "end_b": c.end_b, "chars": c.chars, "similarity": c.similarity,
             "containment": round(pair_chars[(c.doc_a, c.doc_b)] / max(1, min(reduced_len[c.doc_a], reduced_len[c.doc_b])), 3),
-            "text_a": a.text[c.start_a : c.end_a], "text_b": b.text[c.start_b : c.end_b],
+            "text_a": doc_a.text[c.start_a : c.end_a], "text_b": doc_b.text[c.start_b : c.end_b],
         })
     for f in copies.formulas:
         tables["formulas"].append({"text": f.text, "documents": f.documents, "share": round(f.documents / max(1, len(docs)), 3)})

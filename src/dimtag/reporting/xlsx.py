@@ -18,7 +18,7 @@ from .columns import TABLES
 if TYPE_CHECKING:
     from .report import Report
 
-__all__ = ["write_xlsx", "REPORT_EXTRA_HINT"]
+__all__ = ["REPORT_EXTRA_HINT", "write_xlsx"]
 
 REPORT_EXTRA_HINT = 'pip install "dimtag[report]"'
 # Widths (in characters) of columns that hold text; the others get a width from their heading.
@@ -32,14 +32,14 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
-def write_xlsx(report: "Report", path: str | os.PathLike[str]) -> Path:
+def write_xlsx(report: Report, path: str | os.PathLike[str]) -> Path:
     """Write the workbook atomically; return its path."""
     try:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-        from openpyxl.styles import Alignment, Font, PatternFill
-        from openpyxl.utils import get_column_letter
+        from openpyxl import Workbook  # type: ignore[import-untyped]
+        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+        from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+        from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
     except ImportError:
         raise ImportError(f"writing .xlsx needs the report extra: {REPORT_EXTRA_HINT}") from None
 
