@@ -125,8 +125,8 @@ def _reduce(text: str) -> tuple[np.ndarray, np.ndarray]:
     reduced = "".join(text[i] for i in keep).casefold()
     if len(reduced) != len(keep):  # casefold can lengthen a character (ß -> ss); keep offsets exact
         reduced = "".join(text[i].lower()[:1] for i in keep)
-    codes = np.frombuffer(reduced.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    return codes, np.asarray(keep, dtype=np.int64)
+    codes = np.frombuffer(reduced.encode("utf-32-le"), dtype=np.uint32)
+    return codes, np.asarray(keep, dtype=np.int32)
 
 
 def _shingles(codes: np.ndarray, k: int) -> np.ndarray:
@@ -137,7 +137,8 @@ def _shingles(codes: np.ndarray, k: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         h = np.zeros(n, dtype=np.uint64)
         for j in range(k):
-            h = h * _BASE + codes[j : j + n]
+            h *= _BASE
+            h += codes[j : j + n]
         h ^= h >> np.uint64(31)
         h *= _MIX
         h ^= h >> np.uint64(29)
@@ -214,7 +215,7 @@ def find_copies(
     if len(keys) == 0:
         return CopyResult([], [], [[] for _ in texts], threshold)
 
-    dfs = [df[np.searchsorted(keys, h)] for h in hashes]
+    dfs = [df[np.searchsorted(keys, h)].astype(np.int32) for h in hashes]
     del keys, df
 
     # Candidate pairs come from long shingles (3/4 of min_chars): a copy of
@@ -254,11 +255,13 @@ def find_copies(
 
 def _frequencies(hashes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct shingles and the number of documents holding each."""
-    uniques = [np.unique(h) for h in hashes]
-    if not uniques:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-    keys, df = np.unique(np.concatenate(uniques), return_counts=True)
-    return keys, df
+    every = np.concatenate([np.unique(h) for h in hashes]) if hashes else np.empty(0, dtype=np.uint64)
+    if len(every) == 0:
+        return every, np.empty(0, dtype=np.int32)
+    every.sort()  # in place: np.unique(return_counts=True) would hold two more copies
+    starts = np.flatnonzero(np.r_[True, every[1:] != every[:-1]])
+    df = np.diff(np.r_[starts, len(every)]).astype(np.int32)
+    return every[starts], df
 
 
 def _candidate_pairs(hashes: list[np.ndarray], threshold: int, min_shared: int) -> list[tuple[int, int]]:

@@ -38,14 +38,13 @@ def write_xlsx(report: Report, path: str | os.PathLike[str]) -> Path:
         from openpyxl import Workbook  # type: ignore[import-untyped]
         from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
-        from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+        from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
         from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
     except ImportError:
         raise ImportError(f"writing .xlsx needs the report extra: {REPORT_EXTRA_HINT}") from None
 
     book = Workbook(write_only=True)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
-    wrap = Alignment(wrap_text=False, vertical="top")
     for name, (sheet_name, cols) in TABLES.items():
         sheet = book.create_sheet(sheet_name)
         for i, (col, heading) in enumerate(cols, start=1):
@@ -61,15 +60,16 @@ def write_xlsx(report: Report, path: str | os.PathLike[str]) -> Path:
             header.append(cell)
         sheet.append(header)
         for row in rows:
-            cells = []
+            cells: list[Any] = []
             for col, _ in cols:
                 value = _cell_value(row.get(col))
-                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
                 if isinstance(value, str):
-                    # Text is text: "=…" from a document must never become a formula.
-                    cell.data_type = "s"
-                cell.alignment = wrap
-                cells.append(cell)
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    if value.startswith("="):
+                        # Text is text: "=…" from a document must never become a formula.
+                        value = WriteOnlyCell(sheet, value=value)
+                        value.data_type = "s"
+                cells.append(value)
             sheet.append(cells)
     with atomic_write(path, binary=True) as fh:
         book.save(fh)
