@@ -179,7 +179,7 @@ def report(
         except DocumentError as exc:
             if errors == "raise":
                 raise
-            log.warning("%s", exc)
+            log.info("%s", exc)
             skipped.append(str(exc))
     return _build(docs, expected, formula_share, min_copy_chars, thin_chars, vague_share, skipped)
 
