@@ -22,6 +22,20 @@ from .reading import read_document
 from .segmentation import Segment, segment
 from .tagger import Explanation, Tagger, explain, scores, tag
 
+
+def report(sources, **options):  # type: ignore[no-untyped-def]
+    """Review a folder of materials: coverage, concreteness and copying.
+
+    Imports :mod:`dimtag.reporting` on call (``import dimtag`` stays light);
+    see :func:`dimtag.reporting.report` for the parameters. Returns a
+    :class:`dimtag.reporting.Report`; ``.write("r.xlsx" | "r.html" | "r.csv")``
+    writes it.
+    """
+    from .reporting import report as _report
+
+    return _report(sources, **options)
+
+
 try:
     __version__ = _metadata.version("dimtag")
 except _metadata.PackageNotFoundError:  # running from a source tree
@@ -44,6 +58,7 @@ __all__ = [
     "clean",
     "explain",
     "read_document",
+    "report",
     "scores",
     "segment",
     "tag",

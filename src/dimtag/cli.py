@@ -121,6 +121,15 @@ def _score(value: str) -> float:
     return score
 
 
+def _dimension_list(value: str) -> tuple[Any, ...]:
+    from .reporting.coverage import parse_dimensions
+
+    try:
+        return parse_dimensions(v for v in value.replace("，", ",").split(",") if v.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _checkout_root() -> Path | None:
     """The dimtag source checkout that holds the current directory, if any."""
     here = Path.cwd().resolve()
@@ -145,6 +154,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--jobs", "-j", type=_jobs, default=1, help="worker processes for many files (-1: all cores)")
+    p.add_argument("--excel", "--bom", action="store_true", help="start CSV with the UTF-8 byte order mark that Excel needs")
+
+    p = sub.add_parser("report", help="a reviewer's report on a folder: coverage, concreteness, copying")
+    p.add_argument("inputs", nargs="+", metavar="PATH", help="files or folders (their .txt and .docx files)")
+    p.add_argument("--output", "-o", required=True, metavar="OUT", help="OUT.xlsx, OUT.html, OUT.csv (one file per table) or a folder/")
+    p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required dimensions, comma-separated ids or Chinese names (default: the six)")
+    p.add_argument("--formula-share", type=_score, default=0.25, help="a phrase in more than this share of documents is formula language (default 0.25)")
+    p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
+    p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
+    p.add_argument("--excel", "--bom", action="store_true", help="start CSV files with the UTF-8 byte order mark")
 
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
@@ -293,10 +312,12 @@ def _output(path: str | None) -> Iterator[IO[str]]:
 
 
 class _Writer:
-    def __init__(self, out: IO[str], fmt: str):
+    def __init__(self, out: IO[str], fmt: str, bom: bool = False):
         self.out, self.fmt = out, fmt
         self.csv = csv.DictWriter(out, fieldnames=RECORD_FIELDS, lineterminator="\n") if fmt == "csv" else None
         if self.csv:
+            if bom:
+                out.write("\ufeff")
             self.csv.writeheader()
 
     def write(self, record: dict[str, Any]) -> None:
@@ -384,6 +405,8 @@ def _in_workers(paths: list[str], args: argparse.Namespace) -> _Results:
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
+    if args.excel and args.format != "csv":
+        raise _UsageError("--excel applies to --format csv")
     _check_output(args.output, args.inputs)
     _worker_tagger(args.model)  # a bad --model fails here, once, before any work
     errors: list[str] = []
@@ -395,7 +418,7 @@ def _cmd_tag(args: argparse.Namespace) -> int:
         log.error("%s", message)
     bar = _progress(len(paths), not args.no_progress)
     with _output(args.output) as out, closing(_tagged_files(paths, args)) as results:
-        writer = _Writer(out, args.format)
+        writer = _Writer(out, args.format, bom=args.excel)
         for path, result in results:
             if bar is not None:
                 bar.update(1)
@@ -419,6 +442,33 @@ def _cmd_tag(args: argparse.Namespace) -> int:
     if bar is not None:
         bar.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .reporting.report import report
+
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".xlsx", ".html", ".htm", ".csv") and not (args.output.endswith(("/", os.sep)) or os.path.isdir(args.output)):
+        raise _UsageError(f"{args.output}: give a name ending in .xlsx, .html or .csv, or a folder ending in /")
+    if suffix == ".xlsx":
+        from importlib.util import find_spec
+
+        from .reporting.xlsx import REPORT_EXTRA_HINT
+
+        if find_spec("openpyxl") is None:  # say so before tagging a whole folder
+            raise _UsageError(f".xlsx needs the report extra (openpyxl): {REPORT_EXTRA_HINT}")
+    if suffix in (".xlsx", ".html", ".htm"):
+        _check_output(args.output, args.inputs)
+    tagger = _worker_tagger(args.model)
+    result = report(
+        args.inputs, expect=args.expect or tuple(Dimension), tagger=tagger, min_score=args.min_score,
+        formula_share=args.formula_share, errors="skip",
+    )
+    for message in result.skipped:
+        log.error("%s", message)
+    for path in result.write(args.output, bom=args.excel):
+        print(path)
+    return EXIT_FAILED if result.skipped else EXIT_OK
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -531,7 +581,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "tag": _cmd_tag, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate,
+    "tag": _cmd_tag, "report": _cmd_report, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate,
     "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge,
 }
 
