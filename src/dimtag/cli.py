@@ -20,7 +20,7 @@ from collections import Counter
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Sequence
+from typing import IO, Any, Callable, Iterator, NamedTuple, Sequence
 
 from ._atomic import atomic_write
 from .dimensions import Dimension
@@ -89,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--jobs", "-j", type=_jobs, default=1, help="worker processes for many files (-1: all cores)")
+    p.add_argument("--verbose", "-v", action="store_true", help="report on stderr what cleaning dropped from each document, and why")
 
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
@@ -238,8 +239,13 @@ def _worker_tagger(model: str | None) -> Any:
     return Tagger.load(model) if model else default_tagger()
 
 
-def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str, list[dict[str, Any]] | str]:
-    """Tag one file; return its records, or the error line. Runs in workers too."""
+class _Tagged(NamedTuple):
+    records: list[dict[str, Any]]
+    dropped: list[tuple[int, int, str, str]]
+
+
+def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str, _Tagged | str]:
+    """Tag one file; return its records and what cleaning dropped, or the error line. Runs in workers too."""
     from .document import tag_document, tag_file
 
     try:
@@ -254,10 +260,10 @@ def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str
         return path, str(exc)
     except (OSError, ValueError) as exc:
         return path, f"{path}: {exc}"
-    return path, doc.to_records()
+    return path, _Tagged(doc.to_records(), [(d.start, d.end, d.reason, d.text) for d in doc.dropped])
 
 
-def _tagged_files(paths: list[str], args: argparse.Namespace) -> Iterator[tuple[str, list[dict[str, Any]] | str]]:
+def _tagged_files(paths: list[str], args: argparse.Namespace) -> Iterator[tuple[str, _Tagged | str]]:
     """Results in input order, one document at a time; in parallel with --jobs."""
     if args.jobs == 1 or len(paths) < 2 or "-" in paths:
         return (_tag_one(p, args.min_score, args.model) for p in paths)
@@ -288,8 +294,10 @@ def _cmd_tag(args: argparse.Namespace) -> int:
                 failed += 1
                 log.error("%s", result)
                 continue
+            if args.verbose:
+                _report_dropped(path, result.dropped)
             counts: Counter[str] = Counter()
-            for record in result:
+            for record in result.records:
                 writer.write(record)
                 counts[record["dimension"] or "none"] += 1
             out.flush()
@@ -301,6 +309,15 @@ def _cmd_tag(args: argparse.Namespace) -> int:
     if bar is not None:
         bar.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _report_dropped(path: str, dropped: list[tuple[int, int, str, str]]) -> None:
+    """One stderr line per piece of debris that cleaning removed, with its raw offsets."""
+    for start, end, reason, text in dropped:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        sys.stderr.write(f"{path}: dropped {start}-{end} ({reason}): {shown!r}\n")
+    if not dropped:
+        sys.stderr.write(f"{path}: nothing dropped\n")
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
