@@ -43,6 +43,7 @@ def test_page_debris_is_dropped_with_reasons():
         "一、存在的问题\n"
         "一是学（xué）习（xí）的主动性不够，读原著少。\n"
         "二是调查研究不深入……登录后可阅读全文\n"
+        "（本文由网友投稿整理，如有侵权请联系删除）\n"
         "上一篇：某某镇党委班子对照检查材料\n"
         "某某范文网\n"
     )
@@ -53,7 +54,7 @@ def test_page_debris_is_dropped_with_reasons():
     reasons = [d.reason for d in cleaned.dropped]
     assert reasons == [
         "page metadata", "page navigation", "repeated title", "pinyin annotation", "pinyin annotation",
-        "login wall", "page navigation", "repeated title",
+        "login wall", "page notice", "page navigation", "repeated title",
     ]
     for d in cleaned.dropped:
         assert raw[d.start : d.end] == d.text

@@ -141,6 +141,9 @@ def test_a_heading_of_the_same_level_ends_the_previous_one():
         ("我单位现有干部职工56人，其中党员32名。", "fact"),
         ("所谓“四风”，是指形式主义、官僚主义、享乐主义和奢靡之风。", "definition"),
         ("以上是我的个人剖析，不妥之处请同志们批评帮助。", "closing"),
+        ("我是2015年入党的党员，现在社区卫生服务中心从事护理工作。", "fact"),
+        ("但对照上级要求和群众期待，自身还存在不少差距。", "lead"),
+        ("认真反思，上述问题的根源主要在于思想上有所松懈。", "lead"),
         ("开展批评和自我批评不够经常。", "content"),
         ("对这次征求到的意见和相互批评帮助意见，逐条建立整改台账。", "content"),
     ],
@@ -177,6 +180,12 @@ def test_topic_or_problem():
 
 
 # -- outline from a file reader (Word styles, numbering, tables) --------------------------
+
+
+def test_a_site_name_and_a_title_on_top_are_both_titles():
+    segs = segment(clean("某某文稿网您身边的写作助手\n2024年度组织生活会个人对照检查材料\n一是读书少。"))
+    assert [s.kind for s in segs] == ["title", "title", "item"]
+    assert [s.kind for s in segment("个人对照检查材料\n存在的问题\n1.读书少。")][:2] == ["title", "part"]
 
 
 def test_outline_marks_make_headings_points_and_rows():

@@ -8,8 +8,8 @@ Cleaning never deletes a real sentence. What it removes beyond layout
 piece of it is reported by :func:`clean_document` as a :class:`Dropped`
 span of the raw text with its reason: paywall markers, advertising blocks
 (a promotion with no problem statement in it), login walls, page metadata
-(发布时间…来源…作者), page navigation (上一篇, 分享到), a title the site
-repeats, and pinyin annotations (学（xué）).
+(发布时间…来源…作者), page navigation (上一篇, 分享到), notices (本文由网友投稿，
+如有侵权请联系删除), a title the site repeats, and pinyin annotations (学（xué）).
 
 Everything runs in time linear in the text: characters are classified and
 normalized as numpy arrays, and debris is found by regular expressions over
@@ -41,7 +41,8 @@ class Dropped:
         Offsets into the raw text (the str given to :func:`clean_document`).
     reason : str
         ``paywall marker``, ``advert``, ``login wall``, ``page metadata``,
-        ``page navigation``, ``repeated title`` or ``pinyin annotation``.
+        ``page navigation``, ``page notice``, ``repeated title`` or
+        ``pinyin annotation``.
     text : str
         ``raw[start:end]``.
     """
@@ -290,6 +291,11 @@ _NAVIGATION = re.compile(
     r"|返回顶部|返回首页|打印本页|关闭窗口|收藏本文|【打印】|【关闭】|【字体|首页\s*[>＞›»])[^\n]*$",
     re.MULTILINE,
 )
+# Notices that sites add around a copied text: who posted it, and its rights.
+_PAGE_NOTICE = re.compile(
+    r"^[（(【\[]?[^\n]{0,30}(?:侵权|联系删除|版权归|版权所有|网友投稿|本文由[^\n]{0,20}(?:投稿|整理|发布|提供)|转载请注明)[^\n]*$",
+    re.MULTILINE,
+)
 _SITE_WORDS = re.compile(r"网|文库|范文|资料|www|http|\.com|\.cn|公众号|平台")
 _PINYIN_VOWEL = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _PINYIN = re.compile(
@@ -346,6 +352,9 @@ def _debris(text: str) -> list[tuple[int, int, str]]:
     for m in _NAVIGATION.finditer(text):
         if len(m.group()) <= _NAVIGATION_MAX:
             found.append((m.start(), m.end(), "page navigation"))
+    for m in _PAGE_NOTICE.finditer(text):
+        if len(m.group()) <= _NAVIGATION_MAX and not PROBLEM_WORDS.search(m.group()):
+            found.append((m.start(), m.end(), "page notice"))
     for (a, b), spans in lines.grouped(_LOGIN_WALL.finditer(text)).items():
         rest = "".join(text[x:y] for x, y in zip([a] + [e for _, e in spans], [s for s, _ in spans] + [b]))
         if not _CONTENT.search(rest) or len(rest) <= 10:

@@ -18,6 +18,7 @@ from .cleaning import CleanedText, Dropped, clean_document
 from .decision import DEFAULT_PRIOR, Context, Prior
 from .dimensions import Dimension
 from .reading import DocumentSource, Source, load_file, load_source
+from .lexicon import section_named
 from .segmentation import OutlineMark, Segment, segment
 from .tagger import Label, Tagger, default_tagger
 
@@ -247,7 +248,19 @@ def _cleaned_outline(source: Source, cleaned: CleanedText) -> dict[int, OutlineM
     return marks
 
 
-def _context(items: list[Segment], labels: list[Label], heading_proba: np.ndarray | None) -> Context:
+def _pooled_scope(segments: list[Segment], item: Segment) -> int:
+    """The heading whose items pool their evidence: a section (not a part) that names no part of the document.
+
+    A part (一、存在的问题, 三、整改措施) holds every dimension, so its items
+    say nothing about each other.
+    """
+    if item.scope < 0:
+        return -1
+    heading = segments[item.scope]
+    return item.scope if heading.kind == "section" and section_named(heading.text) == "other" else -1
+
+
+def _context(segments: list[Segment], items: list[Segment], labels: list[Label], heading_proba: np.ndarray | None) -> Context:
     """What the structure says about each item, as arrays for :func:`dimtag.decision.decide`."""
     column = {str(label): i for i, label in enumerate(labels)}
 
@@ -258,7 +271,7 @@ def _context(items: list[Segment], labels: list[Label], heading_proba: np.ndarra
         heading=np.array([index(s.heading_dimension) for s in items], dtype=np.intp),
         point_title=np.array([index(s.point_dimension) for s in items], dtype=np.intp),
         point=np.array([-1 if s.point is None else s.point for s in items], dtype=np.intp),
-        section=np.array([s.scope for s in items], dtype=np.intp),
+        section=np.array([_pooled_scope(segments, s) for s in items], dtype=np.intp),
         no_dimension=np.array([s.role != "content" for s in items], dtype=bool),
         heading_proba=heading_proba,
     )
@@ -277,16 +290,18 @@ def _tag_source(
     if not items:
         return TaggedDocument(name, text, [], headings, dropped, cleaned)
     labels = tagger.labels_
-    scopes = sorted({s.scope for s in items if s.scope >= 0})
+    pooled = [_pooled_scope(segments, s) for s in items]
+    scopes = sorted(set(pooled) - {-1})
     heading_proba = None
     if scopes:
+        # The model's reading of a section heading that names no dimension is evidence too.
         read = tagger.predict_proba([segments[i].text for i in scopes])
         rows = {i: k for k, i in enumerate(scopes)}
         heading_proba = np.full((len(items), read.shape[1]), np.nan)
-        for j, s in enumerate(items):
-            if s.scope >= 0:
-                heading_proba[j] = read[rows[s.scope]]
-    context = _context(items, labels, heading_proba)
+        for j, scope in enumerate(pooled):
+            if scope >= 0:
+                heading_proba[j] = read[rows[scope]]
+    context = _context(segments, items, labels, heading_proba)
     decisions = tagger.decide([s.text for s in items], min_score=min_score, context=context, prior=prior)
     tagged = []
     for index, seg in enumerate(items):

@@ -26,6 +26,7 @@ __all__ = [
     "role_of",
     "section_named",
     "is_closing",
+    "is_signature",
     "is_topic",
 ]
 
@@ -173,10 +174,15 @@ _INTRO_OPENING = re.compile(r"^(?:根据|按照|遵照|对照)[^。]{0,80}(?:要
 _LEAD = re.compile(
     r"(?:还?存在(?:以下|如下|一些|不少|着)?(?:问题|不足|差距)|具体(?:表现|如下|有)|主要(?:表现|体现)(?:在|为)"
     r"|表现(?:在|为)(?:以下|如下)?[^。：]{0,6}|如下|以下[^。：]{0,8}|几个方面|几点)[：:]$"
+    # A transition that announces problems or causes without stating one.
+    r"|^[^。]{0,20}(?:还|仍|仍然|依然)?存在(?:着)?(?:不少|一些|许多|较大|明显)?的?(?:差距|不足|问题)(?:和(?:差距|不足|问题))?[。！]$"
+    r"|^[^。]{0,12}(?:上述|以上|这些)问题[^。]{0,30}(?:根源|原因|根子|根本)"
 )
 _FACT = re.compile(
     r"(?:现有|共有|下设|下辖|管辖|辖)[^。，；]{0,20}?\d+\s*(?:人|名|个|家|所|户)"
     r"|^(?:我|本)(?:单位|局|校|院|所|支部|部门|科室|镇|乡|村|公司|委|办)[^。]{0,30}(?:成立于|始建于|位于|占地)"
+    # Facts about the speaker: when they joined, what they do.
+    r"|^我(?:是|于)?\d{4}年[^。，]{0,12}(?:入党|参加工作|出生)|(?:现任|现在|目前)[^。]{0,20}(?:从事|负责|担任)[^。]{0,20}工作[。，]?$"
 )
 _DEFINITION = re.compile(r"^所谓[^。]{0,40}[，,]?(?:是指|就是|指的是)|^[^。，]{1,20}(?:是指|指的是)")
 # A sentence with one of these states a problem, whatever else it says.
@@ -189,6 +195,7 @@ PROBLEM_WORDS = re.compile(
 # Every role pattern holds one of these: most sentences are ruled out by one search.
 _ROLE_TRIGGER = re.compile(
     r"批评|指正|帮助|不妥|不当|谢谢|以上|如下|现将|现就|根据|按照|遵照|对照|[：:]$|现有|共有|下设|下辖|辖|成立于|始建于|位于|占地|所谓|是指|指的是|就是"
+    r"|存在|问题|入党|参加工作|出生|现任|现在|目前"
 )
 
 
@@ -201,6 +208,25 @@ def is_closing(sentence: str) -> bool:
     (True, False)
     """
     return _CLOSING.search(sentence) is not None and "批评和自我批评" not in sentence
+
+
+_SIGNATURE_MAX = 24
+
+
+def is_signature(sentence: str) -> bool:
+    """Tell whether a line after a closing formula is a signature: a name, a unit, a date.
+
+    Examples
+    --------
+    >>> is_signature("2024年1月10日"), is_signature("发言人：XXX"), is_signature("今后我将加强学习，改进作风。")
+    (True, True, False)
+    """
+    return len(sentence) <= _SIGNATURE_MAX and not PROBLEM_WORDS.search(sentence) and not _ANY_SENTENCE_END.search(sentence[:-1])
+
+
+_ANY_SENTENCE_END = re.compile(r"[。！？；，]")
+# A short lead-in that names no problem ends with a colon: "对王志强同志：", "具体表现在：".
+_SHORT_LEAD_MAX = 15
 
 
 def role_of(sentence: str, before_first_heading: bool) -> Role:
@@ -235,7 +261,9 @@ def role_of(sentence: str, before_first_heading: bool) -> Role:
         return "intro"
     if before_first_heading and _INTRO_OPENING.search(sentence) and not PROBLEM_WORDS.search(sentence):
         return "intro"
-    if _LEAD.search(sentence):
+    if _LEAD.search(sentence) or (
+        sentence.endswith(("：", ":")) and len(sentence) <= _SHORT_LEAD_MAX and not PROBLEM_WORDS.search(sentence)
+    ):
         return "lead"
     if _FACT.search(sentence) and not PROBLEM_WORDS.search(sentence):
         return "fact"

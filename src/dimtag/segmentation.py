@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Iterator, Literal, Mapping
 
 from .dimensions import Dimension
-from .lexicon import Role, Section, dimension_named, is_closing, is_topic, role_of, section_named
+from .lexicon import Role, Section, dimension_named, is_closing, is_signature, is_topic, role_of, section_named
 from .normalization import CJK_RANGES
 
 __all__ = [
@@ -312,8 +312,10 @@ class _Reader:
     # -- items ---------------------------------------------------------------
     def item(self, start: int, end: int, style: str = "") -> None:
         text = self.text[start:end]
-        role: Role = "closing" if self.closed else role_of(text, not self.seen_heading)
-        if role == "closing" and not self.closed:
+        role: Role = role_of(text, not self.seen_heading)
+        if self.closed and role == "content" and is_signature(text):
+            role = "closing"  # the name, unit and date after the closing formula
+        elif role == "closing" and not self.closed:
             # A closing formula ends every scope.
             self.pop_to(float("-inf"))
             self.point = None
@@ -463,7 +465,10 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
             in_table = mark.kind in ("row", "header")
             continue
         if not here:
-            if not reader.segments and _is_title(line):
+            if _is_title(line) and all(seg.kind == "title" for seg in reader.segments[:2]) and (
+                not reader.segments or (len(reader.segments) < 2 and not is_topic(line))
+            ):
+                # A title, or a second title line before anything else (a site name, a speaker).
                 reader.title(start, end)
                 continue
             next_line = lines[i + 1][1] if i + 1 < len(lines) else None
