@@ -465,8 +465,8 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
             in_table = mark.kind in ("row", "header")
             continue
         if not here:
-            if _is_title(line) and all(seg.kind == "title" for seg in reader.segments[:2]) and (
-                not reader.segments or (len(reader.segments) < 2 and not is_topic(line))
+            if len(reader.segments) < 2 and _is_title(line) and (
+                not reader.segments or (reader.segments[0].kind == "title" and not is_topic(line))
             ):
                 # A title, or a second title line before anything else (a site name, a speaker).
                 reader.title(start, end)
