@@ -22,9 +22,10 @@ time linear in the text.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
-from typing import Iterator, Literal, Mapping
+from typing import Iterator, Literal, Mapping, NamedTuple
 
 from .dimensions import Dimension
 from .lexicon import Role, Section, dimension_named, is_closing, is_signature, is_topic, role_of, section_named
@@ -105,9 +106,8 @@ class OutlineMark:
     level: int = 0
 
 
-@dataclass(frozen=True)
-class Segment:
-    """A piece of a cleaned document.
+class Segment(NamedTuple):
+    """A piece of a cleaned document (immutable; a named tuple, small and fast to build).
 
     Attributes
     ----------
@@ -210,22 +210,6 @@ class _Point:
     named: Dimension | None
 
 
-_SEGMENT_DEFAULTS = {f: getattr(Segment, f) for f in Segment.__dataclass_fields__ if hasattr(Segment, f)}
-
-
-def _new_segment(**values: object) -> Segment:
-    """A Segment built without the frozen dataclass's per-field ``object.__setattr__``.
-
-    That call costs more than all the rest of segmentation per item, and a
-    10 MB document has half a million items.
-    """
-    seg = object.__new__(Segment)
-    fields = dict(_SEGMENT_DEFAULTS)
-    fields.update(values)
-    object.__setattr__(seg, "__dict__", fields)
-    return seg
-
-
 class _Reader:
     """The state of one pass over a document's lines."""
 
@@ -238,7 +222,7 @@ class _Reader:
         self.next_point = 0
         self.seen_heading = False
         self.closed = False  # after a closing formula, until the next heading
-        self._scope: dict[str, object] | None = None
+        self._scope: tuple[str | None, tuple[str, ...], Dimension | None, int] | None = None
 
     # -- the open headings -----------------------------------------------------
     def pop_to(self, rank: float) -> None:
@@ -253,17 +237,16 @@ class _Reader:
             self.stack.pop()
             self._scope = None
 
-    def scope(self) -> dict[str, object]:
-        """What the open headings give an item (cached until they change)."""
+    def scope(self) -> tuple[str | None, tuple[str, ...], Dimension | None, int]:
+        """What the open headings give an item: heading, chain, named dimension, scope (cached until they change)."""
         if self._scope is None:
             top = self.stack[-1] if self.stack else None
-            self._scope = {
-                **_SEGMENT_DEFAULTS,
-                "heading": top.text if top else None,
-                "headings": tuple(h.text for h in self.stack),
-                "heading_dimension": next((h.named for h in reversed(self.stack) if h.named is not None), None),
-                "scope": top.index if top else -1,
-            }
+            self._scope = (
+                top.text if top else None,
+                tuple(h.text for h in self.stack),
+                next((h.named for h in reversed(self.stack) if h.named is not None), None),
+                top.index if top else -1,
+            )
         return self._scope
 
     # -- headings ------------------------------------------------------------
@@ -322,14 +305,13 @@ class _Reader:
             self.section = "other"
             self.closed = True
         point = self.point if role == "content" else None
-        fields = dict(self.scope())
-        fields.update(
-            kind="item", text=text, start=start, end=end, section=self.section, style=style,
-            point=point.id if point else None, point_dimension=point.named if point else None, role=role,
+        heading, headings, named, scope = self.scope()
+        self.segments.append(
+            Segment(
+                "item", text, start, end, heading, self.section, named, headings, 0, style,
+                point.id if point else None, point.named if point else None, role, scope,
+            )
         )
-        seg = object.__new__(Segment)
-        object.__setattr__(seg, "__dict__", fields)
-        self.segments.append(seg)
 
     def items(self, start: int, end: int, whole: bool, style: str = "") -> None:
         """The items of a stretch of text: one if ``whole``, else its sentences."""
@@ -349,24 +331,44 @@ class _Reader:
             first = False
 
 
-def _markers(text: str) -> list[tuple[int, str, int]]:
-    """Every marker that opens a unit, as ``(start, style, end)``, in text order (one pass)."""
-    found = {m.start(): (m.lastgroup or "", m.end()) for m in _MARKER_AT_CUT_ML.finditer(text)}
-    for m in _SECTION_MIDLINE.finditer(text):
-        found.setdefault(m.start(), ("section", m.end()))
-    return [(a, *found[a]) for a in sorted(found)]
+class _Markers:
+    """The markers that open units, found lazily in one pass over the text, in order."""
+
+    def __init__(self, text: str):
+        at_cut = ((m.start(), m.lastgroup or "", m.end()) for m in _MARKER_AT_CUT_ML.finditer(text))
+        midline = ((m.start(), "section", m.end()) for m in _SECTION_MIDLINE.finditer(text))
+        self._all = heapq.merge(at_cut, midline)
+        self._next = next(self._all, None)
+
+    def skip_to(self, start: int) -> None:
+        while self._next is not None and self._next[0] < start:
+            self._next = next(self._all, None)
+
+    def any_before(self, end: int) -> bool:
+        return self._next is not None and self._next[0] < end
+
+    def take_before(self, end: int) -> Iterator[tuple[int, str, int]]:
+        last = -1
+        while self._next is not None and self._next[0] < end:
+            if self._next[0] != last:  # a section marker found by both patterns
+                last = self._next[0]
+                yield self._next
+            self._next = next(self._all, None)
 
 
-def _units(line: str, start: int, markers: list[tuple[int, str, int]]) -> list[tuple[int, int, str | None, int]]:
-    """Split a line at its markers: ``(start, end, style, marker_end)``, offsets in the line."""
-    cuts = [(a - start, style, e - start) for a, style, e in markers]
-    if not cuts or cuts[0][0] != 0:
-        cuts.insert(0, (0, None, 0))  # type: ignore[arg-type]
-    out = []
-    for i, (a, style, mend) in enumerate(cuts):
-        b = cuts[i + 1][0] if i + 1 < len(cuts) else len(line)
-        out.append((a, b, style, mend))
-    return out
+def _units(line: str, start: int, markers: Iterator[tuple[int, str, int]]) -> Iterator[tuple[int, int, str | None, int]]:
+    """Split a line at its markers: ``(start, end, style, marker_end)``, offsets in the line, lazily."""
+    previous: tuple[int, str | None, int] | None = None
+    for a, style, e in markers:
+        a, e = a - start, e - start
+        if previous is None and a != 0:
+            previous = (0, None, 0)
+        if previous is not None:
+            yield previous[0], a, previous[1], previous[2]
+        previous = (a, style, e)
+    if previous is None:
+        previous = (0, None, 0)
+    yield previous[0], len(line), previous[1], previous[2]
 
 
 def _title_length(unit: str, body_from: int) -> int | None:
@@ -444,18 +446,12 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
         if stripped:
             lines.append((pos + raw_line.find(stripped[0]), stripped))
         pos += len(raw_line) + 1
-    markers = _markers(cleaned)
-    m = 0  # the next marker
+    markers = _Markers(cleaned)
     in_table = False
     for i, (start, line) in enumerate(lines):
         end = start + len(line)
-        while m < len(markers) and markers[m][0] < start:
-            m += 1
-        k = m
-        while k < len(markers) and markers[k][0] < end:
-            k += 1
-        here = markers[m:k]
-        m = k
+        markers.skip_to(start)
+        marked = markers.any_before(end)
         mark = outline.get(start) if outline else None
         if in_table and (mark is None or mark.kind not in ("row", "header")):
             # A table's header rows govern its rows only.
@@ -464,7 +460,7 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
         if mark is not None and _marked_line(reader, start, line, mark):
             in_table = mark.kind in ("row", "header")
             continue
-        if not here:
+        if not marked:
             if len(reader.segments) < 2 and _is_title(line) and (
                 not reader.segments or (reader.segments[0].kind == "title" and not is_topic(line))
             ):
@@ -478,7 +474,7 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
             reader.paragraph()
             reader.items(start, end, whole=False)
             continue
-        _read_line(reader, start, line, _units(line, start, here))
+        _read_line(reader, start, line, _units(line, start, markers.take_before(end)))
     return reader.segments
 
 
@@ -530,7 +526,7 @@ def _marked_line(reader: _Reader, start: int, line: str, mark: OutlineMark) -> b
     return True
 
 
-def _read_line(reader: _Reader, start: int, line: str, units: list[tuple[int, int, str | None, int]]) -> None:
+def _read_line(reader: _Reader, start: int, line: str, units: Iterator[tuple[int, int, str | None, int]]) -> None:
     for k, (a, b, style, mend) in enumerate(units):
         unit = line[a:b]
         if style is None:
