@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from .cleaning import clean
+from .cleaning import CleanedText, Dropped, clean, clean_document
 from .dimensions import Dimension
 from .document import RECORD_FIELDS, TaggedDocument, TaggedSentence, tag_document, tag_file
 from .errors import DimtagError, DocumentError, LabelsError, ModelError
@@ -42,9 +42,11 @@ except _metadata.PackageNotFoundError:  # running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "CleanedText",
     "Dimension",
     "DimtagError",
     "DocumentError",
+    "Dropped",
     "Explanation",
     "LabelsError",
     "ModelError",
@@ -56,6 +58,7 @@ __all__ = [
     "Tagger",
     "__version__",
     "clean",
+    "clean_document",
     "explain",
     "read_document",
     "report",

@@ -1,45 +1,254 @@
-"""Cleaning raw documents: paywall debris, advertising blocks, punctuation and space.
+"""Cleaning raw documents: page debris, punctuation and space.
 
 The cleaned text is what segmentation, offsets and the model all see, so
 cleaning is idempotent: ``clean(clean(t)) == clean(t)``.
+
+Cleaning never deletes a real sentence. What it removes beyond layout
+(white space, invisible marks, carriage returns) is page debris, and every
+piece of it is reported by :func:`clean_document` as a :class:`Dropped`
+span of the raw text with its reason: paywall markers, advertising blocks
+(a promotion with no problem statement in it), login walls, page metadata
+(发布时间…来源…作者), page navigation (上一篇, 分享到), notices (本文由网友投稿，
+如有侵权请联系删除), a title the site repeats, and pinyin annotations (学（xué）).
+
+Everything runs in time linear in the text: characters are classified and
+normalized as numpy arrays, and debris is found by regular expressions over
+the whole text, never by rescanning it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
-from .normalization import CJK_RANGES, FULLWIDTH_ALNUM, HALF_TO_FULL_PUNCT, INVISIBLE, MASK_PATTERN, SPACES
+import numpy as np
 
-__all__ = ["clean", "is_advert_line", "MASK_PATTERN"]
+from .lexicon import PROBLEM_WORDS
+from .normalization import CJK_RANGES, ENUMERATOR, FULLWIDTH_ALNUM, HALF_TO_FULL_PUNCT, INVISIBLE, MASK_PATTERN, SPACES
 
+__all__ = ["clean", "clean_document", "CleanedText", "Dropped", "is_advert_line", "MASK_PATTERN"]
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A piece of the raw text that cleaning removed.
+
+    Attributes
+    ----------
+    start, end : int
+        Offsets into the raw text (the str given to :func:`clean_document`).
+    reason : str
+        ``paywall marker``, ``advert``, ``login wall``, ``page metadata``,
+        ``page navigation``, ``page notice``, ``repeated title`` or
+        ``pinyin annotation``.
+    text : str
+        ``raw[start:end]``.
+    """
+
+    start: int
+    end: int
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True, eq=False)
+class CleanedText:
+    """The result of :func:`clean_document`: the cleaned text, what was dropped, and the way back.
+
+    Attributes
+    ----------
+    text : str
+        The cleaned text, one paragraph a line.
+    dropped : tuple of Dropped
+        Debris removed, in raw order.
+    raw_index : ndarray of int
+        ``raw_index[i]`` is the raw offset of ``text[i]``.
+    """
+
+    text: str
+    dropped: tuple[Dropped, ...]
+    raw_index: np.ndarray
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The raw span ``(a, b)`` that the cleaned span ``text[start:end]`` came from.
+
+        It includes any layout characters removed inside it.
+        """
+        if end <= start:
+            raise ValueError(f"empty span {start}:{end}")
+        return int(self.raw_index[start]), int(self.raw_index[end - 1]) + 1
+
+
+# -- character classes -------------------------------------------------------
+_SPACE, _HALF, _IDEOGRAPH, _CJK_PUNCT, _INVIS, _DIGIT = 1, 2, 4, 8, 16, 32
+_CJK_PUNCT_CHARS = "，。、；：？！“”‘’（）《》【】—…·"
+_NEWLINE, _BLANK, _DOT, _FULL_STOP = ord("\n"), ord(" "), ord("."), ord("。")
+
+
+def _ranges(spec: str) -> Iterable[tuple[int, int]]:
+    for lo, hi in re.findall(r"\\u([0-9a-f]{4})-\\u([0-9a-f]{4})", spec):
+        yield int(lo, 16), int(hi, 16)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """A class-flag table and a substitution table, indexed by code point."""
+    flags = np.zeros(0x110000, dtype=np.uint8)
+    for ch in SPACES:
+        flags[ord(ch)] |= _SPACE
+    for ch in HALF_TO_FULL_PUNCT:
+        flags[ord(ch)] |= _HALF
+    for lo, hi in _ranges(CJK_RANGES):
+        flags[lo : hi + 1] |= _IDEOGRAPH
+    for ch in _CJK_PUNCT_CHARS + "".join(HALF_TO_FULL_PUNCT.values()):
+        flags[ord(ch)] |= _CJK_PUNCT
+    for ch in INVISIBLE:
+        flags[ord(ch)] |= _INVIS
+    flags[ord("0") : ord("9") + 1] |= _DIGIT
+    to = np.arange(0x110000, dtype=np.uint32)
+    for src, dst in FULLWIDTH_ALNUM.items():
+        to[src] = dst
+    for ch in SPACES:
+        to[ord(ch)] = _BLANK
+    for half, full in HALF_TO_FULL_PUNCT.items():
+        to[ord(half)] = ord(full)  # used only where a half-width mark is in Chinese text
+    return flags, to
+
+
+class _Text:
+    """Code points and the raw offset of each, edited by deletion and one-to-one substitution."""
+
+    def __init__(self, raw: str):
+        self.cp = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+        self.pos = np.arange(len(self.cp), dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.cp)
+
+    def keep(self, mask: np.ndarray) -> bool:
+        """Keep the characters where ``mask`` is True; tell whether any went."""
+        if mask.all():
+            return False
+        self.cp, self.pos = self.cp[mask], self.pos[mask]
+        return True
+
+    def string(self) -> str:
+        return self.cp.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _shift_prev(a: np.ndarray, fill: bool | int) -> np.ndarray:
+    out = np.empty_like(a)
+    if len(a):
+        out[0] = fill
+        out[1:] = a[:-1]
+    return out
+
+
+def _shift_next(a: np.ndarray, fill: bool | int) -> np.ndarray:
+    out = np.empty_like(a)
+    if len(a):
+        out[-1] = fill
+        out[:-1] = a[1:]
+    return out
+
+
+def _normalize(t: _Text) -> None:
+    """Fold spaces and widths, and bring half-width punctuation in Chinese text to its full form.
+
+    Each pass is linear. A run of half-width marks and spaces that touches
+    Chinese text is converted whole, so a line of 16,000 commas after one
+    Chinese character takes one pass, not 16,000. A pass can expose a new
+    neighbour (a removed space puts a full stop next to a Chinese
+    character), so passes repeat until nothing changes; that takes two or
+    three.
+    """
+    flags, to = _tables()
+    t.cp = np.where(flags[t.cp] & _SPACE, _BLANK, t.cp).astype(np.uint32)
+    alnum = (t.cp >= 0xFF10) & (t.cp <= 0xFF5A)
+    t.cp[alnum] = to[t.cp[alnum]]
+    while True:
+        changed = False
+        cp = t.cp
+        blank = cp == _BLANK
+        # Runs of spaces fold to one; spaces at line ends go.
+        newline = cp == _NEWLINE
+        drop = blank & (_shift_prev(blank, False) | _shift_prev(newline, True) | _shift_next(newline, True))
+        changed |= t.keep(~drop)
+        cp = t.cp
+        f = flags[cp]
+        cjk = (f & (_IDEOGRAPH | _CJK_PUNCT)) != 0
+        # Half-width marks in a run of marks and spaces next to Chinese text.
+        in_run = (f & _HALF) != 0
+        in_run |= cp == _BLANK
+        if in_run.any():
+            starts = np.flatnonzero(in_run & ~_shift_prev(in_run, False))
+            ends = np.flatnonzero(in_run & ~_shift_next(in_run, False)) + 1
+            left = np.zeros(len(starts), dtype=bool)
+            ok = starts > 0
+            left[ok] = cjk[starts[ok] - 1]
+            right = np.zeros(len(ends), dtype=bool)
+            ok = ends < len(cp)
+            right[ok] = cjk[ends[ok]]
+            convert_run = np.repeat(left | right, ends - starts)
+            where = np.flatnonzero(in_run)[convert_run]
+            where = where[(f[where] & _HALF) != 0]
+            if len(where):
+                cp[where] = to[cp[where]]
+                changed = True
+                f = flags[cp]
+                cjk = (f & (_IDEOGRAPH | _CJK_PUNCT)) != 0
+        # A full stop right after a Chinese character ends a Chinese sentence;
+        # after a digit it is an enumeration ("1.") or a decimal, and stays.
+        stop = (cp == _DOT) & _shift_prev((f & _IDEOGRAPH) != 0, False) & ~_shift_next((f & _DIGIT) != 0, False)
+        if stop.any():
+            cp[stop] = _FULL_STOP
+            changed = True
+            cjk |= stop
+        blank = cp == _BLANK
+        changed |= t.keep(~(blank & (_shift_prev(cjk, False) | _shift_next(cjk, False))))
+        if not changed:
+            return
+
+
+def _spans_mask(n: int, spans: list[tuple[int, int]]) -> np.ndarray:
+    """A mask, True outside the given spans."""
+    if not spans:
+        return np.ones(n, dtype=bool)
+    marks = np.zeros(n + 1, dtype=np.int32)
+    s = np.array(spans, dtype=np.int64)
+    np.add.at(marks, s[:, 0], 1)
+    np.add.at(marks, s[:, 1], -1)
+    outside: np.ndarray = np.cumsum(marks[:n]) == 0
+    return outside
+
+
+# -- debris ---------------------------------------------------------------------
 _PAYWALL = re.compile(r"#{2}\s*paid\s*(?:begin|end)\s*#{2}", re.IGNORECASE)
 
-# Words of the promotion blocks that material-sharing sites append. One of
-# them alone can occur in a real sentence (微信公众号 as a channel for 廉洁文化),
-# so a line is an advert only when at least two different ones occur.
-_ADVERT_WORDS = (
-    "素材库", "会员", "客服", "微信", "代发布", "润笔", "接单", "网盘",
-    "一键", "下载", "谨防假冒", "包满意", "原创", "小伙伴", "公众号", "关注",
-    "svip", "vip",
+# Words of the promotion blocks that material-sharing sites append. Strong
+# ones are never written in these materials; weak ones can be (微信公众号 as a
+# channel for 廉洁文化, 关注群众诉求).
+_STRONG_ADVERT = (
+    "素材库", "会员", "客服", "代发布", "润笔", "接单", "网盘", "一键", "谨防假冒", "包满意", "小伙伴",
+    "svip", "vip", "扫码", "二维码", "加微信", "范文网", "文库", "付费", "充值", "更多资料", "更多素材",
 )
+_WEAK_ADVERT = ("微信", "下载", "原创", "公众号", "关注", "素材", "免费", "领取", "私信", "咨询")
 # Sites obfuscate their contact words with stray symbols (微^信, 质%量).
 _OBFUSCATION = re.compile(r"[%^@&~*#$|\\/_+=<>`'\"\s]")
-
-_CJK_PUNCT = r"，。、；：？！“”‘’（）《》【】—…·"
-_CJK_CONTEXT = f"[{CJK_RANGES}{_CJK_PUNCT}]"
-
-_HALF = re.escape("".join(HALF_TO_FULL_PUNCT))
-_HALF_PUNCT_NEAR_CJK = re.compile(rf"(?<={_CJK_CONTEXT})\s*([{_HALF}])|([{_HALF}])(?=\s*{_CJK_CONTEXT})")
-# A full stop right after a Chinese character ends a Chinese sentence; after a
-# digit it is an enumeration ("1.") or a decimal, and stays.
-_HALF_STOP = re.compile(rf"(?<=[{CJK_RANGES}])\.(?!\d)")
-_SPACE_NEAR_CJK = re.compile(rf"(?<={_CJK_CONTEXT})[ ]+|[ ]+(?={_CJK_CONTEXT})")
-_INVISIBLE = re.compile(f"[{INVISIBLE}]")
-_HSPACE = re.compile(f"[{SPACES}]+")
+_ADVERT_TRIGGER = re.compile("|".join(map(re.escape, _STRONG_ADVERT + _WEAK_ADVERT)), re.IGNORECASE)
+_SENTENCES = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
+_CONTENT = re.compile(f"[{CJK_RANGES}]")
 
 
 def is_advert_line(line: str) -> bool:
-    """Tell whether a line is part of an advertising or promotion block.
+    """Tell whether a line is an advertising or promotion block.
+
+    It is when it holds at least two different promotion words, one of them
+    a word never used in these materials (素材库, 客服, 会员, …), every one of
+    its sentences promotes, and none states a problem. A paragraph with a
+    problem in it is never an advert.
 
     Examples
     --------
@@ -47,40 +256,229 @@ def is_advert_line(line: str) -> bool:
     True
     >>> is_advert_line("充分利用短视频、直播、微信公众号等新方式。")
     False
+    >>> is_advert_line("习惯在微信群里布置工作，对群众关注的问题回应不够及时。")
+    False
     """
     squashed = _OBFUSCATION.sub("", line).lower()
-    hits = {w for w in _ADVERT_WORDS if w in squashed}
+    strong = {w for w in _STRONG_ADVERT if w in squashed}
+    weak = {w for w in _WEAK_ADVERT if w in squashed}
     # 微信 and 公众号 together are one channel, not two signals.
-    if hits >= {"微信", "公众号"}:
-        hits.discard("公众号")
-    return len(hits) >= 2
+    if {"微信", "公众号"} <= weak:
+        weak.discard("公众号")
+    if not strong or len(strong) + len(weak) < 2:
+        return False
+    for sentence in _SENTENCES.findall(squashed):
+        if PROBLEM_WORDS.search(sentence):
+            return False
+        if _CONTENT.search(sentence) and not _ADVERT_TRIGGER.search(sentence):
+            return False
+    return True
 
 
-def _normalize_line(line: str) -> str:
-    line = _HSPACE.sub(" ", line)
-    line = line.translate(FULLWIDTH_ALNUM)
-    line = _HALF_PUNCT_NEAR_CJK.sub(lambda m: HALF_TO_FULL_PUNCT[m.group(1) or m.group(2)], line)
-    line = _HALF_STOP.sub("。", line)
-    line = _SPACE_NEAR_CJK.sub("", line)
-    return line.strip()
+_LOGIN_WALL = re.compile(
+    r"(?:(?:请先)?(?:登录|注册|登陆)(?:后|以后)?(?:即可|才能|可以?)?|(?:开通|成为)(?:会员|VIP)(?:后|即可|可)?|付费(?:后)?|点击|展开)"
+    r"(?:阅读|查看|浏览|下载|获取)(?:全文|更多(?:内容)?|完整(?:内容|版)?|剩余(?:内容)?)"
+    r"|(?:剩余|余下)\s*\d*\s*%?\s*(?:内容|全文)?(?:未读|待读)"
+    r"|试读(?:已)?结束|阅读全文(?=[\s>》»…。！]*$)|查看全文(?=[\s>》»…。！]*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_METADATA_KEY = re.compile(
+    r"(?:发布时间|发布日期|发表时间|更新时间|发布于|时间|日期|来源|作者|编辑|责任编辑|浏览(?:量|次数)?|阅读(?:量|数|次数)?"
+    r"|点击(?:量|数|率)?|字号|字体|访问量)\s*[：:]"
+)
+_DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
+_NAVIGATION = re.compile(
+    r"^(?:上一篇|下一篇|上一页|下一页|相关推荐|相关阅读|相关文章|推荐阅读|热门推荐|热门文章|猜你喜欢|分享到|分享至"
+    r"|返回顶部|返回首页|打印本页|关闭窗口|收藏本文|【打印】|【关闭】|【字体|首页\s*[>＞›»])[^\n]*$",
+    re.MULTILINE,
+)
+# Notices that sites add around a copied text: who posted it, and its rights.
+_PAGE_NOTICE = re.compile(
+    r"^[（(【\[]?[^\n]{0,30}(?:侵权|联系删除|版权归|版权所有|网友投稿|本文由[^\n]{0,20}(?:投稿|整理|发布|提供)|转载请注明)[^\n]*$",
+    re.MULTILINE,
+)
+_SITE_WORDS = re.compile(r"网|文库|范文|资料|www|http|\.com|\.cn|公众号|平台")
+_PINYIN_VOWEL = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_PINYIN = re.compile(
+    rf"(?<=[{CJK_RANGES}])(?:（\s*[a-zA-Z{_PINYIN_VOWEL}]*[{_PINYIN_VOWEL}][a-zA-Z{_PINYIN_VOWEL}]*"
+    rf"(?:\s+[a-zA-Z{_PINYIN_VOWEL}]+)*\s*）)+"
+)
+_PUBLISHED = {"发布时间", "发布日期", "发表时间", "更新时间", "发布于"}
+_METADATA_MAX, _NAVIGATION_MAX, _TITLE_MIN, _TITLE_MAX, _TITLE_LINES = 150, 120, 6, 60, 6
+# A title has no punctuation and no enumerator: a repeated sentence or heading is never one.
+_TITLE_PUNCT = re.compile(r"[，。、；：？！,.;:?!]")
+_ENUMERATED = re.compile(rf"{ENUMERATOR}")
+_SENTENCE_END = re.compile(r"[。！？；]")
 
 
-def _clean_once(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
-    text = _PAYWALL.sub("", text)
-    lines = (_normalize_line(line) for line in text.split("\n"))
-    kept = [line for line in lines if line and not is_advert_line(line)]
-    return "\n".join(kept)
+class _Lines:
+    """Line bounds of a text, found by binary search over its line ends."""
+
+    def __init__(self, text: str):
+        self.text = text
+        cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        self.ends = np.flatnonzero(cp == _NEWLINE)
+
+    def bounds(self, at: int) -> tuple[int, int]:
+        k = int(np.searchsorted(self.ends, at))
+        start = int(self.ends[k - 1]) + 1 if k > 0 else 0
+        end = int(self.ends[k]) if k < len(self.ends) else len(self.text)
+        return start, end
+
+    def grouped(self, matches: Iterable[re.Match[str]]) -> dict[tuple[int, int], list[tuple[int, int]]]:
+        """Match spans grouped by the line they start on, lines in order."""
+        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        line = (-1, -1)
+        for m in matches:
+            if not line[0] <= m.start() < line[1]:
+                line = self.bounds(m.start())
+            groups.setdefault(line, []).append(m.span())
+        return groups
+
+
+def _debris(text: str) -> list[tuple[int, int, str]]:
+    """Spans of page debris in normalized text, with their reasons (may overlap).
+
+    Each line is looked at once, and only when a trigger word occurs in it,
+    so the cost stays linear in the text.
+    """
+    lines = _Lines(text)
+    found: list[tuple[int, int, str]] = []
+    for (a, b), _ in lines.grouped(_ADVERT_TRIGGER.finditer(text)).items():
+        if is_advert_line(text[a:b]):
+            found.append((a, b, "advert"))
+    for (a, b), _ in lines.grouped(_METADATA_KEY.finditer(text)).items():
+        if b - a <= _METADATA_MAX and _is_metadata_line(text[a:b]):
+            found.append((a, b, "page metadata"))
+    for m in _NAVIGATION.finditer(text):
+        if len(m.group()) <= _NAVIGATION_MAX:
+            found.append((m.start(), m.end(), "page navigation"))
+    for m in _PAGE_NOTICE.finditer(text):
+        if len(m.group()) <= _NAVIGATION_MAX and not PROBLEM_WORDS.search(m.group()):
+            found.append((m.start(), m.end(), "page notice"))
+    for (a, b), spans in lines.grouped(_LOGIN_WALL.finditer(text)).items():
+        rest = "".join(text[x:y] for x, y in zip([a] + [e for _, e in spans], [s for s, _ in spans] + [b]))
+        if not _CONTENT.search(rest) or len(rest) <= 10:
+            found.append((a, b, "login wall"))
+        else:
+            found += [(s, e, "login wall") for s, e in spans]
+    found += [(a, b, "repeated title") for a, b in _repeated_titles(lines, {a for a, _, _ in found})]
+    found += [(m.start(), m.end(), "pinyin annotation") for m in _PINYIN.finditer(text)]
+    return found
+
+
+def _is_metadata_line(line: str) -> bool:
+    keys = {re.sub(r"\s*[：:]$", "", k) for k in _METADATA_KEY.findall(line)}
+    if len(keys) >= 2:
+        return True
+    return bool(keys & _PUBLISHED) and _DATE.search(line) is not None and len(line) <= 60
+
+
+def _repeated_titles(lines: _Lines, gone: set[int]) -> list[tuple[int, int]]:
+    """Later copies of a title line near the top, and of a site-name line that the page repeats."""
+    text = lines.text
+    titles: list[str] = []
+    start = 0
+    # Titles are among the first lines that are not themselves debris.
+    for end in [*lines.ends.tolist()[:_TITLE_LINES], len(text)]:
+        line = text[start:end]
+        if start not in gone and line.strip():
+            if _TITLE_MIN <= len(line) <= _TITLE_MAX and not _TITLE_PUNCT.search(line) and not _ENUMERATED.match(line):
+                titles.append(line)
+            if len(titles) == _TITLE_LINES // 2:
+                break
+        start = end + 1
+    copies: dict[str, list[tuple[int, int]]] = {
+        line: [m.span() for m in re.finditer(rf"^{re.escape(line)}$", text, re.MULTILINE)] for line in titles
+    }
+    for (a, b), _ in lines.grouped(_SITE_WORDS.finditer(text)).items():
+        if b - a <= _TITLE_MAX // 2 and text[a:b] not in titles:
+            line = text[a:b]
+            if not _SENTENCE_END.search(line) and not PROBLEM_WORDS.search(line):
+                copies.setdefault(line, []).append((a, b))
+    return [span for spans in copies.values() for span in spans[1:]]
+
+
+def _drop_debris(t: _Text, dropped: list[Dropped], raw: str) -> None:
+    text = t.string()
+    spans = _debris(text)
+    if not spans:
+        return
+    for a, b, reason in spans:
+        ra, rb = int(t.pos[a]), int(t.pos[b - 1]) + 1
+        dropped.append(Dropped(ra, rb, reason, raw[ra:rb]))
+    t.keep(_spans_mask(len(t), [(a, b) for a, b, _ in spans]))
+
+
+def _merge(dropped: list[Dropped], raw: str) -> tuple[Dropped, ...]:
+    """Sort, and merge overlapping spans (a login wall inside an advert line)."""
+    out: list[Dropped] = []
+    for d in sorted(dropped, key=lambda d: (d.start, -d.end)):
+        if out and d.start < out[-1].end:
+            last = out[-1]
+            if d.end > last.end:
+                out[-1] = Dropped(last.start, d.end, last.reason, raw[last.start : d.end])
+            continue
+        out.append(d)
+    return tuple(out)
+
+
+def clean_document(raw: str) -> CleanedText:
+    """Clean a raw document and report what was removed.
+
+    Parameters
+    ----------
+    raw : str
+        The raw text.
+
+    Returns
+    -------
+    CleanedText
+        The cleaned text, the debris dropped (raw offsets and reasons), and
+        the raw offset of every cleaned character.
+
+    Examples
+    --------
+    >>> c = clean_document("学（xué）习不够。\\n登录后可阅读全文")
+    >>> c.text
+    '学习不够。'
+    >>> [(d.reason, d.text) for d in c.dropped]
+    [('pinyin annotation', '（xué）'), ('login wall', '登录后可阅读全文')]
+    """
+    if not isinstance(raw, str):
+        raise TypeError(f"clean() expects str, got {type(raw).__name__}")
+    t = _Text(raw)
+    flags, _ = _tables()
+    cp = t.cp
+    # \r\n and lone \r are line ends; invisible marks render as nothing.
+    cr = cp == ord("\r")
+    t.keep(~(cr & _shift_next(cp == _NEWLINE, False)) & ((flags[cp] & _INVIS) == 0))
+    t.cp[t.cp == ord("\r")] = _NEWLINE
+    dropped: list[Dropped] = []
+    text = t.string()
+    paywall = [m.span() for m in _PAYWALL.finditer(text)]
+    for a, b in paywall:
+        ra, rb = int(t.pos[a]), int(t.pos[b - 1]) + 1
+        dropped.append(Dropped(ra, rb, "paywall marker", raw[ra:rb]))
+    t.keep(_spans_mask(len(t), paywall))
+    _normalize(t)
+    _drop_debris(t, dropped, raw)
+    _normalize(t)
+    # Blank lines go: a line end at the start or right after another, and at the end.
+    newline = t.cp == _NEWLINE
+    t.keep(~(newline & _shift_prev(newline, True)))
+    if len(t) and t.cp[-1] == _NEWLINE:
+        t.keep(np.arange(len(t)) < len(t) - 1)
+    return CleanedText(t.string(), _merge(dropped, raw), t.pos)
 
 
 def clean(text: str) -> str:
     """Clean a raw document or sentence.
 
-    Removes paywall markers and advertising lines, turns half-width
-    punctuation in Chinese text into its full-width form, fullwidth digits and
-    letters into ASCII, folds white space and drops blank lines. Masked names
-    (``XXX``, ``××``) are kept.
+    Removes page debris (see :func:`clean_document`, which also reports
+    it), turns half-width punctuation in Chinese text into its full-width
+    form, fullwidth digits and letters into ASCII, folds white space and
+    drops blank lines. Masked names (``XXX``, ``××``) are kept.
 
     Parameters
     ----------
@@ -97,14 +495,4 @@ def clean(text: str) -> str:
     >>> clean("##paidbegin##学习不够深入 , 比如XXX同志.\\n\\n\\n二是……")
     '学习不够深入，比如XXX同志。\\n二是……'
     """
-    if not isinstance(text, str):
-        raise TypeError(f"clean() expects str, got {type(text).__name__}")
-    # One pass can expose a new neighbour (a removed space puts a comma next to
-    # a Chinese character), so repeat until nothing changes: that makes clean
-    # idempotent by construction. Each pass only removes characters or turns
-    # half-width ones full-width, so the loop ends.
-    while True:
-        cleaned = _clean_once(text)
-        if cleaned == text:
-            return text
-        text = cleaned
+    return clean_document(text).text

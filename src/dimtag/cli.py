@@ -24,7 +24,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from ._atomic import atomic_write
 from ._escape import csv_escape_row, printable
@@ -155,6 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--jobs", "-j", type=_jobs, default=1, help="worker processes for many files (-1: all cores)")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV with the UTF-8 byte order mark that Excel needs")
+    p.add_argument("--verbose", "-v", action="store_true", help="report on stderr what cleaning dropped from each document, and why")
 
     p = sub.add_parser("report", help="a reviewer's report on a folder: coverage, concreteness, copying")
     p.add_argument("inputs", nargs="+", metavar="PATH", help="files or folders (their .txt and .docx files)")
@@ -359,8 +360,13 @@ def _worker_tagger(model: str | None) -> Any:
     return Tagger.load(model) if model else default_tagger()
 
 
-def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str, list[dict[str, Any]] | str]:
-    """Tag one file; return its records, or the error line. Runs in workers too."""
+class _Tagged(NamedTuple):
+    records: list[dict[str, Any]]
+    dropped: list[tuple[int, int, str, str]]
+
+
+def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str, _Tagged | str]:
+    """Tag one file; return its records and what cleaning dropped, or the error line. Runs in workers too."""
     from .document import tag_document, tag_file
 
     try:
@@ -375,10 +381,10 @@ def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str
         return path, str(exc)
     except (OSError, ValueError) as exc:
         return path, f"{path}: {exc}"
-    return path, doc.to_records()
+    return path, _Tagged(doc.to_records(), [(d.start, d.end, d.reason, d.text) for d in doc.dropped])
 
 
-_Results = Generator[tuple[str, list[dict[str, Any]] | str], None, None]
+_Results = Generator[tuple[str, "_Tagged | str"], None, None]
 
 
 def _tagged_files(paths: list[str], args: argparse.Namespace) -> _Results:
@@ -427,8 +433,10 @@ def _cmd_tag(args: argparse.Namespace) -> int:
                 log.error("%s", result)
                 continue
             shown = printable(path)
+            if args.verbose:
+                _report_dropped(shown, result.dropped)
             counts: Counter[str] = Counter()
-            for record in result:
+            for record in result.records:
                 if shown is not path:
                     record["file"] = printable(record["file"])
                 writer.write(record)
@@ -469,6 +477,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     for path in result.write(args.output, bom=args.excel):
         print(path)
     return EXIT_FAILED if result.skipped else EXIT_OK
+def _report_dropped(path: str, dropped: list[tuple[int, int, str, str]]) -> None:
+    """One stderr line per piece of debris that cleaning removed, with its raw offsets."""
+    for start, end, reason, text in dropped:
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        sys.stderr.write(f"{path}: dropped {start}-{end} ({reason}): {shown!r}\n")
+    if not dropped:
+        sys.stderr.write(f"{path}: nothing dropped\n")
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:

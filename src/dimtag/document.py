@@ -1,7 +1,9 @@
-"""Tagging whole documents: clean, segment, then tag each item, heading-aware.
+"""Tagging whole documents: read, clean, segment, then tag each item in its context.
 
 :func:`tag_document` takes text (or bytes, or a file object); :func:`tag_file`
-takes a path. A string is never looked up on disk.
+takes a path. A string is never looked up on disk. Each item is decided by
+:func:`dimtag.decision.decide` with the evidence of the document's structure
+(its headings, its point, the other items of its section).
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, overload
 
-from .cleaning import clean
+import numpy as np
+
+from .cleaning import CleanedText, Dropped, clean_document
+from .decision import DEFAULT_PRIOR, Context, Prior
 from .dimensions import Dimension
-from .reading import DocumentSource, read_document, read_source
-from .segmentation import Segment, segment
+from .lexicon import section_named
+from .reading import DocumentSource, Source, load_file, load_source
+from .segmentation import OutlineMark, Segment, segment
 from .tagger import Label, Tagger, default_tagger
 
 __all__ = ["TaggedSentence", "TaggedDocument", "RECORD_FIELDS", "tag_document", "tag_file"]
@@ -22,10 +28,12 @@ __all__ = ["TaggedSentence", "TaggedDocument", "RECORD_FIELDS", "tag_document", 
 #: The fields of one record, in the order of the CLI's CSV and JSONL output.
 RECORD_FIELDS = (
     "file", "index", "start", "end", "dimension", "dimension_zh", "score", "by",
-    "model_dimension", "model_score", "section", "heading", "text",
+    "model_dimension", "model_score", "point", "section", "heading", "headings", "text",
 )
 
-By = Literal["heading", "model"]
+By = Literal["heading", "section", "point", "model"]
+#: Separator of the heading chain in records.
+HEADING_SEPARATOR = " > "
 
 
 @dataclass(frozen=True)
@@ -42,22 +50,31 @@ class TaggedSentence:
         Offsets into the cleaned text (:attr:`TaggedDocument.text`).
     dimension : Dimension or None
         The final answer; None when the item speaks to no dimension (an
-        introduction, a procedural or closing formula), or the model's top
-        score is under ``min_score``.
+        introduction, a procedural or closing formula, a fact about the unit,
+        a definition), or its score is under ``min_score``.
     score : float
-        The probability of ``dimension`` (for an abstention, of the model's
-        best guess).
-    by : {"heading", "model"}
-        Which evidence decided: a heading that names the dimension, or the
-        model reading the item alone.
+        The probability of the final dimension under the combined evidence
+        (for an abstention, of the best guess).
+    by : {"heading", "section", "point", "model"}
+        Which evidence decided: ``heading``, a heading that names the
+        dimension; ``point``, the title or the other items of the item's
+        point; ``section``, the other items under a heading that names no
+        dimension (or, for an abstention, the item's role: introduction,
+        closing, …); ``model``, the model reading the item alone.
     model_dimension : Dimension
         The model's own best dimension for the item, whatever decided.
     model_score : float
-        Its probability.
+        Its probability, for the item read alone.
     heading : str or None
-        The nearest heading above the item.
+        The innermost heading whose scope holds the item.
     section : {"problem", "cause", "measure", "other"}
-        The part of the document, from its part headings.
+        The part of the document, from its headings.
+    point : int or None
+        The id of the point (enumerated problem) the item belongs to: all
+        sentences of one problem share it. None for introductions, closings
+        and other items that speak to no dimension by their role.
+    headings : tuple of str
+        The chain of headings whose scope holds the item, outermost first.
     """
 
     index: int
@@ -71,10 +88,16 @@ class TaggedSentence:
     model_score: float
     heading: str | None
     section: str
+    point: int | None = None
+    headings: tuple[str, ...] = ()
 
     def to_record(self) -> dict[str, Any]:
-        """A flat dict for JSON or CSV (without ``file``), with ids and Chinese names."""
+        """A flat dict for JSON or CSV (without ``file``), with ids and Chinese names.
+
+        ``headings`` is joined with `` > ``.
+        """
         record = asdict(self)
+        record["headings"] = HEADING_SEPARATOR.join(self.headings)
         record["dimension"] = _label_id(self.dimension)
         record["dimension_zh"] = self.dimension.zh if isinstance(self.dimension, Dimension) else None
         record["model_dimension"] = _label_id(self.model_dimension)
@@ -108,12 +131,24 @@ class TaggedDocument:
         In document order.
     headings : list of Segment
         The headings found (title, part and section headings).
+    dropped : list of Dropped
+        What cleaning removed from the raw text as page debris (paywall
+        markers, adverts, login walls, page metadata and navigation,
+        repeated titles, pinyin annotations), with raw offsets and reasons.
     """
 
     name: str
     text: str
     items: list[TaggedSentence] = field(default_factory=list)
     headings: list[Segment] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    _cleaned: CleanedText | None = field(default=None, repr=False, compare=False)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the raw text that ``text[start:end]`` was cleaned from."""
+        if self._cleaned is None:
+            raise ValueError("this document keeps no raw offsets")
+        return self._cleaned.raw_span(start, end)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -142,6 +177,7 @@ def tag_document(
     min_score: float | None = None,
     tagger: Tagger | None = None,
     name: str | None = None,
+    prior: Prior = DEFAULT_PRIOR,
 ) -> TaggedDocument:
     """Clean, segment and tag a whole document.
 
@@ -154,15 +190,18 @@ def tag_document(
         or a binary or text file object. A str is always text, never a
         path: use :func:`tag_file` for files.
     min_score : float, optional
-        Items whose best score is below this abstain (``dimension=None``).
+        Items whose score (the final dimension's probability under the
+        combined evidence) is below this abstain (``dimension=None``).
         Default: the threshold chosen at training time from the calibration
-        (``tagger.min_score``). With 0, items still abstain where the model
-        finds they speak to no dimension (``none``) or hold nothing to tag.
-        Heading-given dimensions never abstain.
+        (``tagger.min_score``). With 0, items still abstain where they speak
+        to no dimension (``none`` wins, or their role says so) or hold
+        nothing to tag.
     tagger : Tagger, optional
         Default: the model of :func:`dimtag.tag`.
     name : str, optional
         The document's name in the result (default: from the source).
+    prior : Prior, optional
+        How much the structure weighs (see :class:`dimtag.decision.Prior`).
 
     Returns
     -------
@@ -170,20 +209,19 @@ def tag_document(
 
     Examples
     --------
-    >>> doc = tag_document("一、存在的问题\\n（二）在政治素质方面。一是政治站位不高。二是学习不够。")
-    >>> [(s.text, str(s.dimension), s.by) for s in doc]
-    [('一是政治站位不高。', 'politics', 'heading'), ('二是学习不够。', 'politics', 'heading')]
+    >>> doc = tag_document("一、存在的问题\\n（二）在政治素质方面。一是政治站位不高。二是政治纪律执行不严。")
+    >>> [(s.text, str(s.dimension), s.by, s.point) for s in doc]
+    [('一是政治站位不高。', 'politics', 'heading', 0), ('二是政治纪律执行不严。', 'politics', 'heading', 1)]
     >>> doc.text[doc[1].start:doc[1].end]
-    '二是学习不够。'
-    >>> str(doc[1].model_dimension)
-    'theory'
+    '二是政治纪律执行不严。'
     """
-    source_name, raw = read_source(source)
-    return _tag_text(raw, name or source_name, min_score, tagger)
+    read = load_source(source)
+    return _tag_source(read, name or read.name, min_score, tagger, prior)
 
 
 def tag_file(
-    path: str | os.PathLike[str], *, min_score: float | None = None, tagger: Tagger | None = None
+    path: str | os.PathLike[str], *, min_score: float | None = None, tagger: Tagger | None = None,
+    prior: Prior = DEFAULT_PRIOR,
 ) -> TaggedDocument:
     """Read a document file and tag it (see :func:`tag_document`).
 
@@ -192,35 +230,90 @@ def tag_file(
     DocumentError
         The file is missing, unreadable, undecodable, binary or too large.
     """
-    return _tag_text(read_document(path), str(path), min_score, tagger)
+    return _tag_source(load_file(path), str(path), min_score, tagger, prior)
 
 
-def _tag_text(raw: str, name: str, min_score: float | None, tagger: Tagger | None) -> TaggedDocument:
+def _cleaned_outline(source: Source, cleaned: CleanedText) -> dict[int, OutlineMark]:
+    """The outline's marks moved from raw line starts to cleaned line starts."""
+    if not source.outline:
+        return {}
+    text, raw_index = cleaned.text, cleaned.raw_index
+    marks = {}
+    for mark in source.outline:
+        at = int(np.searchsorted(raw_index, mark.start))
+        raw_end = source.text.find("\n", mark.start)
+        raw_end = len(source.text) if raw_end < 0 else raw_end
+        if at >= len(text) or raw_index[at] >= raw_end:
+            continue  # the whole line was dropped
+        line_start = text.rfind("\n", 0, at) + 1
+        marks[line_start] = replace(mark, start=line_start)
+    return marks
+
+
+def _pooled_scope(segments: list[Segment], item: Segment) -> int:
+    """The heading whose items pool their evidence: a section (not a part) that names no part of the document.
+
+    A part (一、存在的问题, 三、整改措施) holds every dimension, so its items
+    say nothing about each other.
+    """
+    if item.scope < 0:
+        return -1
+    heading = segments[item.scope]
+    return item.scope if heading.kind == "section" and section_named(heading.text) == "other" else -1
+
+
+def _context(segments: list[Segment], items: list[Segment], labels: list[Label], heading_proba: np.ndarray | None) -> Context:
+    """What the structure says about each item, as arrays for :func:`dimtag.decision.decide`."""
+    column = {str(label): i for i, label in enumerate(labels)}
+
+    def index(d: Dimension | None) -> int:
+        return column.get(d.value, -1) if d is not None else -1
+
+    return Context(
+        heading=np.array([index(s.heading_dimension) for s in items], dtype=np.intp),
+        point_title=np.array([index(s.point_dimension) for s in items], dtype=np.intp),
+        point=np.array([-1 if s.point is None else s.point for s in items], dtype=np.intp),
+        section=np.array([_pooled_scope(segments, s) for s in items], dtype=np.intp),
+        no_dimension=np.array([s.role != "content" for s in items], dtype=bool),
+        heading_proba=heading_proba,
+    )
+
+
+def _tag_source(
+    source: Source, name: str, min_score: float | None, tagger: Tagger | None, prior: Prior,
+) -> TaggedDocument:
     tagger = tagger or default_tagger()
-    text = clean(raw)
-    segments = segment(text)
+    cleaned = clean_document(source.text)
+    text = cleaned.text
+    segments = segment(text, _cleaned_outline(source, cleaned))
     items = [s for s in segments if s.kind == "item"]
     headings = [s for s in segments if s.kind != "item"]
+    dropped = list(cleaned.dropped)
     if not items:
-        return TaggedDocument(name, text, [], headings)
-    decisions = tagger.decide([s.text for s in items], min_score=min_score)
+        return TaggedDocument(name, text, [], headings, dropped, cleaned)
     labels = tagger.labels_
-    column = {str(label): i for i, label in enumerate(labels)}
+    pooled = [_pooled_scope(segments, s) for s in items]
+    scopes = sorted(set(pooled) - {-1})
+    heading_proba = None
+    if scopes:
+        # The model's reading of a section heading that names no dimension is evidence too.
+        read = tagger.predict_proba([segments[i].text for i in scopes])
+        rows = {i: k for k, i in enumerate(scopes)}
+        heading_proba = np.full((len(items), read.shape[1]), np.nan)
+        for j, scope in enumerate(pooled):
+            if scope >= 0:
+                heading_proba[j] = read[rows[scope]]
+    context = _context(segments, items, labels, heading_proba)
+    decisions = tagger.decide([s.text for s in items], min_score=min_score, context=context, prior=prior)
     tagged = []
     for index, seg in enumerate(items):
-        model_best, model_score = int(decisions.best[index]), float(decisions.score[index])
-        named = seg.heading_dimension
-        if named is not None and named.value in column:
-            dim: Label | None = labels[column[named.value]]
-            score, by = float(decisions.proba[index, column[named.value]]), "heading"
-        else:
-            dim = None if decisions.abstain[index] else labels[model_best]
-            score, by = model_score, "model"
+        best = int(decisions.best[index])
+        dim: Label | None = None if decisions.abstain[index] else labels[best]
         tagged.append(
             TaggedSentence(
-                index, seg.text, seg.start, seg.end, dim, score, by,  # type: ignore[arg-type]
-                labels[model_best], model_score, seg.heading, seg.section,
+                index, seg.text, seg.start, seg.end, dim, float(decisions.score[index]),
+                decisions.by[index], labels[int(decisions.model_best[index])],
+                float(decisions.model_score[index]), seg.heading, seg.section, seg.point, seg.headings,
             )
         )
-    return TaggedDocument(name, text, tagged, headings)
-
+    return TaggedDocument(name, text, tagged, headings, dropped, cleaned)

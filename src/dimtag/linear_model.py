@@ -20,7 +20,7 @@ import numpy as np
 
 from .features import WORD_TOKENIZERS, FeatureBlock, prepare_joined
 
-__all__ = ["LinearTextModel", "FORMAT", "MAX_NGRAM"]
+__all__ = ["LinearTextModel", "FORMAT", "MAX_NGRAM", "softmax"]
 
 #: The ``format`` member of a model archive.
 FORMAT = "dimtag-linear/1"
@@ -132,7 +132,7 @@ class LinearTextModel:
         """Class probabilities of shape (n_texts, n_classes), columns in :attr:`classes` order."""
         scores = self.decision_function(texts)
         if self.link == "softmax":
-            return _softmax(scores)
+            return softmax(scores)
         p: np.ndarray = 1.0 / (1.0 + np.exp(-(self.scale * scores + self.shift)))
         total = p.sum(axis=1, keepdims=True)
         out = np.full_like(p, 1.0 / p.shape[1])
@@ -266,7 +266,8 @@ def _block(arrays: Mapping[str, Any], i: int) -> FeatureBlock:
     return FeatureBlock(analyzer, (lo, hi), _scalar(arrays, f"b{i}_sublinear_tf", bool), terms, idf, tokenizer)
 
 
-def _softmax(scores: np.ndarray) -> np.ndarray:
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of a score matrix, computed stably."""
     z: np.ndarray = scores - scores.max(axis=1, keepdims=True)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)

@@ -5,7 +5,10 @@ with BOM, or GB18030 (a superset of GBK and GB2312), and never garbled
 silently: bytes that are none of these (Big5, Shift-JIS, EUC-KR, Latin-1,
 UTF-16 without BOM), or that look binary, raise :class:`DocumentError`
 naming the likely encoding. ``.docx`` files are read with python-docx, an
-optional extra, after their declared sizes are checked (no zip bombs).
+optional extra, after their declared sizes are checked (no zip bombs), as a
+document: paragraphs and tables in their order, with an outline of what
+Word knows and the text does not show (heading styles, automatic numbering,
+table rows and header rows), for :func:`dimtag.segment`.
 """
 
 from __future__ import annotations
@@ -15,15 +18,20 @@ import os
 import re
 import stat
 import zipfile
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, Any, Union
 
 from .errors import DocumentError
 from .normalization import CJK_RANGES
+from .segmentation import OutlineMark
 
 __all__ = [
+    "Source",
+    "load_source",
+    "load_file",
     "DocumentError",
     "decode_bytes",
     "read_document",
@@ -37,6 +45,26 @@ __all__ = [
 
 #: What :func:`dimtag.tag_document` reads: text, bytes, or a binary or text file object.
 DocumentSource = Union[str, bytes, bytearray, memoryview, IO[bytes], IO[str]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document as read: its name, its text, and the outline its file format gave.
+
+    Attributes
+    ----------
+    name : str
+        The path, or ``<text>``/``<bytes>``/``<stream>``.
+    text : str
+        The raw text, one paragraph (or table row) a line.
+    outline : tuple of OutlineMark
+        Marks on lines of ``text`` (offsets into it): Word heading styles,
+        numbering and table rows. Empty for plain text.
+    """
+
+    name: str
+    text: str
+    outline: tuple[OutlineMark, ...] = ()
 
 #: Larger inputs are refused: the longest real materials are a few hundred KB,
 #: and a file this size is a mistake (a log, an archive) that would hold
@@ -278,29 +306,134 @@ def _check_docx_archive(data: bytes, name: str) -> None:
         raise DocumentError(f"{name}: too large (unzips to {total:,} bytes; the limit is {MAX_DOCX_UNZIPPED_BYTES:,})")
 
 
-def _read_docx(data: bytes, name: str) -> str:
+_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+_LIST_STYLE = re.compile(r"^list (?:number|bullet|paragraph)(?:\s*(\d))?$|^列表", re.IGNORECASE)
+_HEADER_CELL_MAX = 12
+_HEADER_PUNCT = re.compile(r"[。；！？，,;!?]")
+_CATEGORY_ROW_MAX = 30
+
+
+def _read_docx(data: bytes, name: str) -> Source:
+    """Read a .docx: paragraphs and tables in document order, with their outline.
+
+    All .docx parsing happens here, after the checks of the raw bytes.
+    """
     _check_docx_archive(data, name)
     try:
         import docx  # python-docx
+        from docx.table import Table
     except ImportError:
         raise DocumentError(f"{name}: reading .docx needs python-docx: pip install 'dimtag[docx]'") from None
     try:
         document = docx.Document(io.BytesIO(data))
+        blocks = list(document.iter_inner_content())
     except Exception as exc:  # python-docx raises zipfile and KeyError variants
         raise DocumentError(f"{name}: not a valid .docx file ({type(exc).__name__})") from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.extend(cell.text for cell in row.cells)
-    return "\n".join(lines)
+    lines: list[str] = []
+    outline: list[OutlineMark] = []
+    at = 0
+
+    def add(line: str, kind: Any = None, level: int = 0) -> None:
+        nonlocal at
+        line = line.replace("\n", " ").replace("\r", " ").replace("\v", " ")
+        if kind is not None and line.strip():
+            outline.append(OutlineMark(at, kind, level))
+        lines.append(line)
+        at += len(line) + 1
+
+    for block in blocks:
+        if isinstance(block, Table):
+            for kind, line in _table_rows(block):
+                add(line, kind)
+        else:
+            kind, level = _paragraph_kind(block)
+            add(block.text, kind, level)
+    return Source(name, "\n".join(lines), tuple(outline))
 
 
-def _decode(data: bytes, name: str, suffix: str) -> str:
+def _style_chain(paragraph: Any) -> list[Any]:
+    chain: list[Any] = []
+    style = paragraph.style
+    while style is not None and len(chain) < 10:
+        chain.append(style)
+        style = style.base_style
+    return chain
+
+
+def _paragraph_kind(paragraph: Any) -> tuple[Any, int]:
+    """``(kind, level)`` of a paragraph for the outline: heading, title, list, or (None, 0)."""
+    from docx.oxml.ns import qn
+
+    chain = _style_chain(paragraph)
+    for style in chain:
+        match = _HEADING_STYLE.match(style.name or "")
+        if match:
+            return "heading", int(match.group(1))
+        if (style.name or "").lower() in ("title", "标题"):
+            return "title", 0
+    ppr = paragraph._p.pPr
+    outline_level = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+    if outline_level is not None and outline_level.get(qn("w:val"), "9").isdigit():
+        value = int(outline_level.get(qn("w:val")))
+        if value < 9:
+            return "heading", value + 1
+    num_pr = ppr.numPr if ppr is not None else None
+    if num_pr is None:
+        for style in chain:
+            style_ppr = style.element.pPr
+            if style_ppr is not None and style_ppr.numPr is not None:
+                num_pr = style_ppr.numPr
+                break
+    if num_pr is not None:
+        ilvl = num_pr.ilvl
+        return "list", int(ilvl.val) if ilvl is not None and ilvl.val is not None else 0
+    for style in chain:
+        match = _LIST_STYLE.match(style.name or "")
+        if match:
+            return "list", int(match.group(1) or 1) - 1 if match.group(1) else 0
+    return None, 0
+
+
+def _table_rows(table: Any) -> list[tuple[str, str]]:
+    """One ``(kind, text)`` per table row: cells joined with "；", merged cells once.
+
+    A header row (the first row when all its cells are short labels, or any
+    row marked as a repeating header) and a row of one merged cell (a
+    category such as 一、政治素质方面) are headings; other rows are items.
+    """
+    from docx.oxml.ns import qn
+
+    rows = []
+    for r, row in enumerate(table.rows):
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+            if text:
+                cells.append(text)
+        if not cells:
+            continue
+        tr_pr = row._tr.trPr
+        marked = tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+        labels = all(len(c) <= _HEADER_CELL_MAX and not _HEADER_PUNCT.search(c) for c in cells)
+        if marked or (r == 0 and labels and len(cells) > 1):
+            kind = "header"
+        elif len(seen) == 1 and len(row.cells) > 1 and len(cells[0]) <= _CATEGORY_ROW_MAX:
+            kind = "header"
+        else:
+            kind = "row"
+        rows.append((kind, "；".join(cells)))
+    return rows
+
+
+def _decode(data: bytes, name: str, suffix: str) -> Source:
     if suffix == ".doc" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise DocumentError(f"{name}: Word 97-2003 .doc is not supported; save it as .docx or .txt")
     if suffix == ".docx" or (data.startswith(b"PK\x03\x04") and b"word/" in data[:4096]):
         return _read_docx(data, name)
-    return decode_bytes(data, name)
+    return Source(name, decode_bytes(data, name))
 
 
 def _too_large(name: str, size: int, limit: int, unit: str = "bytes") -> DocumentError:
@@ -313,6 +446,18 @@ MAX_DOCUMENT_CHARS = MAX_DOCUMENT_BYTES
 
 def read_document(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYTES) -> str:
     """Read and decode a document file (``.txt`` in any supported encoding, or ``.docx``).
+
+    Raises
+    ------
+    DocumentError
+        Missing, a directory, not a regular file, unreadable, undecodable,
+        binary, or larger than ``max_bytes``; the message names the path.
+    """
+    return load_file(path, max_bytes=max_bytes).text
+
+
+def load_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Source:
+    """Read a document file with its outline (see :func:`read_document`).
 
     Raises
     ------
@@ -357,15 +502,21 @@ def read_source(source: DocumentSource, *, max_bytes: int = MAX_DOCUMENT_BYTES) 
     TypeError
         A path object, or anything else that is not a document.
     """
+    loaded = load_source(source, max_bytes=max_bytes)
+    return loaded.name, loaded.text
+
+
+def load_source(source: DocumentSource, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Source:
+    """Read text, bytes, or a binary or text file object, with its outline (see :func:`read_source`)."""
     if isinstance(source, str):
         if len(source) > MAX_DOCUMENT_CHARS:
             raise _too_large("<text>", len(source), MAX_DOCUMENT_CHARS, "characters")
-        return "<text>", source
+        return Source("<text>", source)
     if isinstance(source, (bytes, bytearray, memoryview)):
         raw = bytes(source)
         if len(raw) > max_bytes:
             raise _too_large("<bytes>", len(raw), max_bytes)
-        return "<bytes>", _decode(raw, "<bytes>", "")
+        return _decode(raw, "<bytes>", "")
     if isinstance(source, os.PathLike):
         raise TypeError("tag_document() takes text, bytes or a file object; for a path use dimtag.tag_file(path)")
     if hasattr(source, "read"):
@@ -374,10 +525,10 @@ def read_source(source: DocumentSource, *, max_bytes: int = MAX_DOCUMENT_BYTES) 
         if isinstance(data, str):
             if len(data) > MAX_DOCUMENT_CHARS:
                 raise _too_large(name, len(data), MAX_DOCUMENT_CHARS, "characters")
-            return name, data
+            return Source(name, data)
         if not isinstance(data, (bytes, bytearray)):
             raise TypeError(f"{name}: file object returned {type(data).__name__}, expected bytes or str")
         if len(data) > max_bytes:
             raise _too_large(name, len(data), max_bytes)
-        return name, _decode(bytes(data), name, Path(name).suffix.lower())
+        return _decode(bytes(data), name, Path(name).suffix.lower())
     raise TypeError(f"expected text, bytes or a file object, got {type(source).__name__}")

@@ -1,23 +1,40 @@
-"""Splitting a cleaned document into headings and taggable items.
+"""Reading the structure of a cleaned document: headings, points and items.
 
-An item is one sentence ending in 。！？；, or one enumerated point (一是…,
-1.…) kept whole when it is short. Headings (一、…, （一）…, a title line, an
-inline heading such as "（一）在理论学习方面。") are returned as segments of
-their own and never as items. Segments tile the text: every non-space
-character of the cleaned text lies in exactly one segment.
+A document is read the way its reader reads it:
+
+- **Headings** at every level: parts (一、), sections (（一）), numbered
+  topic lines (1.理论学习方面), Word heading styles, bare short lines that
+  head a paragraph, inline headings that end with a colon or a full stop
+  ("（一）理论学习方面：…"), and ordinal topics ("第二，在政治素质方面，…").
+  A heading governs until the next heading of the same or a higher level,
+  a part heading, or a closing formula (以上发言，请批评指正).
+- **Points**: an enumerated problem (一是…, 1.…, （1）…, ①…, 第一，…, or a
+  numbered or bare title line with its paragraph). All items of a point
+  share its id, so problems can be counted, not sentences. Deeper
+  enumerators inside a point (一是 inside 1.) stay in it.
+- **Items**: the sentences to tag (ending in 。！？；), an enumerated point
+  kept whole when it is short, or one row of a table.
+
+Segments tile the text: every non-space character of the cleaned text lies
+in exactly one segment. Everything is done in one pass over the lines, in
+time linear in the text.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .dimensions import Dimension
+from .lexicon import Role, Section, dimension_named, is_closing, is_signature, is_topic, role_of, section_named
+from .normalization import CJK_RANGES
 
 __all__ = [
     "Segment",
+    "OutlineMark",
     "segment",
     "split_sentences",
     "heading_dimension",
@@ -27,64 +44,112 @@ __all__ = [
 
 #: An enumerated point up to this many characters stays one item.
 POINT_MAX_CHARS = 60
-# A heading written inline before its body ("（一）理论学习不够深入。没有…") is
-# a short clause; a longer first clause is a sentence that merely starts with
-# a section number.
+# A heading written inline before its body ("（一）理论学习不够深入。没有…")
+# is a short clause; a longer first clause is a sentence that merely starts
+# with a marker.
 _INLINE_HEADING_MAX = 30
 _HEADING_LINE_MAX = 40
+_TITLE_MAX = 80
+# A bare line heads the paragraph after it when it is this short and that
+# paragraph is at least _BARE_BODY_MIN long.
+_BARE_MAX = 25
+_BARE_BODY_MIN = 30
+
+#: The dimension a heading names (see :func:`dimtag.lexicon.dimension_named`).
+heading_dimension = dimension_named
+#: The part of a document a heading opens (see :func:`dimtag.lexicon.section_named`).
+section_of = section_named
 
 SegmentKind = Literal["title", "part", "section", "item"]
-Section = Literal["problem", "cause", "measure", "other"]
 
-_CN_NUM = "一二三四五六七八九十"
-_PART_MARK = re.compile(rf"^[{_CN_NUM}]+、")
-_SECTION_MARK = re.compile(rf"^（[{_CN_NUM}]+）")
-_NUMBERED_MARK = re.compile(r"^(?:\d{1,2}[.、．](?!\d)|（\d{1,2}）)")
+_CN = "一二三四五六七八九十"
+# Marker styles, and their rank: a lower rank encloses a higher one.
+_RANK = {"part": 1.0, "section": 2.0, "numbered": 3.0, "paren": 4.0, "bare": 5.0, "ordinal": 6.0, "shi": 7.0, "circled": 8.0}
+_PARAGRAPH_RANK = 99.0
+_MARKERS = (
+    rf"(?P<part>[{_CN}]{{1,3}}、)|(?P<section>（[{_CN}]{{1,3}}）)|(?P<numbered>\d{{1,2}}[.、．](?!\d))"
+    rf"|(?P<paren>（\d{{1,2}}）)|(?P<circled>[①-⑳])|(?P<ordinal>第[{_CN}]{{1,3}}[，、：])|(?P<shi>[{_CN}]{{1,3}}是)"
+)
+# A marker opens a unit at the start of a line or after a sentence end or a
+# colon; a section marker （一） also after any Chinese character, as in a
+# document whose line breaks were lost ("一、存在的问题（一）在理论学习方面。").
+_MARKER_AT_CUT = re.compile(rf"(?:^|(?<=[。！？；：]))(?:{_MARKERS})")
+# The same over a whole text, where a line start also opens a unit.
+_MARKER_AT_CUT_ML = re.compile(rf"(?:^|(?<=[。！？；：\s]))(?:{_MARKERS})", re.MULTILINE)
+_SECTION_MIDLINE = re.compile(rf"(?<=[{CJK_RANGES}）])(?<!第)（[{_CN}]{{1,3}}）(?=[{CJK_RANGES}])")
 _SENT_END = "。！？；"
 _CLOSERS = "”’」』）》"
 _SENTENCE = re.compile(rf"[^{_SENT_END}]*(?:[{_SENT_END}]+[{_CLOSERS}]*|$)")
-# Enumerators that open a point: at the start of a paragraph, or right after
-# a sentence end or a colon.
-_ENUM = re.compile(
-    rf"(?:(?<=^)|(?<=[{_SENT_END}：]))"
-    rf"(?:[{_CN_NUM}]{{1,2}}是|第[{_CN_NUM}]{{1,2}}[，、]|\d{{1,2}}[.、．](?!\d)|（\d{{1,2}}）|[①-⑳])"
-)
-_SENTENCE_PUNCT = re.compile(f"[{_SENT_END}，：]")
-
-_DIMENSION_HEADINGS: dict[Dimension, re.Pattern[str]] = {
-    Dimension.THEORY: re.compile(r"理论学习|理论武装|学习方面"),
-    Dimension.POLITICS: re.compile(r"政治素质|政治素养|政治品格|政治忠诚|政治建设方面"),
-    Dimension.ABILITY: re.compile(r"能力本领|本领能力|能力素质|履职能力|本领方面|能力方面"),
-    Dimension.RESPONSIBILITY: re.compile(r"担当作为|担当尽责|责任担当|担当方面"),
-    Dimension.WORK_STYLE: re.compile(r"工作作风|作风建设|作风方面|改进作风|转变作风"),
-    Dimension.INTEGRITY: re.compile(r"廉洁|廉政建设|清正"),
-}
-_SECTION_WORDS: tuple[tuple[Section, re.Pattern[str]], ...] = (
-    ("cause", re.compile(r"原因|根源|剖析|根子")),
-    ("measure", re.compile(r"措施|整改|努力方向|改进|打算|方向|举措")),
-    ("problem", re.compile(r"问题|不足|差距|查摆|检视")),
-)
+_INTERNAL_END = re.compile(f"[{_SENT_END}]")
+_TITLE_END = re.compile(f"[{_SENT_END}：]")
+_CLAUSE_END = re.compile(f"[{_SENT_END}：，]")
+_ANY_PUNCT = re.compile(r"[，。、；：！？,.;:!?]")
+_BARE_PUNCT = re.compile(r"[，、；：,;:]")
 
 
 @dataclass(frozen=True)
-class Segment:
-    """A piece of a cleaned document.
+class OutlineMark:
+    """What a reader (such as the .docx reader) knows about one line of the text.
+
+    Attributes
+    ----------
+    start : int
+        Offset of the line's first character.
+    kind : {"title", "heading", "list", "header", "row"}
+        A title, a heading (Word heading style or outline level), an
+        automatically numbered paragraph, a table header row, a table row.
+    level : int
+        The heading level (1 = top) or the list level (0 = top).
+    """
+
+    start: int
+    kind: Literal["title", "heading", "list", "header", "row"]
+    level: int = 0
+
+
+class Segment(NamedTuple):
+    """A piece of a cleaned document (immutable; a named tuple, small and fast to build).
 
     Attributes
     ----------
     kind : {"title", "part", "section", "item"}
-        Headings are ``title``, ``part`` (一、) and ``section`` (（一）);
-        everything to tag is an ``item``.
+        Headings are ``title``, ``part`` (the top level: 一、, Word Heading
+        1) and ``section`` (any heading below); everything to tag is an
+        ``item``.
     text : str
         The piece, equal to ``cleaned[start:end]``.
     start, end : int
         Offsets into the cleaned text.
     heading : str or None
-        For an item, the nearest heading above it.
+        For an item, the innermost heading whose scope holds it; for a
+        heading, the heading that encloses it.
     section : {"problem", "cause", "measure", "other"}
-        The part of the document, read from the part headings.
+        The part of the document, read from its headings.
     heading_dimension : Dimension or None
-        The dimension that the item's section heading names, if exactly one.
+        For an item, the dimension named by the innermost heading of its
+        chain that names one; for a heading, the one it names itself.
+    headings : tuple of str
+        The chain of enclosing headings, outermost first.
+    level : int
+        For a heading, its depth (1 = outermost); 0 for items and titles.
+    style : str
+        For a heading or a point's first item, the form of its marker:
+        ``part`` 一、, ``section`` （一）, ``numbered`` 1., ``paren`` （1）,
+        ``circled`` ①, ``ordinal`` 第一，, ``shi`` 一是, ``bare`` (a short
+        line), ``word`` (a Word style), ``list`` (Word numbering), ``table``.
+    point : int or None
+        For an item, the id of the point (the enumerated problem) it
+        belongs to; a paragraph outside enumerations is a point of its own.
+        None for items that speak to no dimension by their role.
+    point_dimension : Dimension or None
+        The dimension the point's title names, if it names one.
+    role : str
+        What the item does: ``content``, or ``intro``, ``lead``,
+        ``closing``, ``fact``, ``definition`` (these never speak to a
+        dimension).
+    scope : int
+        The index, among this document's segments, of the heading whose
+        scope holds the item (-1 for none).
     """
 
     kind: SegmentKind
@@ -94,42 +159,13 @@ class Segment:
     heading: str | None = None
     section: Section = "other"
     heading_dimension: Dimension | None = None
-
-
-def heading_dimension(heading: str | None) -> Dimension | None:
-    """Return the dimension a heading names, or None if it names none or several.
-
-    Examples
-    --------
-    >>> heading_dimension("（二）在政治素质方面。")
-    <Dimension.POLITICS: 'politics'>
-    >>> heading_dimension("（六）对照廉洁自律方面突出问题")
-    <Dimension.INTEGRITY: 'integrity'>
-    >>> heading_dimension("（二）精神状态方面") is None
-    True
-    """
-    if not heading:
-        return None
-    named = [d for d, pattern in _DIMENSION_HEADINGS.items() if pattern.search(heading)]
-    return named[0] if len(named) == 1 else None
-
-
-def section_of(part_heading: str) -> Section:
-    """Classify a part heading as problem, cause, measure or other.
-
-    Examples
-    --------
-    >>> section_of("二、产生问题的原因剖析")
-    'cause'
-    >>> section_of("三、下一步努力方向和改进措施")
-    'measure'
-    >>> section_of("一、存在的主要问题")
-    'problem'
-    """
-    for name, pattern in _SECTION_WORDS:
-        if pattern.search(part_heading):
-            return name
-    return "other"
+    headings: tuple[str, ...] = ()
+    level: int = 0
+    style: str = ""
+    point: int | None = None
+    point_dimension: Dimension | None = None
+    role: Role = "content"
+    scope: int = -1
 
 
 def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
@@ -158,48 +194,236 @@ def _stripped_span(text: str, start: int, end: int, offset: int) -> Iterator[tup
         yield start + offset, end + offset
 
 
-def _items_of_body(body: str, offset: int) -> Iterator[tuple[int, int]]:
-    """Spans of the items of a paragraph body: points kept whole when short."""
-    cuts = [m.start() for m in _ENUM.finditer(body)]
-    bounds = [0, *[c for c in cuts if c > 0], len(body)]
-    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
-        is_point = a in cuts or (i == 0 and 0 in cuts)
-        piece = body[a:b]
-        if is_point and len(piece.strip()) <= POINT_MAX_CHARS:
-            yield from _stripped_span(body, a, b, offset)
-        else:
-            yield from split_sentences(piece, offset + a)
+@dataclass
+class _Open:
+    """A heading whose scope is open."""
+
+    rank: float
+    index: int
+    text: str
+    named: Dimension | None
 
 
-def _split_heading(line: str, is_first: bool) -> tuple[SegmentKind, int] | None:
-    """Return the heading kind and its length at the start of a line, if any."""
-    short_line = len(line) <= _HEADING_LINE_MAX and not re.search(f"[{_SENT_END}]", line[:-1])
-    if _PART_MARK.match(line):
-        return ("part", len(line)) if short_line else _inline(line, "part")
-    if _SECTION_MARK.match(line):
-        return ("section", len(line)) if short_line else _inline(line, "section")
-    no_punct = not _SENTENCE_PUNCT.search(line)
-    if _NUMBERED_MARK.match(line) and no_punct and len(line) <= _INLINE_HEADING_MAX:
-        return "section", len(line)
-    if is_first and no_punct and len(line) <= 80:
-        return "title", len(line)
-    return None
+@dataclass
+class _Point:
+    id: int
+    rank: float
+    named: Dimension | None
 
 
-def _inline(line: str, kind: SegmentKind) -> tuple[SegmentKind, int] | None:
-    stop = re.search(f"[{_SENT_END}]", line)
+class _Reader:
+    """The state of one pass over a document's lines."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.segments: list[Segment] = []
+        self.stack: list[_Open] = []
+        self.section: Section = "other"
+        self.point: _Point | None = None
+        self.next_point = 0
+        self.seen_heading = False
+        self.closed = False  # after a closing formula, until the next heading
+        self._scope: tuple[str | None, tuple[str, ...], Dimension | None, int] | None = None
+
+    # -- the open headings -----------------------------------------------------
+    def pop_to(self, rank: float) -> None:
+        """Close the scopes of the open headings of ``rank`` or deeper."""
+        while self.stack and self.stack[-1].rank >= rank:
+            self.stack.pop()
+            self._scope = None
+
+    def pop_where(self, style: str) -> None:
+        """Close the innermost scopes while their heading has ``style``."""
+        while self.stack and self.segments[self.stack[-1].index].style == style:
+            self.stack.pop()
+            self._scope = None
+
+    def scope(self) -> tuple[str | None, tuple[str, ...], Dimension | None, int]:
+        """What the open headings give an item: heading, chain, named dimension, scope (cached until they change)."""
+        if self._scope is None:
+            top = self.stack[-1] if self.stack else None
+            self._scope = (
+                top.text if top else None,
+                tuple(h.text for h in self.stack),
+                next((h.named for h in reversed(self.stack) if h.named is not None), None),
+                top.index if top else -1,
+            )
+        return self._scope
+
+    # -- headings ------------------------------------------------------------
+    def heading(self, start: int, end: int, rank: float, style: str) -> None:
+        text = self.text[start:end]
+        self.pop_to(rank)
+        named = dimension_named(text)
+        outermost = not self.stack
+        kind: SegmentKind = "part" if rank <= 1.0 else "section"
+        if outermost:
+            self.section = section_named(text)
+        elif named is None and section_named(text) != "other":
+            self.section = section_named(text)
+        parent = self.stack[-1].text if self.stack else None
+        self.segments.append(
+            Segment(kind, text, start, end, heading=parent, section=self.section, heading_dimension=named,
+                    headings=tuple(h.text for h in self.stack), level=len(self.stack) + 1, style=style)
+        )
+        self.stack.append(_Open(rank, len(self.segments) - 1, text, named))
+        self._scope = None
+        self.point = None
+        self.seen_heading = True
+        self.closed = False
+
+    def title(self, start: int, end: int) -> None:
+        self.segments.append(Segment("title", self.text[start:end], start, end))
+
+    def parent_rank(self) -> float:
+        return self.stack[-1].rank if self.stack else 0.0
+
+    # -- points --------------------------------------------------------------
+    def open_point(self, rank: float, title: str | None) -> None:
+        if self.point is not None and rank > self.point.rank:
+            return  # a deeper enumerator inside the point: the same problem
+        # A point closes headings of its own rank or deeper (siblings of it).
+        self.pop_to(rank)
+        self.point = _Point(self.next_point, rank, dimension_named(title) if title else None)
+        self.next_point += 1
+
+    def paragraph(self) -> None:
+        """A new line without a marker: it continues an open point, else it is a point of its own."""
+        if self.point is None or self.point.rank == _PARAGRAPH_RANK:
+            self.point = _Point(self.next_point, _PARAGRAPH_RANK, None)
+            self.next_point += 1
+
+    # -- items ---------------------------------------------------------------
+    def item(self, start: int, end: int, style: str = "") -> None:
+        text = self.text[start:end]
+        role: Role = role_of(text, not self.seen_heading)
+        if self.closed and role == "content" and is_signature(text):
+            role = "closing"  # the name, unit and date after the closing formula
+        elif role == "closing" and not self.closed:
+            # A closing formula ends every scope.
+            self.pop_to(float("-inf"))
+            self.point = None
+            self.section = "other"
+            self.closed = True
+        point = self.point if role == "content" else None
+        heading, headings, named, scope = self.scope()
+        self.segments.append(
+            Segment(
+                "item", text, start, end, heading, self.section, named, headings, 0, style,
+                point.id if point else None, point.named if point else None, role, scope,
+            )
+        )
+
+    def items(self, start: int, end: int, whole: bool, style: str = "") -> None:
+        """The items of a stretch of text: one if ``whole``, else its sentences."""
+        text = self.text
+        if whole or _INTERNAL_END.search(text, start, end - 1) is None:
+            # One item: the common short case needs no sentence split.
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                self.item(start, end, style)
+            return
+        first = True
+        for a, b in split_sentences(text[start:end], start):
+            self.item(a, b, style if first else "")
+            first = False
+
+
+class _Markers:
+    """The markers that open units, found lazily in one pass over the text, in order."""
+
+    def __init__(self, text: str):
+        at_cut = ((m.start(), m.lastgroup or "", m.end()) for m in _MARKER_AT_CUT_ML.finditer(text))
+        midline = ((m.start(), "section", m.end()) for m in _SECTION_MIDLINE.finditer(text))
+        self._all = heapq.merge(at_cut, midline)
+        self._next = next(self._all, None)
+
+    def skip_to(self, start: int) -> None:
+        while self._next is not None and self._next[0] < start:
+            self._next = next(self._all, None)
+
+    def any_before(self, end: int) -> bool:
+        return self._next is not None and self._next[0] < end
+
+    def take_before(self, end: int) -> Iterator[tuple[int, str, int]]:
+        last = -1
+        while self._next is not None and self._next[0] < end:
+            if self._next[0] != last:  # a section marker found by both patterns
+                last = self._next[0]
+                yield self._next
+            self._next = next(self._all, None)
+
+
+def _units(line: str, start: int, markers: Iterator[tuple[int, str, int]]) -> Iterator[tuple[int, int, str | None, int]]:
+    """Split a line at its markers: ``(start, end, style, marker_end)``, offsets in the line, lazily."""
+    previous: tuple[int, str | None, int] | None = None
+    for a, style, e in markers:
+        a, e = a - start, e - start
+        if previous is None and a != 0:
+            previous = (0, None, 0)
+        if previous is not None:
+            yield previous[0], a, previous[1], previous[2]
+        previous = (a, style, e)
+    if previous is None:
+        previous = (0, None, 0)
+    yield previous[0], len(line), previous[1], previous[2]
+
+
+def _title_length(unit: str, body_from: int) -> int | None:
+    """Length of the heading-like title that opens a unit, or None.
+
+    A first clause that names a topic ("第二，在政治素质方面，…"); else the
+    whole unit when it is short and holds no sentence end before its last
+    character; else an inline title ending with 。！？；：.
+    """
+    clause = _CLAUSE_END.search(unit, body_from, _INLINE_HEADING_MAX)
+    if clause and clause.start() > body_from and is_topic(unit[body_from : clause.start()]):
+        return clause.end()
+    if len(unit) <= _HEADING_LINE_MAX and not _INTERNAL_END.search(unit, 0, len(unit) - 1):
+        return len(unit)
+    stop = _TITLE_END.search(unit, body_from)
     if stop and stop.end() <= _INLINE_HEADING_MAX:
-        return kind, stop.end()
+        return stop.end()
     return None
 
 
-def segment(cleaned: str) -> list[Segment]:
+def _is_heading(style: str, unit: str, body_from: int, title: int | None, hinted: bool) -> bool:
+    if title is None:
+        return False
+    if hinted or style in ("part", "section"):
+        return True
+    text = unit[:title]
+    if is_topic(text[body_from:]):
+        return True
+    # A short numbered line without any punctuation is a heading (1.理论学习).
+    return style in ("numbered", "paren") and title == len(unit) and len(unit) <= _INLINE_HEADING_MAX and not _ANY_PUNCT.search(unit, body_from)
+
+
+def _bare_title(line: str, next_line: str | None) -> bool:
+    """A short line that heads the paragraph after it (宗旨意识淡薄。)."""
+    return (
+        next_line is not None
+        and 2 <= len(line) <= _BARE_MAX
+        and not _BARE_PUNCT.search(line)
+        and not _INTERNAL_END.search(line, 0, len(line) - 1)
+        and not is_closing(line)
+        and role_of(line, False) == "content"
+    )
+
+
+def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> list[Segment]:
     """Split cleaned text into headings and items, in document order.
 
     Parameters
     ----------
     cleaned : str
         Text from :func:`dimtag.clean`.
+    outline : mapping of int to OutlineMark, optional
+        What the reader of the file knows about lines, by line start offset
+        (Word heading styles, numbering, table rows).
 
     Returns
     -------
@@ -211,38 +435,131 @@ def segment(cleaned: str) -> list[Segment]:
     >>> segs = segment("一、存在的问题\\n（一）在理论学习方面。一是学得不深。二是用得不够。")
     >>> [(s.kind, s.text) for s in segs]
     [('part', '一、存在的问题'), ('section', '（一）在理论学习方面。'), ('item', '一是学得不深。'), ('item', '二是用得不够。')]
-    >>> segs[-1].section, segs[-1].heading_dimension
-    ('problem', <Dimension.THEORY: 'theory'>)
+    >>> segs[-1].section, segs[-1].heading_dimension, segs[-1].headings, segs[-1].point
+    ('problem', <Dimension.THEORY: 'theory'>, ('一、存在的问题', '（一）在理论学习方面。'), 1)
     """
-    segments: list[Segment] = []
-    section: Section = "other"
-    part_heading: str | None = None
-    section_heading: str | None = None
+    outline = outline or {}
+    reader = _Reader(cleaned)
+    lines: list[tuple[int, str]] = []
     pos = 0
-    for line in cleaned.split("\n"):
-        line_start, pos = pos, pos + len(line) + 1
-        stripped = line.strip()
-        if not stripped:
+    for raw_line in cleaned.split("\n"):
+        stripped = raw_line.strip()
+        if stripped:
+            lines.append((pos + raw_line.find(stripped[0]), stripped))
+        pos += len(raw_line) + 1
+    markers = _Markers(cleaned)
+    in_table = False
+    for i, (start, line) in enumerate(lines):
+        end = start + len(line)
+        markers.skip_to(start)
+        marked = markers.any_before(end)
+        mark = outline.get(start) if outline else None
+        if in_table and (mark is None or mark.kind not in ("row", "header")):
+            # A table's header rows govern its rows only.
+            reader.pop_where(_TABLE_STYLE)
+            in_table = False
+        if mark is not None and _marked_line(reader, start, line, mark):
+            in_table = mark.kind in ("row", "header")
             continue
-        lead = len(line) - len(line.lstrip())
-        head = _split_heading(stripped, is_first=not segments)
-        body_from = lead
-        if head is not None:
-            kind, length = head
-            text = stripped[:length]
-            start = line_start + lead
-            if kind == "part":
-                part_heading, section_heading = text, None
-                section = section_of(text)
-            elif kind == "section":
-                section_heading = text
-            segments.append(Segment(kind, text, start, start + length, section=section))
-            body_from = lead + length
-        heading = section_heading or part_heading
-        dim = heading_dimension(section_heading)
-        body = line[body_from:]
-        for a, b in _items_of_body(body, line_start + body_from):
-            segments.append(
-                Segment("item", cleaned[a:b], a, b, heading=heading, section=section, heading_dimension=dim)
-            )
-    return segments
+        if not marked:
+            if len(reader.segments) < 2 and _is_title(line) and (
+                not reader.segments or (reader.segments[0].kind == "title" and not is_topic(line))
+            ):
+                # A title, or a second title line before anything else (a site name, a speaker).
+                reader.title(start, end)
+                continue
+            next_line = lines[i + 1][1] if i + 1 < len(lines) else None
+            if next_line is not None and _bare_title(line, next_line):
+                _bare_line(reader, start, line, next_line)
+                continue
+            reader.paragraph()
+            reader.items(start, end, whole=False)
+            continue
+        _read_line(reader, start, line, _units(line, start, markers.take_before(end)))
+    return reader.segments
+
+
+def _is_title(line: str) -> bool:
+    return len(line) <= _TITLE_MAX and not _ANY_PUNCT.search(line) and not _MARKER_AT_CUT.match(line)
+
+
+_TABLE_STYLE = "table"
+
+
+def _bare_line(reader: _Reader, start: int, line: str, next_line: str) -> None:
+    next_marked = _MARKER_AT_CUT.match(next_line) is not None
+    if is_topic(line) or (next_marked and not _INTERNAL_END.search(line)):
+        section_word = section_named(line) != "other" and dimension_named(line) is None
+        rank = 0.5 if section_word else reader.parent_rank() + 0.5
+        reader.heading(start, start + len(line), rank, "bare")
+    elif len(next_line) >= max(_BARE_BODY_MIN, 2 * len(line)):
+        reader.open_point(_RANK["bare"], line)
+        reader.items(start, start + len(line), whole=True, style="bare")
+    else:
+        reader.paragraph()
+        reader.items(start, start + len(line), whole=False)
+
+
+def _marked_line(reader: _Reader, start: int, line: str, mark: OutlineMark) -> bool:
+    """Read a line the file's reader has marked; return False to read it as plain text."""
+    end = start + len(line)
+    if mark.kind == "title":
+        reader.title(start, end)
+    elif mark.kind == "heading":
+        reader.heading(start, end, float(max(mark.level, 1)), "word")
+    elif mark.kind == "header":
+        reader.heading(start, end, reader.parent_rank() + 0.5, _TABLE_STYLE)
+    elif mark.kind == "row":
+        reader.point = None  # every row is a point of its own
+        reader.paragraph()
+        reader.items(start, end, whole=True, style="table")
+    elif mark.kind == "list":
+        rank = _RANK["numbered"] + mark.level
+        title = _title_length(line, 0)
+        if title is not None and is_topic(line[:title]):
+            reader.heading(start, start + title, rank, "list")
+            _read_body(reader, start + title, end)
+        else:
+            reader.open_point(rank, line[:title] if title else None)
+            _read_point_body(reader, line, start, 0, "list")
+    else:
+        return False
+    return True
+
+
+def _read_line(reader: _Reader, start: int, line: str, units: Iterator[tuple[int, int, str | None, int]]) -> None:
+    for k, (a, b, style, mend) in enumerate(units):
+        unit = line[a:b]
+        if style is None:
+            if k == 0:
+                reader.paragraph()
+            reader.items(start + a, start + b, whole=False)
+            continue
+        body_from = mend - a
+        title = _title_length(unit, body_from)
+        if _is_heading(style, unit, body_from, title, False):
+            assert title is not None
+            reader.heading(start + a, start + a + title, _RANK[style], style)
+            if title < len(unit):
+                reader.paragraph()
+                _read_body(reader, start + a + title, start + b)
+            continue
+        reader.open_point(_RANK[style], unit[:title] if title else None)
+        _read_point_body(reader, unit, start + a, body_from, style)
+
+
+def _read_body(reader: _Reader, start: int, end: int) -> None:
+    reader.items(start, end, whole=False)
+
+
+def _read_point_body(reader: _Reader, unit: str, start: int, body_from: int, style: str) -> None:
+    """The items of a point's unit: whole when short; else a colon title, then sentences."""
+    if len(unit.strip()) <= POINT_MAX_CHARS and not is_closing(unit):
+        reader.items(start, start + len(unit), whole=True, style=style)
+        return
+    colon = unit.find("：", body_from, _INLINE_HEADING_MAX)
+    if colon > body_from and not _INTERNAL_END.search(unit, 0, colon):
+        reader.items(start, start + colon + 1, whole=True, style=style)
+        reader.items(start + colon + 1, start + len(unit), whole=False)
+        return
+    reader.items(start, start + len(unit), whole=False, style=style)

@@ -12,7 +12,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from .decision import Decisions, decide, restrict
+from .decision import DEFAULT_PRIOR, Context, Decisions, Prior, decide, restrict
 from .dimensions import NONE_LABEL, Dimension
 from .errors import ModelError
 from .features import has_content
@@ -290,15 +290,30 @@ class Tagger:
         labels: np.ndarray = np.asarray(self.classes_, dtype=object)[self.predict_proba(texts, n_jobs=n_jobs).argmax(axis=1)]
         return labels
 
-    def decide(self, texts: Sequence[str], *, min_score: float | None = None, n_jobs: int | None = 1) -> Decisions:
-        """The full tagging decision for each text (see :func:`dimtag.decision.decide`)."""
-        items, _ = _check_texts(texts)
-        return self._decide(items, self._full_proba(items, n_jobs), min_score)
+    def decide(
+        self,
+        texts: Sequence[str],
+        *,
+        min_score: float | None = None,
+        n_jobs: int | None = 1,
+        context: Context | None = None,
+        prior: Prior = DEFAULT_PRIOR,
+    ) -> Decisions:
+        """The full tagging decision for each text (see :func:`dimtag.decision.decide`).
 
-    def _decide(self, items: list[str], full: np.ndarray, min_score: float | None) -> Decisions:
+        ``context`` gives what a document's structure says about each text,
+        weighed by ``prior``; :func:`dimtag.tag_document` passes it.
+        """
+        items, _ = _check_texts(texts)
+        return self._decide(items, self._full_proba(items, n_jobs), min_score, context, prior)
+
+    def _decide(
+        self, items: list[str], full: np.ndarray, min_score: float | None,
+        context: Context | None = None, prior: Prior = DEFAULT_PRIOR,
+    ) -> Decisions:
         threshold = self.min_score if min_score is None else float(min_score)
         empty = np.array([not has_content(t) for t in items], dtype=bool)
-        return decide(full, self._label_cols, self._none_col, threshold, empty)
+        return decide(full, self._label_cols, self._none_col, threshold, empty, context, prior)
 
     def tag(
         self, texts: str | Iterable[str], *, abstain: bool = False, min_score: float | None = None, n_jobs: int | None = 1

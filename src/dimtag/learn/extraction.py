@@ -14,7 +14,6 @@ from typing import IO, Any
 from .._escape import csv_escape_row, printable
 from ..dimensions import NONE_LABEL
 from ..document import tag_file
-from ..segmentation import heading_dimension
 from ..tagger import Tagger
 from .labels import COLUMNS
 
@@ -30,7 +29,7 @@ def extract_items(
     The ``dimension`` column holds a guess to confirm or correct: the
     document tagger's answer for items (the same decision as
     :func:`dimtag.tag_file`; ``none`` where it abstains), the dimension a
-    section heading names for headings, ``none`` for other headings.
+    heading names for headings (``none`` if it names none).
 
     Parameters
     ----------
@@ -60,7 +59,7 @@ def _in_order(doc: Any) -> list[tuple[str, str, str, str, str | None]]:
     """Headings and items of a tagged document, in text order, as row tuples."""
     rows: list[tuple[int, tuple[str, str, str, str, str | None]]] = []
     for h in doc.headings:
-        named = heading_dimension(h.text) if h.kind == "section" else None
+        named = h.heading_dimension
         rows.append((h.start, ("heading", h.text, named.value if named else NONE_LABEL, h.section, None)))
     for s in doc:
         rows.append((s.start, ("item", s.text, str(s.dimension) if s.dimension else NONE_LABEL, s.section, s.heading)))

@@ -1,0 +1,158 @@
+"""Issue 11: documents tagged with the evidence of their structure; .docx read as a document.
+
+Every document here was written for this test.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from dimtag import RECORD_FIELDS, Dimension, tag_document, tag_file
+from dimtag.cli import main
+
+THEORY_SECTION = (
+    "一、存在的问题\n"
+    "（一）理论学习方面\n"
+    "一是读原著原文的时间少，对新思想的理解满足于知道个大概。\n"
+    "二是逢年过节对下属送来的土特产、购物卡没有拒收，参加过老板安排的宴请。\n"
+    "三是把学到的理论用来指导工作还不够自觉。\n"
+)
+
+
+def test_a_heading_is_evidence_and_a_sure_stray_sentence_keeps_its_own_dimension(tagger):
+    doc = tag_document(THEORY_SECTION, tagger=tagger)
+    first, stray, third = doc
+    assert first.dimension == third.dimension == Dimension.THEORY
+    assert first.by == third.by == "heading"
+    # The model is sure, and the labeling guide agrees: gifts and banquets are integrity.
+    assert stray.model_dimension == Dimension.INTEGRITY
+    assert stray.dimension == Dimension.INTEGRITY and stray.by == "model"
+
+
+def test_score_is_the_final_dimensions_probability_under_the_combined_evidence(tagger):
+    doc = tag_document(THEORY_SECTION, tagger=tagger, min_score=0)
+    alone = tagger.scores([s.text for s in doc])
+    for s, own in zip(doc, alone):
+        assert s.model_score == pytest.approx(max(own.values()), abs=1e-6)
+        if s.by == "heading":
+            # The heading's evidence raises its dimension above the model's own reading.
+            assert s.score >= own[s.dimension] - 1e-9
+    # Filtering by score means one thing for every item, heading-decided or not.
+    assert all(s.dimension is None for s in tag_document(THEORY_SECTION, tagger=tagger, min_score=1.01))
+
+
+def test_closing_lines_after_the_last_section_abstain(tagger):
+    doc = tag_document(
+        "（六）廉洁自律方面\n一是对配偶子女的要求不够严格，过问少。\n以上发言，请同志们批评指正。\n2024年1月10日",
+        tagger=tagger,
+    )
+    assert doc[0].dimension == Dimension.INTEGRITY
+    for s in doc[1:]:
+        assert s.dimension is None and s.heading is None and s.by == "section"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我单位现有干部职工56人，其中党员32名。",
+        "所谓“四风”，是指形式主义、官僚主义、享乐主义和奢靡之风。",
+        "对照上述要求，本人还存在以下问题：",
+    ],
+)
+def test_facts_definitions_and_lead_ins_abstain_under_a_heading(sentence, tagger):
+    doc = tag_document(f"（五）工作作风方面\n{sentence}\n一是下基层调研的次数少，和群众交流不深。", tagger=tagger)
+    assert doc[0].dimension is None and doc[0].point is None
+    assert doc[1].dimension == Dimension.WORK_STYLE
+
+
+def test_records_carry_the_point_and_the_chain_so_problems_can_be_counted(tagger):
+    text = (
+        "（四）担当作为方面\n"
+        "1.面对矛盾不敢碰硬。遇到群众反映强烈的难题，习惯于绕着走，推给下级去处理，自己很少出面协调，"
+        "怕得罪人、怕担责任的思想比较重。有的事情拖了半年还没有结果。\n"
+        "2.干事创业的劲头不足。满足于守摊子，缺少开拓进取的精气神。\n"
+    )
+    records = tag_document(text, tagger=tagger).to_records()
+    assert all(list(r) == list(RECORD_FIELDS) for r in records)
+    assert len(records) > 2
+    assert {r["headings"] for r in records} == {"（四）担当作为方面"}
+    problems = Counter(r["dimension"] for r in {r["point"]: r for r in records}.values())
+    assert problems == {"responsibility": 2}
+
+
+def test_dropped_debris_is_reported_with_raw_offsets(tagger):
+    raw = "发布时间：2024-01-12 来源：某某网 作者：佚名\n一是学（xué）习不够深入。\n登录后可阅读全文"
+    doc = tag_document(raw, tagger=tagger)
+    assert [s.text for s in doc] == ["一是学习不够深入。"]
+    assert [d.reason for d in doc.dropped] == ["page metadata", "pinyin annotation", "login wall"]
+    a, b = doc.raw_span(doc[0].start, doc[0].end)
+    assert raw[a:b] == "一是学（xué）习不够深入。"
+
+
+def test_cli_verbose_shows_what_was_dropped(tmp_path, capsys):
+    path = tmp_path / "page.txt"
+    path.write_text("上一篇：某镇对照检查材料\n一是调研少。\n", encoding="utf-8")
+    assert main(["tag", "--verbose", "--format", "jsonl", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["text"] == "一是调研少。"
+    assert f"{path}: dropped 0-12 (page navigation): '上一篇：某镇对照检查材料'" in err
+
+
+# -- .docx ---------------------------------------------------------------------------------
+
+
+def _numbered(paragraph, level: int = 0) -> None:
+    """Give a python-docx paragraph automatic numbering (numPr), as Word does."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    num_pr = OxmlElement("w:numPr")
+    ilvl = OxmlElement("w:ilvl")
+    ilvl.set(qn("w:val"), str(level))
+    num_id = OxmlElement("w:numId")
+    num_id.set(qn("w:val"), "1")
+    num_pr.append(ilvl)
+    num_pr.append(num_id)
+    paragraph._p.get_or_add_pPr().append(num_pr)
+
+
+def test_docx_heading_styles_numbering_and_tables(tmp_path, tagger):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("个人对照检查材料", style="Title")
+    document.add_paragraph("现将有关情况报告如下：")
+    document.add_heading("存在的问题", level=1)
+    document.add_heading("政治素质方面", level=2)
+    _numbered(document.add_paragraph("对意识形态领域的苗头性问题警惕不够。"))
+    document.add_paragraph("有时把政治要求当成一般工作来布置，研判少。")
+    document.add_heading("整改清单", level=1)
+    table = document.add_table(rows=3, cols=3)
+    for r, cells in enumerate(
+        [("问题", "整改措施", "完成时限"), ("读原著少，学习不系统", "每周集中学习一次原著", "2024年6月"),
+         ("下基层调研少", "每月到联系点调研两次", "长期坚持")]
+    ):
+        for c, value in enumerate(cells):
+            table.cell(r, c).text = value
+    document.add_paragraph("以上发言，请批评指正。")
+    path = tmp_path / "材料.docx"
+    document.save(path)
+
+    doc = tag_file(path, tagger=tagger)
+    assert [(h.kind, h.text) for h in doc.headings] == [
+        ("title", "个人对照检查材料"), ("part", "存在的问题"), ("section", "政治素质方面"),
+        ("part", "整改清单"), ("section", "问题；整改措施；完成时限"),
+    ]
+    texts = [s.text for s in doc]
+    assert "读原著少，学习不系统；每周集中学习一次原著；2024年6月" in texts  # one item per row
+    assert not any(t in ("问题", "完成时限") for t in texts)  # header cells are not items
+    numbered = doc[texts.index("对意识形态领域的苗头性问题警惕不够。")]
+    follow = doc[texts.index("有时把政治要求当成一般工作来布置，研判少。")]
+    assert numbered.section == "problem" and numbered.heading == "政治素质方面"
+    assert numbered.dimension == follow.dimension == Dimension.POLITICS
+    assert numbered.point == follow.point
+    rows = [s for s in doc if "；" in s.text]
+    assert len({s.point for s in rows}) == 2 and {s.section for s in rows} == {"measure"}
+    assert doc[-1].dimension is None  # the closing formula
