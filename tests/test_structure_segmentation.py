@@ -223,3 +223,12 @@ def test_headings_are_found_when_line_breaks_are_lost():
     dims = {s.text: s.heading_dimension and s.heading_dimension.value for s in segs if s.kind == "item"}
     assert dims["二是用得不够。"] == "theory" and dims["一是调研少。"] == "work_style"
     assert dims["以上发言，请批评指正。"] is None
+
+
+def test_a_point_right_after_a_heading_without_punctuation_opens_its_own_item():
+    # A heading line without punctuation, its line break lost.
+    segs = segment(clean("（一）理论学习方面一是学得不深。二是用得不够。（二）工作作风方面1.调研少。"))
+    assert [(s.kind, s.text) for s in segs] == [
+        ("section", "（一）理论学习方面"), ("item", "一是学得不深。"), ("item", "二是用得不够。"),
+        ("section", "（二）工作作风方面"), ("item", "1.调研少。"),
+    ]

@@ -74,8 +74,11 @@ _MARKERS = (
 # colon; a section marker （一） also after any Chinese character, as in a
 # document whose line breaks were lost ("一、存在的问题（一）在理论学习方面。").
 _MARKER_AT_CUT = re.compile(rf"(?:^|(?<=[。！？；：]))(?:{_MARKERS})")
-# The same over a whole text, where a line start also opens a unit.
-_MARKER_AT_CUT_ML = re.compile(rf"(?:^|(?<=[。！？；：\s]))(?:{_MARKERS})", re.MULTILINE)
+# The same over a whole text, where a line start also opens a unit, and so
+# does a marker right after the words a heading ends with, as in a document
+# whose line breaks were lost ("（一）理论学习方面一是学得不深。").
+_HEADING_END = "|".join(f"(?<={w})" for w in ("方面", "问题", "不足", "差距", "措施", "原因", "分析", "剖析", "方向", "）"))
+_MARKER_AT_CUT_ML = re.compile(rf"(?:^|(?<=[。！？；：\s])|{_HEADING_END})(?:{_MARKERS})", re.MULTILINE)
 _SECTION_MIDLINE = re.compile(rf"(?<=[{CJK_RANGES}）])(?<!第)（[{_CN}]{{1,3}}）(?=[{CJK_RANGES}])")
 _SENT_END = "。！？；"
 _CLOSERS = "”’」』）》"
