@@ -12,14 +12,14 @@ from dimtag import Dimension, DocumentError, clean, tag_document, tag_file
 
 SIX = ["理论学习", "政治素质", "能力本领", "担当作为", "工作作风", "廉洁自律"]
 IDS = ["theory", "politics", "ability", "responsibility", "work_style", "integrity"]
-# Read off the seed documents by hand: the section headings that name a dimension.
+# Read off the seed documents by hand: the section headings that name one dimension. 001's
+# "（一）提高政治站位，加强理论学习。" names two (politics and theory), so it gives no heading evidence.
 NAMED_HEADINGS = {
     "000": {},
     "001": {
         **{f"（{n}）在{zh}方面。": d for n, zh, d in zip("一二三四五六", SIX, IDS)},
         "（一）理论学习不够深入。": "theory",
         "（四）作风建设有待巩固。": "work_style",
-        "（一）提高政治站位，加强理论学习。": "theory",
         "（三）主动担当作为，狠抓工作落实。": "responsibility",
     },
     "002": {f"（{n}）在{zh}方面。": d for n, zh, d in zip("一二三四五六", SIX, IDS)},
@@ -28,7 +28,8 @@ NAMED_HEADINGS = {
 }
 
 
-def test_seed_headings_and_heading_tags(seed_paths, tagger):
+def test_seed_headings_and_heading_tags(seed_paths, tagger, items):
+    label = {it.text: it.dimension for it in items}
     for path in seed_paths:
         doc = tag_file(path, tagger=tagger)
         named = NAMED_HEADINGS[path.name[:3]]
@@ -37,8 +38,11 @@ def test_seed_headings_and_heading_tags(seed_paths, tagger):
         for heading, dimension in named.items():
             under = [s for s in doc if s.heading == heading]
             assert under, (path.name, heading)
-            assert all(s.dimension == dimension and s.by == "heading" for s in under), (path.name, heading)
-        assert all(s.by == "model" for s in doc if s.heading not in named)
+            # A heading is evidence, not an override: the items the guide puts under its dimension get it, and
+            # an item that keeps another dimension does so because the model reads it there.
+            agreeing = [s for s in under if label.get(s.text) == dimension]
+            assert sum(s.dimension == dimension for s in agreeing) >= 0.9 * len(agreeing), (path.name, heading)
+            assert all(s.model_dimension == s.dimension for s in under if s.dimension not in (None, dimension))
         assert not any(s.text == h for s in doc for h in headings), "headings are not tagged as sentences"
 
 
@@ -69,11 +73,9 @@ def test_sections_are_read_from_part_headings(seed_paths, tagger):
     assert sections == sorted(sections, key=["other", "problem", "cause", "measure"].index)
 
 
-def test_min_score_abstains_only_for_model_decisions(seed_paths, tagger):
+def test_min_score_filters_on_the_final_score_for_every_item(seed_paths, tagger):
     doc = tag_file(seed_paths[0], min_score=1.01, tagger=tagger)
-    assert doc and all(s.dimension is None for s in doc if s.by == "model")
-    doc = tag_file(seed_paths[1], min_score=1.01, tagger=tagger)
-    assert all(s.dimension is not None for s in doc if s.by == "heading")
+    assert doc and all(s.dimension is None for s in doc), "a heading-given dimension is filtered like any other"
     text = "学习不够，调研也不深入。廉洁方面有问题，担当也不够。能力和作风都要提高。学习不够深入。"
     lenient = tag_document(text, min_score=0, tagger=tagger)  # only none-detected items abstain
     threshold = sorted(s.score for s in lenient)[len(lenient) // 2]
