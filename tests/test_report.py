@@ -130,17 +130,17 @@ def test_a_copy_into_a_long_document_is_found_by_containment():
     assert texts[0][c.start_a : c.end_a] == passage and texts[1][c.start_b : c.end_b] == passage
 
 
-def test_points_follow_point_key(monkeypatch):
-    doc = tag_document("一、存在的问题\n（一）在理论学习方面。学得不深。用得不够。\n（二）在工作作风方面。调研少。", name="p.txt")
+def test_points_follow_the_segmenters_point_ids():
+    body = "平时学习主要靠上级转发的材料，读原著原文少，对党的创新理论理解不深，学了之后联系本单位实际思考不够，用理论指导实践的办法不多。"
+    doc = tag_document(f"一、存在的问题\n（一）在理论学习方面。\n1.学得不深。{body}\n（二）在工作作风方面。\n2.调研少。", name="p.txt")
     records = doc.to_records()
-    for r, point in zip(records, [0, 0, 1]):
-        r["point"] = point
-    assert len(points_module.points_of(records)) == 3  # today: a record is a point
-    monkeypatch.setattr(points_module, "point_key", lambda record: record["point"])
+    assert len(records) == 3 and records[0]["point"] == records[1]["point"] != records[2]["point"]
     points = points_module.points_of(records)
-    assert [(p.text, p.dimension, p.records) for p in points] == [
-        ("学得不深。用得不够。", "theory", (0, 1)), ("调研少。", "work_style", (2,)),
-    ]
+    assert [(p.dimension, p.records) for p in points] == [("theory", (0, 1)), ("work_style", (2,))]
+    assert points[0].text.startswith("1.学得不深。")
+    for r in records:
+        r["point"] = None  # records outside any point: each is a point of its own
+    assert len(points_module.points_of(records)) == 3
 
 
 def test_xlsx_has_the_sheets_and_chinese_headers(example, tmp_path):

@@ -50,12 +50,11 @@ class Point:
 def point_key(record: dict[str, Any]) -> Hashable:
     """Which point a record belongs to: records with equal keys in a row make one point.
 
-    Until segmentation gives records a ``point`` id, each record (a sentence
-    or a short enumerated point) is a point of its own. To count the
-    segmenter's points, return ``record["point"]`` (and the record's index
-    for records outside any point).
+    The segmenter's ``point`` id (see :class:`dimtag.TaggedSentence`); a record
+    outside any enumerated point (``point`` is None) is a point of its own.
     """
-    key: Hashable = record["index"]
+    point = record.get("point")
+    key: Hashable = ("item", record["index"]) if point is None else ("point", point)
     return key
 
 
