@@ -148,7 +148,8 @@ def _read_docx(data: bytes, name: str) -> Source:
 
 
 def _style_chain(paragraph: Any) -> list[Any]:
-    chain, style = [], paragraph.style
+    chain: list[Any] = []
+    style = paragraph.style
     while style is not None and len(chain) < 10:
         chain.append(style)
         style = style.base_style
