@@ -377,6 +377,13 @@ def _paragraph_kind(paragraph: Any) -> tuple[Any, int]:
         value = int(outline_level.get(qn("w:val")))
         if value < 9:
             return "heading", value + 1
+    # Word's "List Number 2" is a second-level list, whatever its own numbering says.
+    named_level, match = 0, None
+    for style in chain:
+        match = _LIST_STYLE.match(style.name or "")
+        if match:
+            named_level = int(match.group(1)) - 1 if match.group(1) else 0
+            break
     num_pr = ppr.numPr if ppr is not None else None
     if num_pr is None:
         for style in chain:
@@ -386,11 +393,10 @@ def _paragraph_kind(paragraph: Any) -> tuple[Any, int]:
                 break
     if num_pr is not None:
         ilvl = num_pr.ilvl
-        return "list", int(ilvl.val) if ilvl is not None and ilvl.val is not None else 0
-    for style in chain:
-        match = _LIST_STYLE.match(style.name or "")
-        if match:
-            return "list", int(match.group(1) or 1) - 1 if match.group(1) else 0
+        level = int(ilvl.val) if ilvl is not None and ilvl.val is not None else 0
+        return "list", max(level, named_level)
+    if match:
+        return "list", named_level
     return None, 0
 
 
