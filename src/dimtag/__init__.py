@@ -12,6 +12,7 @@ training, evaluation, curation) are in :mod:`dimtag.learn` and need the
 from __future__ import annotations
 
 from importlib import metadata as _metadata
+from typing import Any
 
 from .cleaning import CleanedText, Dropped, clean, clean_document
 from .dimensions import Dimension
@@ -23,7 +24,7 @@ from .segmentation import Segment, segment
 from .tagger import Explanation, Tagger, explain, scores, tag
 
 
-def report(sources, **options):  # type: ignore[no-untyped-def]
+def report(sources: Any, **options: Any) -> Any:
     """Review a folder of materials: coverage, concreteness and copying.
 
     Imports :mod:`dimtag.reporting` on call (``import dimtag`` stays light);
