@@ -1,7 +1,8 @@
 """Growing labels.csv: audit suspicious labels, suggest what to label next, merge.
 
 - :func:`audit` finds labels the model finds unlikely, by confident learning
-  on out-of-fold probabilities (folds grouped by source document).
+  on out-of-fold probabilities (one fold per seed document and per writer,
+  from :mod:`dimtag.learn.cv`).
 - :func:`suggest` picks the sentences of new documents that the model is
   least sure of, spread across dimensions and documents, without near-duplicates.
 - :func:`merge` appends confirmed rows and applies confirmed relabels, with
