@@ -64,6 +64,8 @@ def test_page_debris_is_dropped_with_reasons():
 def test_a_repeated_sentence_or_heading_is_not_a_repeated_title():
     raw = "一是学习不够。\n（一）理论学习方面\n一是学习不够。\n（一）理论学习方面"
     assert clean_document(raw).text == raw
+    raw = "个人对照检查材料\n存在的主要问题\n一是学习不够。\n存在的主要问题\n二是作风不实。"
+    assert clean_document(raw).text == raw
 
 
 def test_raw_offsets_of_cleaned_characters():

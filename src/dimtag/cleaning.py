@@ -25,7 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .lexicon import PROBLEM_WORDS
+from .lexicon import PROBLEM_WORDS, is_topic
 from .normalization import CJK_RANGES, ENUMERATOR, FULLWIDTH_ALNUM, HALF_TO_FULL_PUNCT, INVISIBLE, MASK_PATTERN, SPACES
 
 __all__ = ["clean", "clean_document", "CleanedText", "Dropped", "is_advert_line", "MASK_PATTERN"]
@@ -279,7 +279,7 @@ _LOGIN_WALL = re.compile(
     r"(?:(?:请先)?(?:登录|注册|登陆)(?:后|以后)?(?:即可|才能|可以?)?|(?:开通|成为)(?:会员|VIP)(?:后|即可|可)?|付费(?:后)?|点击|展开)"
     r"(?:阅读|查看|浏览|下载|获取)(?:全文|更多(?:内容)?|完整(?:内容|版)?|剩余(?:内容)?)"
     r"|(?:剩余|余下)\s*\d*\s*%?\s*(?:内容|全文)?(?:未读|待读)"
-    r"|试读(?:已)?结束|阅读全文(?=[\s>》»…。！]*$)|查看全文(?=[\s>》»…。！]*$)",
+    r"|试读(?:已)?结束|阅读全文(?=[\s>》»…。！]{0,8}$)|查看全文(?=[\s>》»…。！]{0,8}$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _METADATA_KEY = re.compile(
@@ -299,9 +299,11 @@ _PAGE_NOTICE = re.compile(
 )
 _SITE_WORDS = re.compile(r"网|文库|范文|资料|www|http|\.com|\.cn|公众号|平台")
 _PINYIN_VOWEL = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+# Bounded repetitions: a syllable has at most 6 letters, an annotation a few
+# syllables, so a long run of Latin letters can never make the match slow.
 _PINYIN = re.compile(
-    rf"(?<=[{CJK_RANGES}])(?:（\s*[a-zA-Z{_PINYIN_VOWEL}]*[{_PINYIN_VOWEL}][a-zA-Z{_PINYIN_VOWEL}]*"
-    rf"(?:\s+[a-zA-Z{_PINYIN_VOWEL}]+)*\s*）)+"
+    rf"(?<=[{CJK_RANGES}])(?:（\s{{0,2}}(?=[^）\n]{{0,60}}[{_PINYIN_VOWEL}])[a-zA-Z{_PINYIN_VOWEL}]{{1,7}}"
+    rf"(?:\s{{1,2}}[a-zA-Z{_PINYIN_VOWEL}]{{1,7}}){{0,7}}\s{{0,2}}）)+"
 )
 _PUBLISHED = {"发布时间", "发布日期", "发表时间", "更新时间", "发布于"}
 _METADATA_MAX, _NAVIGATION_MAX, _TITLE_MIN, _TITLE_MAX, _TITLE_LINES = 150, 120, 6, 60, 6
@@ -383,7 +385,10 @@ def _repeated_titles(lines: _Lines, gone: set[int]) -> list[tuple[int, int]]:
     for end in [*lines.ends.tolist()[:_TITLE_LINES], len(text)]:
         line = text[start:end]
         if start not in gone and line.strip():
-            if _TITLE_MIN <= len(line) <= _TITLE_MAX and not _TITLE_PUNCT.search(line) and not _ENUMERATED.match(line):
+            if (
+                _TITLE_MIN <= len(line) <= _TITLE_MAX and not _TITLE_PUNCT.search(line)
+                and not _ENUMERATED.match(line) and not is_topic(line)  # a heading such as 存在的主要问题 may repeat
+            ):
                 titles.append(line)
             if len(titles) == _TITLE_LINES // 2:
                 break

@@ -114,11 +114,13 @@ class Prior:
 
 
 #: The prior of :func:`dimtag.tag_document`, chosen by measurement on the
-#: structure-test documents (``benchmarks/structure.py``): a grid over the
-#: five weights, choosing on one writer's documents and scoring on the
-#: other's, and the reverse, gave heading 3 and point title 2 to 4 both
-#: times; pooling the other items' evidence (and the model's reading of a
-#: heading) did not help at any weight tried (0.1 to 1), so it is off.
+#: 24 annotated structure-test sources (plain, one-line, CRLF and ASCII
+#: punctuation variants): over a grid of the five weights, choosing on one
+#: writer's documents and scoring on the other's, and the reverse, gave
+#: heading 3 and point title 2 to 4 both times; pooling the other items'
+#: evidence, or the model's reading of a heading, did not help at any weight
+#: tried (0.1 to 1), so it is off. ``benchmarks/choose_prior.py`` reruns the
+#: grid through ``benchmarks/structure.py``.
 DEFAULT_PRIOR = Prior()
 
 

@@ -77,8 +77,16 @@ _MARKER_AT_CUT = re.compile(rf"(?:^|(?<=[。！？；：]))(?:{_MARKERS})")
 # The same over a whole text, where a line start also opens a unit, and so
 # does a marker right after the words a heading ends with, as in a document
 # whose line breaks were lost ("（一）理论学习方面一是学得不深。").
-_HEADING_END = "|".join(f"(?<={w})" for w in ("方面", "问题", "不足", "差距", "措施", "原因", "分析", "剖析", "方向", "）"))
-_MARKER_AT_CUT_ML = re.compile(rf"(?:^|(?<=[。！？；：\s])|{_HEADING_END})(?:{_MARKERS})", re.MULTILINE)
+# The marker is matched first and what precedes it checked after: one
+# pattern with a dozen lookbehinds would be tried at every character.
+_MARKER_ANYWHERE = re.compile(_MARKERS)
+_CUT_BEFORE = frozenset("。！？；：\n\t\r \u3000")
+_HEADING_END = frozenset(("方面", "问题", "不足", "差距", "措施", "原因", "分析", "剖析", "方向"))
+
+
+def _opens_unit(text: str, at: int) -> bool:
+    """Whether a marker at ``at`` opens a unit: at a line start, after a sentence end, a colon, a heading's last word or a closing bracket."""
+    return at == 0 or text[at - 1] in _CUT_BEFORE or text[at - 1] == "）" or text[at - 2 : at] in _HEADING_END
 _SECTION_MIDLINE = re.compile(rf"(?<=[{CJK_RANGES}）])(?<!第)（[{_CN}]{{1,3}}）(?=[{CJK_RANGES}])")
 _SENT_END = "。！？；"
 _CLOSERS = "”’」』）》"
@@ -339,7 +347,9 @@ class _Markers:
     """The markers that open units, found lazily in one pass over the text, in order."""
 
     def __init__(self, text: str):
-        at_cut = ((m.start(), m.lastgroup or "", m.end()) for m in _MARKER_AT_CUT_ML.finditer(text))
+        at_cut = (
+            (m.start(), m.lastgroup or "", m.end()) for m in _MARKER_ANYWHERE.finditer(text) if _opens_unit(text, m.start())
+        )
         midline = ((m.start(), "section", m.end()) for m in _SECTION_MIDLINE.finditer(text))
         self._all = heapq.merge(at_cut, midline)
         self._next = next(self._all, None)

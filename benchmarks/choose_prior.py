@@ -1,0 +1,93 @@
+"""Choose the strength of the document-structure prior by measurement.
+
+Usage: ``python benchmarks/choose_prior.py [--key overall.item_accuracy]``
+
+Every prior of a small grid over :class:`dimtag.decision.Prior` tags the
+structure-test documents through ``benchmarks/structure.py`` (its
+``score(tag_fn=None, docs=None) -> dict``), and the table of scores is
+printed, best first. ``--key`` is the dotted path of the number to maximise
+in that dict.
+
+The model's probabilities are computed once per text and cached, so the
+whole grid costs a few model passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import itertools
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from dimtag import Tagger, tag_file  # noqa: E402
+from dimtag.decision import Prior  # noqa: E402
+
+GRID = {
+    "heading": [0.0, 1.0, 2.0, 3.0, 4.0, 6.0],
+    "point": [0.0, 1.0, 2.0, 4.0],
+    "point_items": [0.0, 0.1, 0.3],
+    "section_items": [0.0, 0.1, 0.3],
+    "heading_reading": [0.0, 0.2],
+}
+
+
+def _structure() -> Any:
+    path = ROOT / "benchmarks" / "structure.py"
+    if not path.exists():
+        sys.exit("benchmarks/structure.py is missing: merge the structdata branch first")
+    spec = importlib.util.spec_from_file_location("structure_benchmark", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def _cached(tagger: Tagger) -> Tagger:
+    """The tagger with its probabilities memoised by text: the grid re-tags the same texts."""
+    cache: dict[str, np.ndarray] = {}
+    compute = tagger._full_proba
+
+    def full(texts: list[str], n_jobs: int | None = 1) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            cache.update(zip(missing, compute(missing, n_jobs)))
+        return np.array([cache[t] for t in texts]) if texts else compute(texts, n_jobs)
+
+    tagger._full_proba = full  # type: ignore[method-assign]
+    return tagger
+
+
+def _get(result: dict[str, Any], key: str) -> float:
+    value: Any = result
+    for part in key.split("."):
+        value = value[part]
+    return float(value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--key", default="overall.item_accuracy", help="dotted path of the score to maximise")
+    args = parser.parse_args(argv)
+    structure = _structure()
+    tagger = _cached(Tagger.load())
+    priors = [Prior(*values) for values in itertools.product(*GRID.values())]
+
+    def run(prior: Prior) -> float:
+        return _get(structure.score(tag_fn=partial(tag_file, tagger=tagger, prior=prior)), args.key)
+
+    results = sorted(((run(p), p) for p in priors), key=lambda r: -r[0])
+    for value, prior in results[:15]:
+        print(f"{value:.4f}  {prior}")
+    print(f"no structure: {run(Prior(0, 0, 0, 0, 0)):.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
