@@ -26,7 +26,16 @@ from functools import lru_cache
 import numpy as np
 
 from .lexicon import PROBLEM_WORDS, is_topic
-from .normalization import CJK_RANGES, ENUMERATOR, FULLWIDTH_ALNUM, HALF_TO_FULL_PUNCT, INVISIBLE, MASK_PATTERN, SPACES
+from .normalization import (
+    CJK_RANGES,
+    ENUMERATOR,
+    FULLWIDTH_ALNUM,
+    HALF_TO_FULL_PUNCT,
+    INVISIBLE,
+    MASK_PATTERN,
+    PAYWALL_PATTERN,
+    SPACES,
+)
 
 __all__ = ["clean", "clean_document", "CleanedText", "Dropped", "is_advert_line", "MASK_PATTERN"]
 
@@ -225,7 +234,6 @@ def _spans_mask(n: int, spans: list[tuple[int, int]]) -> np.ndarray:
 
 
 # -- debris ---------------------------------------------------------------------
-_PAYWALL = re.compile(r"#{2}\s*paid\s*(?:begin|end)\s*#{2}", re.IGNORECASE)
 
 # Words of the promotion blocks that material-sharing sites append. Strong
 # ones are never written in these materials; weak ones can be (微信公众号 as a
@@ -461,7 +469,7 @@ def clean_document(raw: str) -> CleanedText:
     t.cp[t.cp == ord("\r")] = _NEWLINE
     dropped: list[Dropped] = []
     text = t.string()
-    paywall = [m.span() for m in _PAYWALL.finditer(text)]
+    paywall = [m.span() for m in PAYWALL_PATTERN.finditer(text)]
     for a, b in paywall:
         ra, rb = int(t.pos[a]), int(t.pos[b - 1]) + 1
         dropped.append(Dropped(ra, rb, "paywall marker", raw[ra:rb]))

@@ -295,8 +295,9 @@ def _tag_source(
     pooled = [_pooled_scope(segments, s) for s in items]
     scopes = sorted(set(pooled) - {-1})
     heading_proba = None
-    if scopes:
-        # The model's reading of a section heading that names no dimension is evidence too.
+    if scopes and prior.heading_reading:
+        # The model's reading of a section heading that names no dimension is evidence too
+        # (weight 0 by default: then the extra model pass is skipped).
         read = tagger.predict_proba([segments[i].text for i in scopes])
         rows = {i: k for k, i in enumerate(scopes)}
         heading_proba = np.full((len(items), read.shape[1]), np.nan)

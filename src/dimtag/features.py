@@ -18,7 +18,17 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
-from .normalization import CJK_RANGES, CONTROLS, ENUMERATOR, FULLWIDTH_ALNUM, HALF_TO_FULL_PUNCT, INVISIBLE, MASK_PATTERN, SPACES
+from .normalization import (
+    CJK_RANGES,
+    CONTROLS,
+    ENUMERATOR,
+    FULLWIDTH_ALNUM,
+    HALF_TO_FULL_PUNCT,
+    INVISIBLE,
+    MASK_PATTERN,
+    PAYWALL_PATTERN,
+    SPACES,
+)
 
 __all__ = [
     "FeatureBlock",
@@ -46,7 +56,7 @@ _TABLE.update({ord(c): None for c in INVISIBLE + CONTROLS})
 _NOISE = re.compile(
     "|".join(
         (
-            r"#{2}\s*paid\s*(?:begin|end)\s*#{2}",
+            PAYWALL_PATTERN.pattern,
             rf"(?:^|(?<=[。；：！？\s\0])){ENUMERATOR}",
             MASK_PATTERN.pattern,
             r"\d+(?:\.\d+)?",

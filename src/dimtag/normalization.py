@@ -17,6 +17,7 @@ __all__ = [
     "INVISIBLE",
     "CONTROLS",
     "MASK_PATTERN",
+    "PAYWALL_PATTERN",
     "CN_NUMERALS",
     "ENUMERATOR",
     "CJK_RANGES",
@@ -37,6 +38,9 @@ CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20)
 
 #: Masked names and places (XXX, ××, xx, **, a lone capital such as "A").
 MASK_PATTERN = re.compile(r"[XxＸｘ×＊*]{2,}|(?<![A-Za-z])[A-Z](?![A-Za-z])|[×＊]")
+
+#: Paywall markers that material-sharing sites leave in the text (##paidbegin##, ##paid end##).
+PAYWALL_PATTERN = re.compile(r"#{2}\s*paid\s*(?:begin|end)\s*#{2}", re.IGNORECASE)
 
 #: Chinese numerals used in enumerators and headings.
 CN_NUMERALS = "一二三四五六七八九十"

@@ -30,7 +30,7 @@ from typing import Literal, NamedTuple
 
 from .dimensions import Dimension
 from .lexicon import Role, Section, dimension_named, is_closing, is_signature, is_topic, role_of, section_named
-from .normalization import CJK_RANGES
+from .normalization import CJK_RANGES, CN_NUMERALS
 
 __all__ = [
     "Segment",
@@ -62,7 +62,7 @@ section_of = section_named
 
 SegmentKind = Literal["title", "part", "section", "item"]
 
-_CN = "一二三四五六七八九十"
+_CN = CN_NUMERALS
 # Marker styles, and their rank: a lower rank encloses a higher one.
 _RANK = {"part": 1.0, "section": 2.0, "numbered": 3.0, "paren": 4.0, "bare": 5.0, "ordinal": 6.0, "shi": 7.0, "circled": 8.0}
 _PARAGRAPH_RANK = 99.0

@@ -309,10 +309,11 @@ class Tagger:
 
     def _decide(
         self, items: list[str], full: np.ndarray, min_score: float | None,
-        context: Context | None = None, prior: Prior = DEFAULT_PRIOR,
+        context: Context | None = None, prior: Prior = DEFAULT_PRIOR, empty: np.ndarray | None = None,
     ) -> Decisions:
         threshold = self.min_score if min_score is None else float(min_score)
-        empty = np.array([not has_content(t) for t in items], dtype=bool)
+        if empty is None:
+            empty = _empty(items)
         return decide(full, self._label_cols, self._none_col, threshold, empty, context, prior)
 
     def tag(
@@ -350,13 +351,14 @@ class Tagger:
 
     def _tag(self, items: list[str], abstain: bool, min_score: float | None, n_jobs: int | None, offset: int | None) -> list[Any]:
         """Labels of checked texts; ``offset`` is the first item's index in the caller's input (None: one str)."""
+        empty = _empty(items)
+        if not abstain and empty.any():
+            # Refused before any model work.
+            first = int(np.flatnonzero(empty)[0])
+            where = "" if offset is None else f"item {first + offset}: "
+            raise ValueError(f"{where}nothing to tag in {items[first][:40]!r} (blank, masks or symbols only)")
         full = self._full_proba(items, n_jobs)
-        decisions = self._decide(items, full, min_score if abstain else 0.0)
-        if not abstain:
-            empty = [i for i, t in enumerate(items) if not has_content(t)]
-            if empty:
-                where = "" if offset is None else f"item {empty[0] + offset}: "
-                raise ValueError(f"{where}nothing to tag in {items[empty[0]][:40]!r} (blank, masks or symbols only)")
+        decisions = self._decide(items, full, min_score if abstain else 0.0, empty=empty)
         return [None if (abstain and a) else self.labels_[b] for b, a in zip(decisions.best, decisions.abstain)]
 
     def iter_tag(self, texts: Iterable[str], chunk_size: int = _CHUNK, *, abstain: bool = False) -> Iterator[Any]:
@@ -425,6 +427,11 @@ class Tagger:
         push = contrib[:, best] - contrib.mean(axis=1)
         order = np.argsort(-push, kind="stable")[: max(int(top), 0)]
         return Explanation(label, score, [(names[i], round(float(push[i]), 4)) for i in order])
+
+
+def _empty(items: list[str]) -> np.ndarray:
+    """True for each text that holds nothing to tag."""
+    return np.array([not has_content(t) for t in items], dtype=bool)
 
 
 def _chunked_proba(model: LinearTextModel, texts: list[str]) -> np.ndarray:
