@@ -102,7 +102,7 @@ def test_a_failure_between_the_two_files_leaves_the_previous_model_loadable(mode
 
 
 def test_shipped_metadata_is_typed_and_records_hash_versions_and_both_cv_schemes():
-    model, meta = load_model(Path(str(resources.files("dimtag") / "model")), require_metadata=True)
+    model, meta, _, _ = load_model(Path(str(resources.files("dimtag") / "model")), require_metadata=True)
     assert isinstance(meta, ModelMetadata) and len(meta.model_sha256) == 64
     assert {"scikit-learn", "numpy", "jieba", "python"} <= set(meta.versions)
     for scheme in ("seed", "writer"):

@@ -20,8 +20,9 @@ from .document import RECORD_FIELDS, TaggedDocument, TaggedSentence, tag_documen
 from .errors import DimtagError, DocumentError, LabelsError, ModelError
 from .model_file import ModelMetadata
 from .reading import read_document
+from .roles import Role
 from .segmentation import Segment, segment
-from .tagger import Explanation, Tagger, explain, scores, tag
+from .tagger import Explanation, Tagger, explain, role, scores, tag
 
 
 def report(sources: Any, **options: Any) -> Any:
@@ -53,6 +54,7 @@ __all__ = [
     "ModelError",
     "ModelMetadata",
     "RECORD_FIELDS",
+    "Role",
     "Segment",
     "TaggedDocument",
     "TaggedSentence",
@@ -63,6 +65,7 @@ __all__ = [
     "explain",
     "read_document",
     "report",
+    "role",
     "scores",
     "segment",
     "tag",

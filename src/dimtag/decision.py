@@ -23,11 +23,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .linear_model import softmax
+from .roles import OTHER, ROLES
 
-__all__ = ["Decisions", "Context", "Prior", "DEFAULT_PRIOR", "BY", "restrict", "decide"]
+__all__ = [
+    "Decisions", "Context", "Prior", "DEFAULT_PRIOR", "BY", "PLACES", "Stacker", "ROLE_FEATURES", "DIMENSION_FEATURES",
+    "restrict", "decide", "role_features", "dimension_features",
+]
 
 #: What decided an item (see :class:`Decisions`).
 BY = ("heading", "section", "point", "model")
+#: Where an item stands in its document, as the segmenter reads it: in the body, or in an
+#: introduction (intro, lead), a closing, or a stated fact or definition.
+PLACES = ("content", "intro", "closing", "fact")
 
 
 def restrict(full: np.ndarray, columns: Sequence[int] | np.ndarray) -> np.ndarray:
@@ -71,6 +78,10 @@ class Decisions:
         an abstention), ``model`` (the item's own reading).
     model_best, model_score : ndarray
         The model's own best dimension and its probability, without context.
+    role : ndarray of str
+        The role of each text (see :class:`dimtag.Role`); ``other`` abstains.
+    role_score : ndarray of float
+        Its probability.
     """
 
     proba: np.ndarray
@@ -80,6 +91,8 @@ class Decisions:
     by: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
     model_best: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
     model_score: np.ndarray = field(default_factory=lambda: np.empty(0))
+    role: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    role_score: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 @dataclass(frozen=True)
@@ -144,7 +157,14 @@ class Context:
         The model's probabilities for the text of that heading (rows of
         NaN where there is none).
     no_dimension : ndarray of bool
-        Items whose role (introduction, closing formula, …) speaks to no dimension.
+        Items whose place (introduction, closing formula, …) speaks to no dimension.
+    part : ndarray of int, optional
+        The role named by the part heading above the item (an index into
+        :data:`dimtag.roles.ROLES`; -1: none).
+    place : ndarray of int, optional
+        Where the item stands, as an index into :data:`PLACES`.
+    scope : ndarray of int, optional
+        The id of the innermost heading whose scope holds the item (-1: none).
     """
 
     heading: np.ndarray
@@ -153,6 +173,9 @@ class Context:
     section: np.ndarray
     no_dimension: np.ndarray
     heading_proba: np.ndarray | None = None
+    part: np.ndarray | None = None
+    place: np.ndarray | None = None
+    scope: np.ndarray | None = None
 
 
 def decide(
@@ -283,3 +306,256 @@ def _deciders(best: np.ndarray, own_best: np.ndarray, boosts: dict[str, np.ndarr
     # model agreed.
     by[context.heading == best] = "heading"
     return by
+
+
+# -- the learned document decision ----------------------------------------------------------------------------------
+
+#: The evidence the role stacker weighs, one column each (see :func:`role_features`).
+ROLE_FEATURES: tuple[str, ...] = (
+    *(f"own:{r}" for r in ROLES),
+    "none",
+    *(f"part:{r}" for r in ROLES if r != OTHER),
+    "aspect_heading", "point_title", "in_point",
+    *(f"place:{p}" for p in PLACES[1:]),
+    *(f"prev:{r}" for r in ROLES),
+    *(f"next:{r}" for r in ROLES),
+    *(f"point:{r}" for r in ROLES),
+    *(f"scope:{r}" for r in ROLES),
+    "position",
+)
+#: The evidence the dimension stacker weighs, one shared weight each (see :func:`dimension_features`).
+DIMENSION_FEATURES: tuple[str, ...] = ("own", "heading", "point_title", "point_items", "section_items", "neighbours")
+# Which ``by`` each piece of dimension evidence counts as.
+_DIMENSION_BY = {"own": "model", "heading": "heading", "point_title": "point", "point_items": "point",
+                 "section_items": "section", "neighbours": "section"}
+
+
+def _or_default(values: np.ndarray | None, n: int, fill: int) -> np.ndarray:
+    return np.full(n, fill, dtype=np.intp) if values is None else np.asarray(values, dtype=np.intp)
+
+
+def _shifted(p: np.ndarray, step: int) -> np.ndarray:
+    """Each row's neighbour ``step`` rows away in document order (zeros past either end)."""
+    out = np.zeros_like(p)
+    if step > 0:
+        out[:-step] = p[step:]
+    else:
+        out[-step:] = p[:step]
+    return out
+
+
+def role_features(role_proba: np.ndarray, none_proba: np.ndarray, context: Context) -> np.ndarray:
+    """The evidence about each item's role, as a matrix of :data:`ROLE_FEATURES` columns.
+
+    Parameters
+    ----------
+    role_proba : ndarray of shape (n, 5)
+        The role model's probabilities, columns in :data:`dimtag.roles.ROLES` order.
+    none_proba : ndarray of shape (n,)
+        The dimension model's probability of ``none`` (zeros if it has none).
+    context : Context
+        The document around the items, in document order.
+    """
+    n = len(role_proba)
+    own = _centred_log(role_proba)
+    part = _or_default(context.part, n, -1)
+    place = _or_default(context.place, n, 0)
+    scope = _or_default(context.scope, n, -1)
+    everyone = np.ones(n, dtype=bool)
+    parts = np.zeros((n, len(ROLES) - 1))
+    has_part = (part >= 0) & (part < len(ROLES) - 1)
+    parts[np.flatnonzero(has_part), part[has_part]] = 1.0
+    places = np.zeros((n, len(PLACES) - 1))
+    placed = place > 0
+    places[np.flatnonzero(placed), place[placed] - 1] = 1.0
+    columns = [
+        own,
+        np.log(np.clip(none_proba, 1e-12, None))[:, None] / 10.0,
+        parts,
+        (context.heading >= 0)[:, None].astype(float),
+        (context.point_title >= 0)[:, None].astype(float),
+        (context.point >= 0)[:, None].astype(float),
+        places,
+        _shifted(role_proba, -1),
+        _shifted(role_proba, 1),
+        _pooled(own, context.point, everyone),
+        _pooled(own, scope, everyone),
+        (np.arange(n) / max(n - 1, 1))[:, None],
+    ]
+    return np.hstack(columns)
+
+
+def dimension_features(own: np.ndarray, context: Context) -> np.ndarray:
+    """The evidence for each dimension of each item, shape (n, n_dims, len(:data:`DIMENSION_FEATURES`)).
+
+    ``own`` holds the model's probabilities over the dimensions (rows sum to 1).
+    """
+    n, k = own.shape
+    evidence = _centred_log(own)
+    use = ~context.no_dimension
+    unnamed = (context.heading < 0)[:, None]
+    neighbours = (_shifted(evidence, 1) + _shifted(evidence, -1)) / 2.0
+    pieces = [
+        evidence,
+        _onehot(context.heading, k, 1.0),
+        _onehot(context.point_title, k, 1.0),
+        _pooled(evidence, context.point, use),
+        _pooled(evidence, context.section, use) * unnamed,
+        neighbours,
+    ]
+    return np.stack(pieces, axis=2).reshape(n, k, len(DIMENSION_FEATURES))
+
+
+@dataclass(frozen=True)
+class Stacker:
+    """The document decision, learned: how much each piece of evidence weighs, for both axes.
+
+    A small multinomial logistic model reads each item's role from the
+    features of :func:`role_features`; a conditional logit with one shared
+    weight per piece of evidence (:func:`dimension_features`) reads its
+    dimension, so it serves any label set. Both are fitted on annotated
+    documents by :mod:`dimtag.learn.stacking`, leave-one-writer-out, and
+    stored in the model archive.
+
+    Attributes
+    ----------
+    role_coef : ndarray of shape (5, len(ROLE_FEATURES))
+    role_intercept : ndarray of shape (5,)
+        Rows in :data:`dimtag.roles.ROLES` order.
+    dimension_weights : ndarray of shape (len(DIMENSION_FEATURES),)
+    """
+
+    role_coef: np.ndarray
+    role_intercept: np.ndarray
+    dimension_weights: np.ndarray
+
+    def __post_init__(self) -> None:
+        shapes = {
+            "role_coef": (self.role_coef, (len(ROLES), len(ROLE_FEATURES))),
+            "role_intercept": (self.role_intercept, (len(ROLES),)),
+            "dimension_weights": (self.dimension_weights, (len(DIMENSION_FEATURES),)),
+        }
+        for name, (array, shape) in shapes.items():
+            if np.shape(array) != shape:
+                raise ValueError(f"stacker {name} has shape {np.shape(array)}, expected {shape}")
+            if not np.isfinite(array).all():
+                raise ValueError(f"stacker {name} holds NaN or infinite values")
+
+    def role_proba(self, role_proba: np.ndarray, none_proba: np.ndarray, context: Context) -> np.ndarray:
+        """Probabilities over :data:`dimtag.roles.ROLES` with the document's evidence."""
+        x = role_features(role_proba, none_proba, context)
+        return softmax(x @ self.role_coef.T + self.role_intercept)
+
+    def dimension_parts(self, own: np.ndarray, context: Context) -> dict[str, np.ndarray]:
+        """Each piece of evidence's weighted contribution to every dimension's logit."""
+        x = dimension_features(own, context)
+        return {name: x[:, :, j] * self.dimension_weights[j] for j, name in enumerate(DIMENSION_FEATURES)}
+
+    def to_arrays(self, prefix: str = "stack_") -> dict[str, np.ndarray]:
+        """The weights as named arrays, with the feature names they were fitted on."""
+        return {
+            f"{prefix}role_features": np.array(ROLE_FEATURES),
+            f"{prefix}role_coef": np.asarray(self.role_coef, dtype=np.float64),
+            f"{prefix}role_intercept": np.asarray(self.role_intercept, dtype=np.float64),
+            f"{prefix}dimension_features": np.array(DIMENSION_FEATURES),
+            f"{prefix}dimension_weights": np.asarray(self.dimension_weights, dtype=np.float64),
+        }
+
+    #: The arrays of a stacker, without prefix.
+    MEMBERS = ("role_features", "role_coef", "role_intercept", "dimension_features", "dimension_weights")
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], prefix: str = "stack_") -> Stacker:
+        """Rebuild a stacker, refusing one fitted on other features.
+
+        Raises
+        ------
+        ValueError
+            A missing array, features this version does not compute, or a wrong shape.
+        """
+        for name, expected in (("role_features", ROLE_FEATURES), ("dimension_features", DIMENSION_FEATURES)):
+            got = arrays.get(f"{prefix}{name}")
+            if got is None or np.asarray(got).tolist() != list(expected):
+                raise ValueError(f"stacker {name} differ from this version's; retrain the model with dimtag train")
+        try:
+            return cls(
+                np.asarray(arrays[f"{prefix}role_coef"], dtype=np.float64),
+                np.asarray(arrays[f"{prefix}role_intercept"], dtype=np.float64),
+                np.asarray(arrays[f"{prefix}dimension_weights"], dtype=np.float64),
+            )
+        except KeyError as exc:
+            raise ValueError(f"stacker array {exc.args[0]!r} missing") from None
+
+
+def role_columns(classes: Sequence[str]) -> np.ndarray:
+    """The columns of a role model's classes in :data:`dimtag.roles.ROLES` order."""
+    return np.array([list(classes).index(r) for r in ROLES], dtype=np.intp)
+
+
+def decide_roles(
+    full: np.ndarray,
+    role_full: np.ndarray,
+    dim_columns: Sequence[int] | np.ndarray,
+    none_column: int | None,
+    min_score: float,
+    empty: np.ndarray | None = None,
+    context: Context | None = None,
+    stacker: Stacker | None = None,
+) -> Decisions:
+    """Decide role and dimension of each row, with a role model.
+
+    Parameters
+    ----------
+    full : ndarray of shape (n, n_classes)
+        The dimension model's probabilities over its classes.
+    role_full : ndarray of shape (n, 5)
+        The role model's probabilities, columns in :data:`dimtag.roles.ROLES` order.
+    dim_columns, none_column, min_score, empty
+        As in :func:`decide`.
+    context : Context, optional
+        The document around each row; with a ``stacker``, its evidence is weighed
+        for both axes. Without, each row is read alone.
+    stacker : Stacker, optional
+        The learned document decision.
+
+    Returns
+    -------
+    Decisions
+        ``abstain`` is True exactly where the role is ``other``, the final
+        dimension's score is under ``min_score``, or the text is empty.
+    """
+    dim_columns = np.asarray(dim_columns, dtype=np.intp)
+    n = len(full)
+    own = restrict(full, dim_columns)
+    own_best = own.argmax(axis=1) if n else np.zeros(0, dtype=np.intp)
+    own_score = own[np.arange(n), own_best]
+    by = np.full(n, "model", dtype=object)
+    roles_p = role_full
+    dims = own
+    parts: dict[str, np.ndarray] = {}
+    if context is not None and stacker is not None and n:
+        none_p = full[:, none_column] if none_column is not None else np.zeros(n)
+        roles_p = stacker.role_proba(role_full, none_p, context)
+        parts = stacker.dimension_parts(own, context)
+        dims = softmax(sum(parts.values()))
+    role_best = roles_p.argmax(axis=1) if n else np.zeros(0, dtype=np.intp)
+    role = np.asarray(ROLES, dtype=object)[role_best] if n else np.empty(0, dtype=object)
+    role_score = roles_p[np.arange(n), role_best]
+    best = dims.argmax(axis=1) if n else np.zeros(0, dtype=np.intp)
+    score = dims[np.arange(n), best]
+    other = role == OTHER
+    abstain = other | (score < min_score)
+    if empty is not None:
+        abstain |= empty
+        role = np.where(empty, OTHER, role)
+    if parts:
+        boosts: dict[str, np.ndarray] = {}
+        for name, part in parts.items():
+            key = _DIMENSION_BY[name]
+            if key != "model":
+                boosts[key] = boosts.get(key, 0) + part
+        by = _deciders(best, own_best, boosts, context) if context is not None else by
+        # The role said "other" against the sentence's own reading: the document decided.
+        alone = role_full.argmax(axis=1)
+        by[other & (np.asarray(ROLES, dtype=object)[alone] != OTHER)] = "section"
+    return Decisions(dims, best, score, abstain, by, own_best, own_score, role, role_score)

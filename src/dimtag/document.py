@@ -16,18 +16,22 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from .cleaning import CleanedText, Dropped, clean_document
-from .decision import DEFAULT_PRIOR, Context, Prior
+from .decision import DEFAULT_PRIOR, PLACES, Context, Decisions, Prior
 from .dimensions import Dimension
 from .lexicon import section_named
 from .reading import DocumentSource, Source, load_file, load_source
+from .roles import OTHER, ROLES, Role
 from .segmentation import OutlineMark, Segment, segment
 from .tagger import Label, Tagger, default_tagger
 
-__all__ = ["TaggedSentence", "TaggedDocument", "RECORD_FIELDS", "tag_document", "tag_file"]
+__all__ = [
+    "TaggedSentence", "TaggedDocument", "DocumentStructure", "RECORD_FIELDS", "tag_document", "tag_file", "read_structure",
+    "structure_context",
+]
 
 #: The fields of one record, in the order of the CLI's CSV and JSONL output.
 RECORD_FIELDS = (
-    "file", "index", "start", "end", "dimension", "dimension_zh", "score", "by",
+    "file", "index", "start", "end", "role", "role_score", "dimension", "dimension_zh", "score", "by",
     "model_dimension", "model_score", "point", "section", "heading", "headings", "text",
 )
 
@@ -48,10 +52,16 @@ class TaggedSentence:
         The item, equal to ``document.text[start:end]``.
     start, end : int
         Offsets into the cleaned text (:attr:`TaggedDocument.text`).
+    role : Role
+        What the item does: ``problem``, ``cause``, ``measure``, ``positive``
+        or ``other`` (an introduction, procedure, a fact, a definition,
+        commentary, a quotation, a pledge, a closing, page furniture).
+    role_score : float
+        The probability of that role under the document's evidence.
     dimension : Dimension or None
-        The final answer; None when the item speaks to no dimension (an
-        introduction, a procedural or closing formula, a fact about the unit,
-        a definition), or its score is under ``min_score``.
+        The final answer; None exactly when the role is ``other`` or the
+        item abstains (its score is under ``min_score``, or it holds
+        nothing to tag).
     score : float
         The probability of the final dimension under the combined evidence
         (for an abstention, of the best guess).
@@ -81,6 +91,8 @@ class TaggedSentence:
     text: str
     start: int
     end: int
+    role: Role
+    role_score: float
     dimension: Label | None
     score: float
     by: By
@@ -98,6 +110,8 @@ class TaggedSentence:
         """
         record = asdict(self)
         record["headings"] = HEADING_SEPARATOR.join(self.headings)
+        record["role"] = self.role.value
+        record["role_score"] = round(self.role_score, 4)
         record["dimension"] = _label_id(self.dimension)
         record["dimension_zh"] = self.dimension.zh if isinstance(self.dimension, Dimension) else None
         record["model_dimension"] = _label_id(self.model_dimension)
@@ -276,43 +290,110 @@ def _context(segments: list[Segment], items: list[Segment], labels: list[Label],
         section=np.array([_pooled_scope(segments, s) for s in items], dtype=np.intp),
         no_dimension=np.array([s.role != "content" for s in items], dtype=bool),
         heading_proba=heading_proba,
+        part=np.array([_PART.get(s.section, -1) for s in items], dtype=np.intp),
+        place=np.array([_PLACE.get(s.role, 0) for s in items], dtype=np.intp),
+        scope=np.array([s.scope for s in items], dtype=np.intp),
     )
+
+
+# The role a part heading names, as an index into ROLES; where the segmenter reads each item.
+_PART = {r: i for i, r in enumerate(ROLES) if r != OTHER}
+_PLACE = {"content": 0, "intro": 1, "lead": 1, "closing": 2, "fact": 3, "definition": 3}
+assert set(_PLACE.values()) == set(range(len(PLACES)))
+
+
+def _roles(decisions: Decisions, items: list[Segment]) -> tuple[list[Role], list[float]]:
+    """Each item's role: the model's; for a model trained without roles, ``other`` where it abstains and
+    otherwise the part it stands in (``problem`` outside parts)."""
+    if len(decisions.role):
+        return [Role(r) for r in decisions.role], [float(x) for x in decisions.role_score]
+    roles = [
+        Role.OTHER if abstain else Role(seg.section if seg.section != OTHER else Role.PROBLEM.value)
+        for abstain, seg in zip(decisions.abstain, items)
+    ]
+    return roles, [1.0] * len(items)
+
+
+@dataclass(frozen=True)
+class DocumentStructure:
+    """A document read, cleaned and segmented, before any model work.
+
+    Attributes
+    ----------
+    text : str
+        The cleaned text.
+    items : list of Segment
+        The pieces to tag, in document order.
+    headings : list of Segment
+        The headings.
+    segments : list of Segment
+        Everything, in order (items' ``scope`` indexes into it).
+    dropped : list of Dropped
+        What cleaning removed.
+    """
+
+    text: str
+    items: list[Segment]
+    headings: list[Segment]
+    segments: list[Segment]
+    dropped: list[Dropped]
+    cleaned: CleanedText
+
+
+def read_structure(source: DocumentSource) -> DocumentStructure:
+    """Read, clean and segment a document (str is text, as in :func:`tag_document`).
+
+    The learning tools read annotated documents through it, so that the
+    document decision is fitted on exactly what :func:`tag_document` sees.
+    """
+    return _structure(load_source(source))
+
+
+def _structure(source: Source) -> DocumentStructure:
+    cleaned = clean_document(source.text)
+    segments = segment(cleaned.text, _cleaned_outline(source, cleaned))
+    items = [s for s in segments if s.kind == "item"]
+    headings = [s for s in segments if s.kind != "item"]
+    return DocumentStructure(cleaned.text, items, headings, segments, list(cleaned.dropped), cleaned)
+
+
+def structure_context(structure: DocumentStructure, labels: list[Label]) -> Context:
+    """What the structure says about each item, for :meth:`Tagger.decide` (label indices follow ``labels``)."""
+    return _context(structure.segments, structure.items, labels, None)
 
 
 def _tag_source(
     source: Source, name: str, min_score: float | None, tagger: Tagger | None, prior: Prior,
 ) -> TaggedDocument:
     tagger = tagger or default_tagger()
-    cleaned = clean_document(source.text)
-    text = cleaned.text
-    segments = segment(text, _cleaned_outline(source, cleaned))
-    items = [s for s in segments if s.kind == "item"]
-    headings = [s for s in segments if s.kind != "item"]
-    dropped = list(cleaned.dropped)
+    read = _structure(source)
+    segments, items, text, cleaned = read.segments, read.items, read.text, read.cleaned
+    headings, dropped = read.headings, read.dropped
     if not items:
         return TaggedDocument(name, text, [], headings, dropped, cleaned)
     labels = tagger.labels_
     pooled = [_pooled_scope(segments, s) for s in items]
     scopes = sorted(set(pooled) - {-1})
     heading_proba = None
-    if scopes and prior.heading_reading:
+    if scopes and prior.heading_reading and not tagger.has_roles:
         # The model's reading of a section heading that names no dimension is evidence too
         # (weight 0 by default: then the extra model pass is skipped).
-        read = tagger.predict_proba([segments[i].text for i in scopes])
+        read_p = tagger.predict_proba([segments[i].text for i in scopes])
         rows = {i: k for k, i in enumerate(scopes)}
-        heading_proba = np.full((len(items), read.shape[1]), np.nan)
+        heading_proba = np.full((len(items), read_p.shape[1]), np.nan)
         for j, scope in enumerate(pooled):
             if scope >= 0:
-                heading_proba[j] = read[rows[scope]]
+                heading_proba[j] = read_p[rows[scope]]
     context = _context(segments, items, labels, heading_proba)
     decisions = tagger.decide([s.text for s in items], min_score=min_score, context=context, prior=prior)
+    roles, role_scores = _roles(decisions, items)
     tagged = []
     for index, seg in enumerate(items):
         best = int(decisions.best[index])
         dim: Label | None = None if decisions.abstain[index] else labels[best]
         tagged.append(
             TaggedSentence(
-                index, seg.text, seg.start, seg.end, dim, float(decisions.score[index]),
+                index, seg.text, seg.start, seg.end, roles[index], role_scores[index], dim, float(decisions.score[index]),
                 decisions.by[index], labels[int(decisions.model_best[index])],
                 float(decisions.model_score[index]), seg.heading, seg.section, seg.point, seg.headings,
             )

@@ -30,7 +30,7 @@ __all__ = [
     "is_topic",
 ]
 
-Section = Literal["problem", "cause", "measure", "other"]
+Section = Literal["problem", "cause", "measure", "positive", "other"]
 #: What an item does in the document: ``content`` speaks to a dimension (or
 #: the model says it speaks to none); the others never do.
 Role = Literal["content", "intro", "lead", "closing", "fact", "definition"]
@@ -116,6 +116,8 @@ def dimension_named(text: str | None) -> Dimension | None:
 
 
 _SECTION_WORDS: tuple[tuple[Section, re.Pattern[str]], ...] = (
+    # Achievements first: "整改落实情况" reports what was done, not what will be.
+    ("positive", re.compile(r"成效|成绩|亮点|主要做法|经验做法|(?:整改|落实|完成|推进|履职)(?:工作)?(?:开展)?情况|基本做到")),
     ("cause", re.compile(r"原因|根源|剖析|根子")),
     ("measure", re.compile(r"措施|整改|努力方向|改进|打算|方向|举措|下一步")),
     ("problem", re.compile(r"问题|不足|差距|查摆|检视|对照检查")),
@@ -123,7 +125,7 @@ _SECTION_WORDS: tuple[tuple[Section, re.Pattern[str]], ...] = (
 
 
 def section_named(heading: str) -> Section:
-    """The part of a document a heading opens: problem, cause, measure or other.
+    """The part of a document a heading opens: problem, cause, measure, positive or other.
 
     Examples
     --------
@@ -133,6 +135,8 @@ def section_named(heading: str) -> Section:
     'measure'
     >>> section_named("一、存在的主要问题")
     'problem'
+    >>> section_named("一、主要做法和取得的成效")
+    'positive'
     """
     for name, pattern in _SECTION_WORDS:
         if pattern.search(heading):

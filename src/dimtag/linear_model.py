@@ -20,7 +20,10 @@ import numpy as np
 
 from .features import WORD_TOKENIZERS, FeatureBlock, prepare_joined
 
-__all__ = ["LinearTextModel", "FORMAT", "MAX_NGRAM", "softmax"]
+__all__ = ["LinearTextModel", "FORMAT", "MAX_NGRAM", "Sparse", "softmax"]
+
+#: A feature matrix as (row indices, column indices, values).
+Sparse = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 #: The ``format`` member of a model archive.
 FORMAT = "dimtag-linear/1"
@@ -119,18 +122,34 @@ class LinearTextModel:
         order = np.argsort(rows, kind="stable")
         return rows[order], cols[order], vals[order]
 
+    def sparse(self, texts: Sequence[str]) -> Sparse:
+        """The TF-IDF feature matrix of raw texts, as (rows, columns, values) triples.
+
+        Computed once, it serves every head that shares this model's feature
+        blocks (see :meth:`with_head`).
+        """
+        return self._sparse(texts)
+
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Linear scores of shape (n_texts, n_classes)."""
-        out = np.tile(self.intercept, (len(texts), 1))
-        rows, cols, vals = self._sparse(texts)
+        return self.scores_of(self._sparse(texts), len(texts))
+
+    def scores_of(self, features: Sparse, n_texts: int) -> np.ndarray:
+        """Linear scores of ``n_texts`` texts featurized by :meth:`sparse`."""
+        rows, cols, vals = features
+        out = np.tile(self.intercept, (n_texts, 1))
         # One weighted bincount a class: no (n_features_used x n_classes) temporary.
         for k in range(out.shape[1]):
-            out[:, k] += np.bincount(rows, weights=vals * self.coef[k, cols], minlength=len(texts))
+            out[:, k] += np.bincount(rows, weights=vals * self.coef[k, cols], minlength=n_texts)
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities of shape (n_texts, n_classes), columns in :attr:`classes` order."""
-        scores = self.decision_function(texts)
+        return self.proba_of(self._sparse(texts), len(texts))
+
+    def proba_of(self, features: Sparse, n_texts: int) -> np.ndarray:
+        """Class probabilities of ``n_texts`` texts featurized by :meth:`sparse`."""
+        scores = self.scores_of(features, n_texts)
         if self.link == "softmax":
             return softmax(scores)
         p: np.ndarray = 1.0 / (1.0 + np.exp(-(self.scale * scores + self.shift)))
@@ -153,6 +172,63 @@ class LinearTextModel:
     def _term(self, column: int) -> str:
         block = int(np.searchsorted(self._offsets, column, side="right") - 1)
         return str(self.blocks[block].terms[column - self._offsets[block]])
+
+    def with_head(
+        self, coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str], link: str = "softmax",
+        scale: np.ndarray | None = None, shift: np.ndarray | None = None,
+    ) -> LinearTextModel:
+        """A second classifier over the same feature blocks (shared, not copied).
+
+        The role model is such a head of the dimension model: both were fitted
+        on the same texts, so their TF-IDF blocks are identical and a text is
+        featurized once for both.
+        """
+        return LinearTextModel(self.blocks, coef, intercept, classes, link, scale, shift)
+
+    def same_features(self, other: LinearTextModel) -> bool:
+        """Whether ``other`` has exactly this model's feature blocks (terms, idf, analyzers)."""
+        if len(self.blocks) != len(other.blocks):
+            return False
+        return all(
+            a.analyzer == b.analyzer and tuple(a.ngram_range) == tuple(b.ngram_range) and a.sublinear_tf == b.sublinear_tf
+            and a.tokenizer == b.tokenizer and np.array_equal(a.terms, b.terms) and np.array_equal(a.idf, b.idf)
+            for a, b in zip(self.blocks, other.blocks)
+        )
+
+    def head_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """This model's classifier (not its blocks) as named arrays, each name prefixed."""
+        return {
+            f"{prefix}classes": np.array(self.classes),
+            f"{prefix}coef": self.coef,
+            f"{prefix}intercept": self.intercept,
+            f"{prefix}link": np.array(self.link),
+            f"{prefix}scale": self.scale,
+            f"{prefix}shift": self.shift,
+        }
+
+    #: The arrays of a head, without prefix.
+    HEAD_MEMBERS = ("classes", "coef", "intercept", "link", "scale", "shift")
+
+    def head_from_arrays(self, arrays: Mapping[str, Any], prefix: str) -> LinearTextModel:
+        """Rebuild a head written by :meth:`head_arrays` over this model's blocks, validating it.
+
+        Raises
+        ------
+        ValueError
+            A missing array, a wrong dtype or shape, non-finite numbers, or
+            classes not in sorted order.
+        """
+        classes = _array(arrays, f"{prefix}classes", "U", 1)
+        if classes.tolist() != sorted(classes.tolist()):
+            raise ValueError(f"{prefix}classes {classes.tolist()} are not in sorted order")
+        return self.with_head(
+            _array(arrays, f"{prefix}coef", "f", 2),
+            _array(arrays, f"{prefix}intercept", "f", 1),
+            classes.tolist(),
+            link=_scalar(arrays, f"{prefix}link", str),
+            scale=_array(arrays, f"{prefix}scale", "f", 1),
+            shift=_array(arrays, f"{prefix}shift", "f", 1),
+        )
 
     # -- arrays ------------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:

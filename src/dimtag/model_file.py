@@ -23,15 +23,43 @@ import re
 import zipfile
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ._atomic import atomic_write
+from .decision import Stacker
 from .errors import ModelError
 from .linear_model import LinearTextModel
+from .roles import ROLES
 
-__all__ = ["ModelMetadata", "METADATA_FILE", "MAX_MODEL_BYTES", "file_sha256", "load_model", "save_model"]
+__all__ = ["ModelMetadata", "LoadedModel", "METADATA_FILE", "MAX_MODEL_BYTES", "file_sha256", "load_model", "save_model"]
+
+# Prefixes of the optional members of an archive: the role model (a second head over the
+# dimension model's feature blocks) and the learned document decision.
+_ROLE_PREFIX = "role_"
+_STACK_PREFIX = "stack_"
+
+
+class LoadedModel(NamedTuple):
+    """What a model directory holds.
+
+    Attributes
+    ----------
+    model : LinearTextModel
+        The dimension model.
+    metadata : ModelMetadata
+    role : LinearTextModel or None
+        The role model, sharing the dimension model's feature blocks (None in
+        models trained without roles).
+    stacker : Stacker or None
+        The learned document decision (None: documents use the hand-set prior).
+    """
+
+    model: LinearTextModel
+    metadata: ModelMetadata
+    role: LinearTextModel | None = None
+    stacker: Stacker | None = None
 
 METADATA_FILE = "metadata.json"
 #: The largest archive member (uncompressed) a model may declare; the shipped one is under 10 MB.
@@ -154,22 +182,33 @@ def _read_arrays(path: Path) -> dict[str, np.ndarray]:
             n_blocks = read("n_blocks")
             if n_blocks.ndim != 0 or n_blocks.dtype.kind not in "iu" or not 0 < int(n_blocks) <= 16:
                 raise ModelError(f"{path}: n_blocks must be an integer from 1 to 16")
-            return {name: read(name) for name in LinearTextModel.member_names(int(n_blocks))}
+            names = LinearTextModel.member_names(int(n_blocks))
+            optional = [p + m for p, members in ((_ROLE_PREFIX, LinearTextModel.HEAD_MEMBERS), (_STACK_PREFIX, Stacker.MEMBERS))
+                        for m in members]
+            names += [name for name in optional if name in infos]
+            return {name: read(name) for name in names}
     except ModelError:
         raise
     except Exception as exc:  # zipfile and numpy raise many types for a bad archive
         raise ModelError(f"{path}: not a readable dimtag model ({type(exc).__name__}: {exc})") from None
 
 
-def _model_from(path: Path) -> LinearTextModel:
+def _model_from(path: Path) -> tuple[LinearTextModel, LinearTextModel | None, Stacker | None]:
     arrays = _read_arrays(path)
     try:
-        return LinearTextModel.from_arrays(arrays)
+        model = LinearTextModel.from_arrays(arrays)
+        role = model.head_from_arrays(arrays, _ROLE_PREFIX) if f"{_ROLE_PREFIX}coef" in arrays else None
+        if role is not None and sorted(role.classes) != sorted(ROLES):
+            raise ValueError(f"role classes {list(role.classes)} are not the five roles")
+        stacker = Stacker.from_arrays(arrays, _STACK_PREFIX) if f"{_STACK_PREFIX}role_coef" in arrays else None
+        if stacker is not None and role is None:
+            raise ValueError("a document stacker needs a role model")
     except ValueError as exc:
         raise ModelError(f"{path}: invalid model: {exc}") from None
+    return model, role, stacker
 
 
-def load_model(path: str | Path, *, require_metadata: bool = False) -> tuple[LinearTextModel, ModelMetadata]:
+def load_model(path: str | Path, *, require_metadata: bool = False) -> LoadedModel:
     """Load a model directory, or one ``.npz`` archive.
 
     A directory must hold ``metadata.json``; the archive it names is checked
@@ -207,10 +246,10 @@ def load_model(path: str | Path, *, require_metadata: bool = False) -> tuple[Lin
                 f"{model_path}: sha256 {actual[:12]}… does not match {meta.model_sha256[:12]}… recorded in "
                 f"{METADATA_FILE}; the file is corrupt or was replaced"
             )
-    model = _model_from(model_path)
+    model, role, stacker = _model_from(model_path)
     if meta.classes and list(meta.classes) != list(model.classes):
         raise ModelError(f"{model_path}: classes {list(model.classes)} differ from {meta.classes} in {METADATA_FILE}")
-    return model, replace(meta, classes=list(model.classes))
+    return LoadedModel(model, replace(meta, classes=list(model.classes)), role, stacker)
 
 
 def _read_metadata(path: Path) -> ModelMetadata:
@@ -247,15 +286,29 @@ def _current_model_file(directory: Path) -> str | None:
     return raw.get("model_file") if isinstance(raw, dict) else None
 
 
-def save_model(model: LinearTextModel, metadata: ModelMetadata, directory: str | os.PathLike[str]) -> ModelMetadata:
+def save_model(
+    model: LinearTextModel, metadata: ModelMetadata, directory: str | os.PathLike[str], *,
+    role: LinearTextModel | None = None, stacker: Stacker | None = None,
+) -> ModelMetadata:
     """Write a model directory as one unit; return the metadata written.
 
     The archive goes to a file named by its hash, then ``metadata.json`` is
-    replaced atomically; older archives are removed after that switch.
+    replaced atomically; older archives are removed after that switch. A role
+    model must share the dimension model's feature blocks; it and the
+    stacker go into the same archive.
     """
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    data = _archive_bytes(model.to_arrays())
+    arrays = model.to_arrays()
+    if role is not None:
+        if not model.same_features(role):
+            raise ValueError("the role model must share the dimension model's feature blocks")
+        arrays.update(role.head_arrays(_ROLE_PREFIX))
+    if stacker is not None:
+        if role is None:
+            raise ValueError("a document stacker needs a role model")
+        arrays.update(stacker.to_arrays(_STACK_PREFIX))
+    data = _archive_bytes(arrays)
     sha = hashlib.sha256(data).hexdigest()
     name = f"dimtag-{sha[:16]}.npz"
     current = _current_model_file(out)

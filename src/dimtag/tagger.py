@@ -12,12 +12,13 @@ from typing import Any, Union
 
 import numpy as np
 
-from .decision import DEFAULT_PRIOR, Context, Decisions, Prior, decide, restrict
+from .decision import DEFAULT_PRIOR, Context, Decisions, Prior, Stacker, decide, decide_roles, restrict, role_columns
 from .dimensions import NONE_LABEL, Dimension
 from .errors import ModelError
 from .features import has_content
 from .linear_model import LinearTextModel
 from .model_file import ModelMetadata, load_model, save_model
+from .roles import ROLES, Role
 
 __all__ = [
     "Tagger",
@@ -26,6 +27,7 @@ __all__ = [
     "tag",
     "scores",
     "explain",
+    "role",
     "default_tagger",
     "MODEL_ENV",
     "MAX_TEXT_CHARS",
@@ -51,8 +53,8 @@ class Explanation:
 
     Attributes
     ----------
-    dimension : Dimension or str
-        The predicted label.
+    dimension : Dimension, str or Role
+        The predicted label (the role, for ``explain(..., axis="role")``).
     score : float
         Its probability.
     terms : list of (str, float)
@@ -160,11 +162,20 @@ class Tagger:
         fitted = f", classes={list(self.classes_)}" if hasattr(self, "model_") else ", unfitted"
         return f"Tagger({params}{fitted})"
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str], **params: Any) -> Tagger:
+    def fit(self, texts: Sequence[str], labels: Sequence[str], roles: Sequence[str] | None = None, **params: Any) -> Tagger:
         """Fit on labeled texts (any label set; ``none`` marks texts to abstain on).
 
         Needs the ``train`` extra (scikit-learn, jieba). ``params`` override
         the constructor parameters first, as :meth:`set_params` does.
+
+        Parameters
+        ----------
+        texts : sequence of str
+        labels : sequence of str
+            The dimension (or custom label) of each text.
+        roles : sequence of str, optional
+            The role of each text (see :class:`dimtag.Role`); with them a
+            role model is fitted too, over the same features.
 
         Returns
         -------
@@ -181,11 +192,30 @@ class Tagger:
         if len(label_list) != len(items):
             raise ValueError(f"{len(items)} texts but {len(label_list)} labels")
         model = fit_model(items, label_list, self.get_params())
-        return self._set_model(model, ModelMetadata(config=self.get_params()))
+        role_model = None
+        if roles is not None:
+            role_list = [str(r) for r in roles]
+            if len(role_list) != len(items):
+                raise ValueError(f"{len(items)} texts but {len(role_list)} roles")
+            unknown = sorted(set(role_list) - set(ROLES))
+            if unknown:
+                raise ValueError(f"unknown role(s) {', '.join(unknown)} (allowed: {', '.join(ROLES)})")
+            role_model = fit_model(items, role_list, self.get_params())
+            if sorted(role_model.classes) != sorted(ROLES):
+                raise ValueError(f"a role model needs items of every role ({', '.join(ROLES)})")
+            role_model = model.with_head(role_model.coef, role_model.intercept, role_model.classes, role_model.link,
+                                         role_model.scale, role_model.shift)
+        return self._set_model(model, ModelMetadata(config=self.get_params()), role_model)
 
-    def _set_model(self, model: LinearTextModel, metadata: ModelMetadata) -> Tagger:
+    def _set_model(
+        self, model: LinearTextModel, metadata: ModelMetadata, role: LinearTextModel | None = None,
+        stacker: Stacker | None = None,
+    ) -> Tagger:
         self.model_ = model
         self.metadata_ = metadata
+        self.role_model_ = role
+        self.stacker_ = stacker
+        self._role_cols = role_columns(role.classes) if role is not None else None
         self.classes_ = model.classes
         labels = [c for c in model.classes if c != NONE_LABEL]
         if not labels:
@@ -201,11 +231,20 @@ class Tagger:
         return self
 
     @classmethod
-    def from_model(cls, model: LinearTextModel, metadata: ModelMetadata | None = None) -> Tagger:
-        """A fitted Tagger around an existing model."""
+    def from_model(
+        cls, model: LinearTextModel, metadata: ModelMetadata | None = None, role: LinearTextModel | None = None,
+        stacker: Stacker | None = None,
+    ) -> Tagger:
+        """A fitted Tagger around an existing model (and its role model and document stacker, if any)."""
         metadata = metadata or ModelMetadata()
         params = {k: v for k, v in metadata.config.items() if k in ("features", "clf", "C", "class_weight")}
-        return cls(**params)._set_model(model, metadata)
+        return cls(**params)._set_model(model, metadata, role, stacker)
+
+    @property
+    def has_roles(self) -> bool:
+        """Whether this model reads roles (models trained without roles do not)."""
+        self._fitted()
+        return self.role_model_ is not None
 
     def _fitted(self) -> None:
         if not hasattr(self, "model_"):
@@ -236,10 +275,10 @@ class Tagger:
         """
         if path is None:
             with resources.as_file(resources.files("dimtag").joinpath("model")) as shipped:
-                model, meta = load_model(Path(shipped), require_metadata=True)
+                loaded = load_model(Path(shipped), require_metadata=True)
         else:
-            model, meta = load_model(Path(path))
-        return cls.from_model(model, meta)
+            loaded = load_model(Path(path))
+        return cls.from_model(loaded.model, loaded.metadata, loaded.role, loaded.stacker)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the model to a directory, as one unit (see :func:`dimtag.model_file.save_model`).
@@ -250,7 +289,7 @@ class Tagger:
             The archive written.
         """
         self._fitted()
-        self.metadata_ = save_model(self.model_, self.metadata_, path)
+        self.metadata_ = save_model(self.model_, self.metadata_, path, role=self.role_model_, stacker=self.stacker_)
         return Path(path) / self.metadata_.model_file
 
     # -- inference ---------------------------------------------------------
@@ -261,24 +300,35 @@ class Tagger:
         return self.metadata_.min_score
 
     def _full_proba(self, texts: list[str], n_jobs: int | None = 1) -> np.ndarray:
-        """Probabilities over every model class, computed chunk by chunk.
+        """Probabilities over every model class, computed chunk by chunk."""
+        return self._probas(texts, n_jobs, roles=False)[0]
 
-        With ``n_jobs`` other than 1, contiguous parts of the batch go to
-        joblib worker processes (one copy of the model per part).
+    def _probas(self, texts: list[str], n_jobs: int | None = 1, roles: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """Dimension probabilities over every class, and role probabilities in ROLES order (None without a role model).
+
+        Each chunk is featurized once for both models. With ``n_jobs`` other
+        than 1, contiguous parts of the batch go to joblib worker processes
+        (one copy of the model per part).
         """
         self._fitted()
+        role = self.role_model_ if roles else None
         if not texts:
-            return np.zeros((0, len(self.classes_)))
+            return np.zeros((0, len(self.classes_))), (np.zeros((0, len(ROLES))) if role is not None else None)
         if n_jobs not in (None, 1) and len(texts) > _CHUNK:
             from joblib import Parallel, delayed, effective_n_jobs
 
             workers = effective_n_jobs(n_jobs)
             size = max(_CHUNK, -(-len(texts) // (workers * 2)))
             parts = Parallel(n_jobs=n_jobs)(
-                delayed(_chunked_proba)(self.model_, texts[i : i + size]) for i in range(0, len(texts), size)
+                delayed(_chunked_proba)(self.model_, role, texts[i : i + size]) for i in range(0, len(texts), size)
             )
-            return np.vstack(parts)
-        return _chunked_proba(self.model_, texts)
+            full = np.vstack([p[0] for p in parts])
+            role_full = np.vstack([p[1] for p in parts]) if role is not None else None
+        else:
+            full, role_full = _chunked_proba(self.model_, role, texts)
+        if role_full is not None and self._role_cols is not None:
+            role_full = role_full[:, self._role_cols]
+        return full, role_full
 
     def predict_proba(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> np.ndarray:
         """Probabilities of shape (n_texts, n_classes), columns in :attr:`classes_` order (``none`` included)."""
@@ -299,21 +349,28 @@ class Tagger:
         context: Context | None = None,
         prior: Prior = DEFAULT_PRIOR,
     ) -> Decisions:
-        """The full tagging decision for each text (see :func:`dimtag.decision.decide`).
+        """The full tagging decision for each text: role and dimension (see :mod:`dimtag.decision`).
 
-        ``context`` gives what a document's structure says about each text,
-        weighed by ``prior``; :func:`dimtag.tag_document` passes it.
+        ``context`` gives what a document's structure says about each text;
+        :func:`dimtag.tag_document` passes it. A model with a document
+        stacker weighs it as learned; a model without one weighs it by
+        ``prior``, and reads roles from the document's parts.
         """
         items, _ = _check_texts(texts)
-        return self._decide(items, self._full_proba(items, n_jobs), min_score, context, prior)
+        full, role_full = self._probas(items, n_jobs)
+        return self._decide(items, full, min_score, context, prior, role_full=role_full)
 
     def _decide(
         self, items: list[str], full: np.ndarray, min_score: float | None,
         context: Context | None = None, prior: Prior = DEFAULT_PRIOR, empty: np.ndarray | None = None,
+        role_full: np.ndarray | None = None,
     ) -> Decisions:
         threshold = self.min_score if min_score is None else float(min_score)
         if empty is None:
             empty = _empty(items)
+        if role_full is not None:
+            stacker = self.stacker_ if context is not None else None
+            return decide_roles(full, role_full, self._label_cols, self._none_col, threshold, empty, context, stacker)
         return decide(full, self._label_cols, self._none_col, threshold, empty, context, prior)
 
     def tag(
@@ -325,10 +382,11 @@ class Tagger:
         ----------
         texts : str or iterable of str
         abstain : bool
-            Answer None where :func:`dimtag.tag_document` would abstain: the
-            text speaks to no dimension, the best score is under
-            ``min_score``, or the text has nothing to tag. Without it, the
-            best label is always returned.
+            Answer None where :func:`dimtag.tag_document` would abstain on
+            the text read alone: its role is ``other`` (it says nothing about
+            the writer or the unit), the best score is under ``min_score``,
+            or the text has nothing to tag. Without it, the best label is
+            always returned.
         min_score : float, optional
             With ``abstain``: the threshold (default :attr:`min_score`).
         n_jobs : int, optional
@@ -357,9 +415,45 @@ class Tagger:
             first = int(np.flatnonzero(empty)[0])
             where = "" if offset is None else f"item {first + offset}: "
             raise ValueError(f"{where}nothing to tag in {items[first][:40]!r} (blank, masks or symbols only)")
-        full = self._full_proba(items, n_jobs)
-        decisions = self._decide(items, full, min_score if abstain else 0.0, empty=empty)
+        full, role_full = self._probas(items, n_jobs, roles=abstain)
+        decisions = self._decide(items, full, min_score if abstain else 0.0, empty=empty, role_full=role_full)
         return [None if (abstain and a) else self.labels_[b] for b, a in zip(decisions.best, decisions.abstain)]
+
+    # -- roles --------------------------------------------------------------
+    def _roles_needed(self) -> LinearTextModel:
+        self._fitted()
+        if self.role_model_ is None:
+            raise ModelError("this model was trained without roles: retrain it with a role column (dimtag train)")
+        return self.role_model_
+
+    def predict_role_proba(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> np.ndarray:
+        """Role probabilities of shape (n_texts, 5), columns in :data:`dimtag.roles.ROLES` order.
+
+        Raises
+        ------
+        ModelError
+            The model was trained without roles.
+        """
+        self._roles_needed()
+        items, _ = _check_texts(texts)
+        role_full = self._probas(items, n_jobs)[1]
+        assert role_full is not None
+        return role_full
+
+    def predict_role(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> np.ndarray:
+        """The most probable role of each text read alone (strings over :data:`dimtag.roles.ROLES`)."""
+        roles: np.ndarray = np.asarray(ROLES, dtype=object)[self.predict_role_proba(texts, n_jobs=n_jobs).argmax(axis=1)]
+        return roles
+
+    def role(self, texts: str | Iterable[str], *, n_jobs: int | None = 1) -> Any:
+        """The :class:`~dimtag.Role` of a text, or of each text of a list, read alone.
+
+        A text with nothing to tag is ``other``.
+        """
+        items, single = _check_texts(texts)
+        roles = [Role(r) for r in self.predict_role(items, n_jobs=n_jobs)]
+        roles = [Role.OTHER if e else r for r, e in zip(roles, _empty(items))]
+        return roles[0] if single else roles
 
     def iter_tag(self, texts: Iterable[str], chunk_size: int = _CHUNK, *, abstain: bool = False) -> Iterator[Any]:
         """Tag an iterable of any length lazily, ``chunk_size`` texts at a time.
@@ -404,8 +498,8 @@ class Tagger:
         rows = [dict(zip(keys, map(float, row))) for row in proba]
         return rows[0] if single else rows
 
-    def explain(self, text: str, top: int = 5) -> Explanation:
-        """Tell which terms pushed a text towards its label.
+    def explain(self, text: str, top: int = 5, *, axis: str = "dimension") -> Explanation:
+        """Tell which terms pushed a text towards its label (or, with ``axis="role"``, its role).
 
         Examples
         --------
@@ -416,14 +510,26 @@ class Tagger:
         """
         if not isinstance(text, str):
             raise TypeError(f"explain() takes one str, got {type(text).__name__}")
+        if axis not in ("dimension", "role"):
+            raise ValueError(f"axis must be 'dimension' or 'role', got {axis!r}")
         (item,), _ = _check_texts(text)
-        proba = restrict(self._full_proba([item]), self._label_cols)[0]
+        if axis == "role":
+            model = self._roles_needed()
+            proba = self.predict_role_proba([item])[0]
+            assert self._role_cols is not None
+            columns = self._role_cols
+            keys: list[Any] = list(Role)
+        else:
+            model = self.model_
+            proba = restrict(self._full_proba([item]), self._label_cols)[0]
+            columns = self._label_cols
+            keys = list(self.labels_)
         best = int(proba.argmax())
-        label, score = self.labels_[best], float(proba[best])
-        names, contrib = self.model_.term_contributions(item)
+        label, score = keys[best], float(proba[best])
+        names, contrib = model.term_contributions(item)
         if not names:
             return Explanation(label, score, [])
-        contrib = contrib[:, self._label_cols]
+        contrib = contrib[:, columns]
         push = contrib[:, best] - contrib.mean(axis=1)
         order = np.argsort(-push, kind="stable")[: max(int(top), 0)]
         return Explanation(label, score, [(names[i], round(float(push[i]), 4)) for i in order])
@@ -434,8 +540,18 @@ def _empty(items: list[str]) -> np.ndarray:
     return np.array([not has_content(t) for t in items], dtype=bool)
 
 
-def _chunked_proba(model: LinearTextModel, texts: list[str]) -> np.ndarray:
-    return np.vstack([model.predict_proba(texts[i : i + _CHUNK]) for i in range(0, len(texts), _CHUNK)])
+def _chunked_proba(
+    model: LinearTextModel, role: LinearTextModel | None, texts: list[str]
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Both models' probabilities, a chunk at a time, featurizing each chunk once."""
+    dims, roles = [], []
+    for i in range(0, len(texts), _CHUNK):
+        chunk = texts[i : i + _CHUNK]
+        features = model.sparse(chunk)
+        dims.append(model.proba_of(features, len(chunk)))
+        if role is not None:
+            roles.append(role.proba_of(features, len(chunk)))
+    return np.vstack(dims), (np.vstack(roles) if role is not None else None)
 
 
 _default: Tagger | None = None
@@ -487,6 +603,21 @@ def scores(texts: str | Iterable[str], *, include_none: bool = False, n_jobs: in
     return default_tagger().scores(texts, include_none=include_none, n_jobs=n_jobs)
 
 
-def explain(text: str, top: int = 5) -> Explanation:
-    """Explain the default model's decision for one sentence (see :meth:`Tagger.explain`)."""
-    return default_tagger().explain(text, top=top)
+def explain(text: str, top: int = 5, *, axis: str = "dimension") -> Explanation:
+    """Explain the default model's decision for one sentence (see :meth:`Tagger.explain`).
+
+    ``axis="role"`` explains its role instead of its dimension.
+    """
+    return default_tagger().explain(text, top=top, axis=axis)
+
+
+def role(texts: str | Iterable[str], *, n_jobs: int | None = 1) -> Any:
+    """The role of a sentence, or of each sentence of a list, with the default model (see :meth:`Tagger.role`).
+
+    Examples
+    --------
+    >>> from dimtag import role
+    >>> str(role("以上发言，请批评指正。"))
+    'other'
+    """
+    return default_tagger().role(texts, n_jobs=n_jobs)

@@ -243,5 +243,5 @@ def test_shipped_model_dir_copy_still_loads(tmp_path):
 
     shipped_dir = Path(dimtag.__file__).parent / "model"
     shutil.copytree(shipped_dir, tmp_path / "m")
-    model, meta = load_model(tmp_path / "m", require_metadata=True)
+    model, meta, _, _ = load_model(tmp_path / "m", require_metadata=True)
     assert list(model.classes) == sorted(model.classes) == meta.classes

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._escape import csv_unescape
-from ..dimensions import LABELS
+from ..dimensions import LABELS, NONE_LABEL
 from ..errors import LabelsError
 from ..model_file import file_sha256
+from ..roles import OTHER, ROLES
 
 __all__ = [
     "LabeledItem",
@@ -32,13 +33,13 @@ __all__ = [
 #: Columns every labels file must have.
 REQUIRED_COLUMNS = ("text", "dimension", "source", "origin")
 #: Columns dimtag writes, in order.
-COLUMNS = ("text", "dimension", "source", "origin", "writer", "section", "kind", "heading")
+COLUMNS = ("text", "dimension", "role", "source", "origin", "writer", "section", "kind", "heading")
 #: Where an item comes from: cut from a seed document, written by one of our
 #: writers, or cut from another real document through ``dimtag suggest``.
 ORIGINS = ("seed", "authored", "collected")
 #: The ``writer`` of seed rows.
 SEED_WRITER = "seed"
-_SECTIONS = ("problem", "cause", "measure", "other", "")
+_SECTIONS = ("problem", "cause", "measure", "positive", "other", "")
 _KINDS = ("item", "heading", "")
 
 
@@ -51,6 +52,7 @@ class LabeledItem:
     source: str
     origin: str
     writer: str = ""
+    role: str = ""
     section: str = ""
     kind: str = ""
     heading: str = ""
@@ -192,6 +194,7 @@ def _item(path: str | os.PathLike[str], line: int, row: Mapping[str, str | None]
         source=get("source"),
         origin=get("origin"),
         writer=get("writer") or (SEED_WRITER if get("origin") == "seed" else ""),
+        role=get("role"),
         section=get("section"),
         kind=get("kind"),
         heading=get("heading"),
@@ -205,6 +208,9 @@ def _item(path: str | os.PathLike[str], line: int, row: Mapping[str, str | None]
         (item.origin != "authored" or item.source == "authored", "authored items must have source 'authored'"),
         (item.origin != "authored" or bool(item.writer), "authored items need a writer id"),
         (item.section in _SECTIONS, f"unknown section {item.section!r}"),
+        (item.role in ROLES or not item.role, f"unknown role {item.role!r} (allowed: {', '.join(ROLES)})"),
+        (not item.role or (item.role == OTHER) == (item.dimension == NONE_LABEL),
+         f"role {item.role!r} with dimension {item.dimension!r}: an item has no dimension (none) exactly when its role is other"),
         (item.kind in _KINDS, f"unknown kind {item.kind!r}"),
     )
     for ok, message in checks:
