@@ -329,8 +329,10 @@ class _Writer:
         elif self.fmt == "jsonl":
             self.out.write(json.dumps({k: record[k] for k in RECORD_FIELDS}, ensure_ascii=False) + "\n")
         else:
-            dim = f"{record['dimension']} {record['dimension_zh'] or ''}".rstrip() if record["dimension"] else "- (abstained)"
-            self.out.write(f"{record['file']}:{record['index']}\t{dim}\t{record['score']:.2f}\t{record['by']}\t{record['text']}\n")
+            dim = f"{record['dimension']} {record['dimension_zh'] or ''}".rstrip() if record["dimension"] else "-"
+            self.out.write(
+                f"{record['file']}:{record['index']}\t{record['role']}\t{dim}\t{record['score']:.2f}\t{record['by']}\t{record['text']}\n"
+            )
 
 
 def _progress(total: int, enabled: bool) -> Any:
