@@ -48,7 +48,7 @@ def test_the_shipped_model_reads_roles(tagger):
 
 
 def test_dimension_is_none_exactly_when_role_is_other_or_the_item_abstains(doc):
-    assert len(doc) >= 8
+    assert len(doc) >= 7
     for item in doc:
         assert isinstance(item.role, Role)
         if item.role is Role.OTHER:
@@ -114,9 +114,17 @@ def test_a_model_trained_without_roles_falls_back_to_parts(small_items):
     assert {str(s.role) for s in doc} <= set(ROLES)
 
 
-def test_fit_with_roles_round_trips_through_save_and_load(small_items, tmp_path):
-    texts = [it.text for it in small_items]
-    t = Tagger().fit(texts, [it.dimension for it in small_items], roles=[it.role for it in small_items])
+@pytest.fixture(scope="module")
+def role_items(items, small_items):
+    """The small subset plus every fourth item of the roles it lacks (positive items come from the documents)."""
+    have = {it.role for it in small_items}
+    extra = [it for it in items if it.role not in have][::4]
+    return list(small_items) + extra
+
+
+def test_fit_with_roles_round_trips_through_save_and_load(role_items, tmp_path):
+    texts = [it.text for it in role_items]
+    t = Tagger().fit(texts, [it.dimension for it in role_items], roles=[it.role for it in role_items])
     assert t.has_roles and t.role_model_.blocks is t.model_.blocks, "one featurization serves both heads"
     stacker = Stacker(np.zeros((5, len(ROLE_FEATURES))), np.zeros(5), np.array([1.0, 3, 3, 0, 0, 0]))
     t.stacker_ = stacker
@@ -133,6 +141,8 @@ def test_fit_refuses_unknown_or_missing_roles(small_items):
         Tagger().fit(texts, dims, roles=["praise"] * len(texts))
     with pytest.raises(ValueError, match="roles"):
         Tagger().fit(texts, dims, roles=["problem"] * (len(texts) - 1))
+    with pytest.raises(ValueError, match="every role"):
+        Tagger().fit(texts, dims, roles=[it.role for it in small_items])  # no positive items among them
 
 
 def test_model_file_refuses_a_stacker_without_roles_and_foreign_stacker_features(tagger, tmp_path):

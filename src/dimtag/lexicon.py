@@ -117,10 +117,13 @@ def dimension_named(text: str | None) -> Dimension | None:
 
 _SECTION_WORDS: tuple[tuple[Section, re.Pattern[str]], ...] = (
     # Achievements first: "整改落实情况" reports what was done, not what will be.
-    ("positive", re.compile(r"成效|成绩|亮点|主要做法|经验做法|(?:整改|落实|完成|推进|履职)(?:工作)?(?:开展)?情况|基本做到")),
+    ("positive", re.compile(
+        r"成效|成绩|亮点|主要做法|经验做法|基本做到"
+        r"|(?:整改|落实|完成|推进|履职|履行|开展|进展|自查|总体|工作|廉洁自律|学习教育)[^、，。]{0,8}情况$"
+    )),
     ("cause", re.compile(r"原因|根源|剖析|根子")),
-    ("measure", re.compile(r"措施|整改|努力方向|改进|打算|方向|举措|下一步")),
-    ("problem", re.compile(r"问题|不足|差距|查摆|检视|对照检查")),
+    ("measure", re.compile(r"措施|整改|努力方向|改进|打算|方向|举措|下一步|承诺|改起|做起")),
+    ("problem", re.compile(r"问题|不足|差距|查摆|检视|对照检查|批评意见|自我批评")),
 )
 
 

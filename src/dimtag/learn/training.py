@@ -53,6 +53,9 @@ DEFAULT_GRID: tuple[Config, ...] = tuple(
 #: The shipped configuration alone, for quick checks.
 SMALL_GRID: tuple[Config, ...] = (Config(),)
 
+#: Abstention thresholds tried on the annotated documents when a document stacker is learned.
+DOCUMENT_MIN_SCORES = (0.0, 0.2, 0.3, 0.4, 0.5)
+
 #: Configurations within this selection score of the best are tied; the
 #: best-calibrated of them wins, since ``scores()`` must read as probabilities.
 F1_TIE = 0.005
@@ -213,7 +216,12 @@ def train(
         docs = read_corpus(documents)
         if docs:
             evidence = writer_evidence(items, docs, selection.best, n_jobs=n_jobs)
-            documents_cv = score_evidence(evidence)
+            # The abstention threshold of documents is chosen where documents are decided: the one of
+            # these that gives the best leave-one-writer-out item accuracy (the lowest on a tie).
+            tried = {t: score_evidence(evidence, t) for t in DOCUMENT_MIN_SCORES}
+            best_t = max(tried, key=lambda t: (tried[t]["item_accuracy"], -t))
+            documents_cv = {**tried[best_t], "min_score": best_t,
+                            "by_min_score": {str(t): r["item_accuracy"] for t, r in tried.items()}}
             stacker = fit_stacker([ev for _, evs in evidence.values() for ev in evs])
             documents_data = {"folder": Path(documents).name, "sha256": _folder_sha256(Path(documents)),
                               "documents": len(docs), "writers": sorted({d.writer for d in docs})}
@@ -235,7 +243,7 @@ def train(
             **({"documents": documents_cv} if documents_cv else {}),
         },
         calibration=selection.calibration,
-        min_score=selection.calibration["min_score"],
+        min_score=documents_cv["min_score"] if documents_cv else selection.calibration["min_score"],
         grid=selection.table,
     )
     tagger = Tagger.from_model(model, meta, role, stacker)
