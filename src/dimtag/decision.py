@@ -325,6 +325,10 @@ ROLE_FEATURES: tuple[str, ...] = (
 )
 #: The evidence the dimension stacker weighs, one shared weight each (see :func:`dimension_features`).
 DIMENSION_FEATURES: tuple[str, ...] = ("own", "heading", "point_title", "point_items", "section_items", "neighbours")
+#: Documents with fewer items are decided item by item: the stacker was fitted on documents of 12 to 50 items,
+#: and on three lines (an introduction, one problem, a closing) its neighbour and position evidence would
+#: outweigh what the one problem says about itself.
+MIN_STACKED_ITEMS = 5
 # Which ``by`` each piece of dimension evidence counts as.
 _DIMENSION_BY = {"own": "model", "heading": "heading", "point_title": "point", "point_items": "point",
                  "section_items": "section", "neighbours": "section"}
@@ -533,7 +537,7 @@ def decide_roles(
     roles_p = role_full
     dims = own
     parts: dict[str, np.ndarray] = {}
-    if context is not None and stacker is not None and n:
+    if context is not None and stacker is not None and n >= MIN_STACKED_ITEMS:
         none_p = full[:, none_column] if none_column is not None else np.zeros(n)
         roles_p = stacker.role_proba(role_full, none_p, context)
         parts = stacker.dimension_parts(own, context)
@@ -555,7 +559,10 @@ def decide_roles(
             if key != "model":
                 boosts[key] = boosts.get(key, 0) + part
         by = _deciders(best, own_best, boosts, context) if context is not None else by
-        # The role said "other" against the sentence's own reading: the document decided.
-        alone = role_full.argmax(axis=1)
-        by[other & (np.asarray(ROLES, dtype=object)[alone] != OTHER)] = "section"
+    if context is not None and n:
+        # An item that says nothing about the writer: its place (introduction, closing, …) or the document
+        # around it decided, unless the sentence alone already read as other.
+        alone = np.asarray(ROLES, dtype=object)[role_full.argmax(axis=1)]
+        by[other] = "model"
+        by[other & ((alone != OTHER) | context.no_dimension)] = "section"
     return Decisions(dims, best, score, abstain, by, own_best, own_score, role, role_score)

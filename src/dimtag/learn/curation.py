@@ -29,8 +29,9 @@ import numpy as np
 
 from .._atomic import atomic_write, remove_stale_temps
 from .._escape import csv_escape, csv_escape_row
-from ..dimensions import LABELS
+from ..dimensions import LABELS, NONE_LABEL
 from ..errors import DocumentError
+from ..roles import DIMENSION_ROLES, OTHER, ROLES, Role
 from ..tagger import Tagger, default_tagger
 from . import cv
 from .export import from_pipeline
@@ -319,7 +320,8 @@ def merge(
         counts, appended = _apply(table, items, confirmed, Path(updates_path))
         if not counts["relabeled"] and not counts["appended"]:
             return counts
-        columns = table.fieldnames + [c for c in COLUMNS if c not in table.fieldnames]
+        # A file without a role column keeps its header byte for byte (roles are optional in labels files).
+        columns = table.fieldnames + [c for c in COLUMNS if c not in table.fieldnames and c != "role"]
 
         def check(tmp: str) -> None:
             # The whole file must read back and validate before it replaces labels.csv.
@@ -330,6 +332,23 @@ def merge(
                 fh.write("\ufeff")
             _write_rows(fh, columns, [row for _, row in table.rows] + appended, table.newline)
     return counts
+
+
+def _role_for(dimension: str, given: str, row: dict[str, str]) -> str:
+    """The role a merged row gets: the one given, else one that keeps the rule (none exactly when other).
+
+    A row relabeled to ``none`` becomes ``other``; one relabeled from ``none`` to a dimension takes its
+    part (``section``) when that is a role that speaks, else ``problem``.
+    """
+    if given:
+        return given
+    if dimension == NONE_LABEL:
+        return OTHER
+    current = row.get("role", "").strip()
+    if current and current != OTHER:
+        return current
+    section = row.get("section", "").strip()
+    return section if section in DIMENSION_ROLES else Role.PROBLEM.value
 
 
 def _apply(
@@ -349,18 +368,25 @@ def _apply(
         if text in seen:
             raise LabelsError(f"{updates_path}:{line}: text confirmed twice: {text[:40]!r}")
         seen.add(text)
+        given_role = row.get("role", "").strip()
+        if given_role and given_role not in ROLES:
+            raise LabelsError(f"{updates_path}:{line}: unknown role {given_role!r} (allowed: {', '.join(ROLES)})")
         if text in by_text:
             target = table.rows[by_text[text]][1]
-            changed = target["dimension"].strip() != dimension
+            role = _role_for(dimension, given_role, target) if "role" in table.fieldnames else ""
+            changed = target["dimension"].strip() != dimension or (bool(role) and target.get("role", "").strip() != role)
             counts["relabeled" if changed else "unchanged"] += 1
             if changed:
                 target["dimension"] = dimension
+                if role:
+                    target["role"] = role
             continue
         origin = row.get("origin", "").strip() or "collected"
         new = {c: row.get(c, "").strip() for c in (*table.fieldnames, *COLUMNS)}
         new.update(
             text=text, dimension=dimension, origin=origin, kind=new["kind"] or "item",
             source=new["source"] or ("authored" if origin == "authored" else ""),
+            role=_role_for(dimension, given_role, new) if "role" in table.fieldnames else "",
         )
         check_item(new, updates_path, line)
         appended.append(new)

@@ -28,9 +28,9 @@ from .pipeline import Config
 
 __all__ = ["DocumentEvidence", "document_evidence", "writer_evidence", "fit_stacker", "score_evidence", "ROLE_C", "DIMENSION_L2"]
 
-#: Inverse regularization of the role stacker (features are on a log-probability scale; 1.0 is sklearn's default,
-#: and 0.3 and 3 scored within 0.005 of it leave-one-writer-out).
-ROLE_C = 1.0
+#: Inverse regularization of the role stacker: leave-one-writer-out on the 160 documents, item accuracy was
+#: 0.827 at 0.03, 0.825 at 0.1 and 0.822 at 1 and 3, and ``other`` given a dimension fell from 0.083 (C=3) to 0.073.
+ROLE_C = 0.03
 #: L2 penalty of the dimension weights, per item: small, the six weights are well determined by thousands of items.
 DIMENSION_L2 = 1e-3
 

@@ -24,6 +24,7 @@ import numpy as np
 from ..dimensions import Dimension
 from ..errors import LabelsError
 from ..model_file import ModelMetadata, file_sha256
+from ..roles import ROLES
 from ..tagger import Tagger
 from . import cv
 from .documents import read_corpus
@@ -162,6 +163,10 @@ def check_out_dir(out_dir: str | Path) -> Path:
 def _fit_roles(items: Sequence[LabeledItem], model: Any, config: Config) -> Any:
     """The role head over the dimension model's features, or None when some item has no role."""
     if not items or any(not it.role for it in items):
+        return None
+    missing = sorted(set(ROLES) - {it.role for it in items})
+    if missing:
+        log.warning("no items of role(s) %s: the model is trained without roles", ", ".join(missing))
         return None
     roles = fit_model([it.text for it in items], [it.role for it in items], config)
     if not model.same_features(roles):
