@@ -25,7 +25,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from .lexicon import PROBLEM_WORDS, is_topic
 from .vocabulary import (
     CJK_PUNCTUATION,
     CJK_RANGES,
@@ -38,9 +37,11 @@ from .vocabulary import (
     INVISIBLE,
     MASK_PATTERN,
     PAYWALL_PATTERN,
+    PROBLEM_WORDS,
     PUNCTUATION,
     SENTENCE_END,
     SPACES,
+    is_topic,
     with_ascii,
 )
 
