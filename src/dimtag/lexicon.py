@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .dimensions import Dimension
 from ._trigger import trigger_of
+from .dimensions import Dimension
 from .vocabulary import COLON, COMMA, FULL_STOPS, PROBLEM_WORDS, SENTENCE_END, is_topic, with_ascii
 
 __all__ = [
@@ -165,7 +165,7 @@ _LEAD = re.compile(
     r"|^[^。]{0,12}(?:上述|以上|这些)问题[^。]{0,30}(?:根源|原因|根子|根本)"
 )
 _FACT = re.compile(
-    r"(?:现有|共有|下设|下辖|管辖|辖)[^。，；]{0,20}?\d+\s*(?:人|名|个|家|所|户)"
+    rf"(?:现有|共有|下设|下辖|管辖|辖)[^{SENTENCE_END}{COMMA}]{{0,20}}?\d+\s*(?:人|名|个|家|所|户)"
     r"|^(?:我|本)(?:单位|局|校|院|所|支部|部门|科室|镇|乡|村|公司|委|办)[^。]{0,30}(?:成立于|始建于|位于|占地)"
     # Facts about the speaker: when they joined, what they do.
     r"|^我(?:是|于)?\d{4}年[^。，]{0,12}(?:入党|参加工作|出生)|(?:现任|现在|目前)[^。]{0,20}(?:从事|负责|担任)[^。]{0,20}工作[。，]?$"
