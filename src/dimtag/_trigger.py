@@ -5,6 +5,11 @@ a few literal strings one of which every match must contain (批评指正 and
 (?:请|恳请)…(?:批评|指正) give 批评|指正). One search for any of them rules out
 most text before the patterns are tried one by one, and since the trigger is
 derived, it cannot fall behind when a pattern changes.
+
+The trigger is a plain alternation of literals, anchors left out (^谢谢$
+gives 谢谢): Python's regex engine searches such an alternation by scanning
+for its first characters, several times faster than one with anchors or
+groups, and a literal found anywhere still finds every match.
 """
 
 from __future__ import annotations
@@ -27,15 +32,11 @@ __all__ = ["trigger_of"]
 _MAX_STRINGS = 32
 
 
-# A literal a match must contain, and whether it must be at the start and at the end of the text.
-_Fragment = tuple[str, bool, bool]
-
-
 @dataclass(frozen=True)
 class _Needed:
-    """Fragments one of which every match contains, and the length of the shortest."""
+    """Literals one of which every match contains, and the length of the shortest."""
 
-    fragments: frozenset[_Fragment]
+    literals: frozenset[str]
     shortest: int
 
 
@@ -77,14 +78,14 @@ def _exact_seq(seq: Iterable[tuple[Any, Any]]) -> frozenset[str] | None:
 
 
 def _needed(node: tuple[Any, Any]) -> _Needed | None:
-    """Fragments one of which every match of a node contains, or None when there are none to find."""
+    """Literals one of which every match of a node contains, or None when there are none to find."""
     op, av = str(node[0]), node[1]
     if op == "BRANCH":
         alternatives = [_needed_seq(alt) for alt in av[1]]
         if any(a is None for a in alternatives):
             return None
         return _Needed(
-            _pruned(f for a in alternatives if a for f in a.fragments), min(a.shortest for a in alternatives if a)
+            _pruned(f for a in alternatives if a for f in a.literals), min(a.shortest for a in alternatives if a)
         )
     if op == "SUBPATTERN":
         return _needed_seq(av[-1])
@@ -94,54 +95,24 @@ def _needed(node: tuple[Any, Any]) -> _Needed | None:
     return _literals(e) if e else None
 
 
-def _literals(strings: frozenset[str], start: bool = False, end: bool = False) -> _Needed | None:
+def _literals(strings: frozenset[str]) -> _Needed | None:
     if "" in strings:
         return None  # the piece may match nothing: it is not needed
-    return _Needed(_pruned((s, start, end) for s in strings), min(map(len, strings)))
+    return _Needed(_pruned(strings), min(map(len, strings)))
 
 
-def _covers(a: _Fragment, b: _Fragment) -> bool:
-    """Whether every text that holds fragment ``b`` holds fragment ``a`` (so ``b`` can go)."""
-    (t, t_start, t_end), (s, s_start, s_end) = a, b
-    if t_start and t_end:
-        return s_start and s_end and s == t
-    if t_start:
-        return s_start and s.startswith(t)
-    if t_end:
-        return s_end and s.endswith(t)
-    return t in s
-
-
-def _pruned(fragments: Iterable[_Fragment]) -> frozenset[_Fragment]:
-    """The fragments without those another one covers."""
-    ordered = sorted(set(fragments), key=lambda f: (len(f[0]), f))
-    return frozenset(f for i, f in enumerate(ordered) if not any(_covers(g, f) for g in ordered[:i]))
-
-
-def _regex(fragments: Iterable[_Fragment]) -> str:
-    """The fragments as one alternation, anchored ones grouped."""
-    kept = sorted(_pruned(fragments), key=lambda f: (-len(f[0]), f))
-    groups: dict[tuple[bool, bool], list[str]] = {}
-    for text, start, end in kept:
-        groups.setdefault((start, end), []).append(re.escape(text))
-    parts = []
-    for (start, end), texts in sorted(groups.items()):
-        body = "|".join(texts)
-        if start or end:
-            body = ("^" if start else "") + (f"(?:{body})" if len(texts) > 1 else body) + ("$" if end else "")
-        parts.append(body)
-    return "|".join(parts)
-
-
-def _is_anchor(node: tuple[Any, Any], which: str) -> bool:
-    return str(node[0]) == "AT" and str(node[1]) == which
+def _pruned(literals: Iterable[str]) -> frozenset[str]:
+    """The literals without those that hold another one (a text holding 还存在 holds 存在)."""
+    ordered = sorted(set(literals), key=lambda t: (len(t), t))
+    return frozenset(t for i, t in enumerate(ordered) if not any(u in t for u in ordered[:i]))
 
 
 def _needed_seq(seq: Sequence[tuple[Any, Any]]) -> _Needed | None:
     """The best needed piece of a sequence: a run of fixed strings, or a mandatory part.
 
-    Best means fragments of at least two characters (one character is in
-    too many sentences), then the fewest fragments, then the longest.
+    Best means the first with literals of at least two characters (one
+    character is in too many sentences; a pattern's writer puts its rarest
+    words first: 现任…工作); else the longest.
     """
     candidates: list[_Needed] = []
     run: list[tuple[Any, Any]] = []
@@ -149,7 +120,7 @@ def _needed_seq(seq: Sequence[tuple[Any, Any]]) -> _Needed | None:
     def close_run() -> None:
         strings = _exact_seq(run)
         if run and strings is not None:
-            found = _literals(strings, _is_anchor(run[0], "AT_BEGINNING"), _is_anchor(run[-1], "AT_END"))
+            found = _literals(strings)
             if found:
                 candidates.append(found)
         run.clear()
@@ -169,7 +140,7 @@ def _needed_seq(seq: Sequence[tuple[Any, Any]]) -> _Needed | None:
     close_run()
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (c.shortest >= 2, -len(c.fragments), c.shortest))
+    return next((c for c in candidates if c.shortest >= 2), max(candidates, key=lambda c: c.shortest))
 
 
 def trigger_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
@@ -182,17 +153,42 @@ def trigger_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
     Examples
     --------
     >>> trigger_of([re.compile("批评指正|(?:请|恳请)[^。]{0,10}(?:批评|帮助)"), re.compile("^谢谢[！。]?$")]).pattern
-    '帮助|批评|^(?:谢谢。|谢谢！|谢谢)$'
+    '帮助|批评|谢谢'
     """
     flags = {p.flags for p in patterns}
     if len(flags) != 1:
         raise ValueError("the patterns of one trigger share their flags")
-    fragments: set[_Fragment] = set()
+    literals: set[str] = set()
     whole: list[str] = []
     for pattern in patterns:
         needed = _needed_seq(list(_sre.parse(pattern.pattern, pattern.flags)))
         if needed:
-            fragments |= needed.fragments
+            literals |= needed.literals
         else:
             whole.append(f"(?:{pattern.pattern})")
-    return re.compile("|".join([_regex(fragments), *whole]), flags.pop())
+    return re.compile("|".join([_trie(_pruned(literals)), *whole]), flags.pop())
+
+
+def _trie(literals: Iterable[str]) -> str:
+    """An alternation of literals with shared prefixes factored out (不(?:妥之处|当之处)).
+
+    The regex engine then tries each first character once, not once a literal:
+    four times faster on these sentences. No literal is a prefix of another (they are pruned).
+
+    Examples
+    --------
+    >>> _trie(["不妥之处", "不当之处", "存在"])
+    '不(?:妥之处|当之处)|存在'
+    """
+    by_first: dict[str, list[str]] = {}
+    for literal in sorted(literals):
+        by_first.setdefault(literal[0], []).append(literal[1:])
+    parts = []
+    for first, rests in by_first.items():
+        if rests == [""]:
+            parts.append(re.escape(first))
+        elif len(rests) == 1:
+            parts.append(re.escape(first + rests[0]))
+        else:
+            parts.append(f"{re.escape(first)}(?:{_trie(rests)})")
+    return "|".join(parts)
