@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = "dimtag"
@@ -295,7 +296,7 @@ def test_the_checker_sees_what_it_must() -> None:
 # -- the graph, printed ----------------------------------------------------------
 
 
-def print_graph(out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+def print_graph(out: TextIO = sys.stdout) -> None:
     """Print every module by layer with what it imports (``*`` lazy, ``!`` an allowed violation)."""
     imports = graph()
     by_source: dict[str, list[Import]] = {}

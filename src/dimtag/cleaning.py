@@ -4,7 +4,7 @@ The cleaned text is what segmentation, offsets and the model all see, so
 cleaning is idempotent: ``clean(clean(t)) == clean(t)``.
 
 Cleaning never deletes a real sentence. What it removes beyond layout
-(white space, invisible marks, carriage returns) is page debris, and every
+(white space, invisible marks, control characters, carriage returns) is page debris, and every
 piece of it is reported by :func:`clean_document` as a :class:`Dropped`
 span of the raw text with its reason: paywall markers, advertising blocks
 (a promotion with no problem statement in it), login walls, page metadata
