@@ -129,6 +129,10 @@ def test_a_trigger_takes_needed_literals_and_falls_back_to_the_whole_pattern() -
     trigger = trigger_of([re.compile(r"^谢谢[！。]?$"), re.compile(r"(?:请|恳请)[^。]{0,10}(?:批评|指正)"), re.compile(r"\d+")])
     assert trigger.search("谢谢！") and trigger.search("请大家批评") and trigger.search("共12人")
     assert not trigger.search("请大家多提意见") and not trigger.search("调研不够")  # 请 alone is not enough
+    only_digits = trigger_of([re.compile(r"\d+")])
+    assert only_digits.search("共12人") and not only_digits.search("调研不够")
+    # A literal under an inline flag matches more than itself: the trigger takes another piece, or the whole.
+    assert trigger_of([re.compile("ab(?i:cd)")]).search("abCD") and trigger_of([re.compile("(?i:cd)")]).search("CD")
     with pytest.raises(ValueError):
         trigger_of([re.compile("a"), re.compile("b", re.IGNORECASE)])
 

@@ -58,7 +58,7 @@ def _exact(node: tuple[Any, Any]) -> frozenset[str] | None:
         union = frozenset().union(*alternatives)  # type: ignore[arg-type]
         return union if len(union) <= _MAX_STRINGS else None
     if op == "SUBPATTERN":
-        return _exact_seq(av[-1])
+        return None if av[1] or av[2] else _exact_seq(av[-1])  # (?i:…) matches more than its literals
     if op in ("MAX_REPEAT", "MIN_REPEAT") and (av[0], av[1]) in ((0, 1), (1, 1)):
         inner = _exact_seq(av[2])
         if inner is None:
@@ -88,7 +88,7 @@ def _needed(node: tuple[Any, Any]) -> _Needed | None:
             _pruned(f for a in alternatives if a for f in a.literals), min(a.shortest for a in alternatives if a)
         )
     if op == "SUBPATTERN":
-        return _needed_seq(av[-1])
+        return None if av[1] or av[2] else _needed_seq(av[-1])
     if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
         return _needed_seq(av[2])
     e = _exact(node)
@@ -166,7 +166,7 @@ def trigger_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
             literals |= needed.literals
         else:
             whole.append(f"(?:{pattern.pattern})")
-    return re.compile("|".join([_trie(_pruned(literals)), *whole]), flags.pop())
+    return re.compile("|".join([_trie(_pruned(literals))] * bool(literals) + whole), flags.pop())
 
 
 def _trie(literals: Iterable[str]) -> str:

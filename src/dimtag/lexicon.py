@@ -203,11 +203,11 @@ def is_signature(sentence: str) -> bool:
     >>> is_signature("2024年1月10日"), is_signature("发言人：XXX"), is_signature("今后我将加强学习，改进作风。")
     (True, True, False)
     """
-    return len(sentence) <= _SIGNATURE_MAX and not PROBLEM_WORDS.search(sentence) and not _CLAUSE_END.search(sentence[:-1])
+    return len(sentence) <= _SIGNATURE_MAX and not PROBLEM_WORDS.search(sentence) and not _SIGNATURE_BREAK.search(sentence[:-1])
 
 
-# A signature is one clause: no sentence end or comma before its last character.
-_CLAUSE_END = re.compile(f"[{SENTENCE_END}{COMMA}]")
+# A signature is one clause: no sentence end or comma before its last character (发言人：XXX is one).
+_SIGNATURE_BREAK = re.compile(f"[{SENTENCE_END}{COMMA}]")
 
 
 def role_of(sentence: str, before_first_heading: bool) -> Role:

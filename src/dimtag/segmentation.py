@@ -33,6 +33,7 @@ from .lexicon import Role, Section, dimension_named, is_closing, is_signature, i
 from .outline import OutlineMark
 from .vocabulary import (
     CJK_RANGES,
+    CLAUSE_END,
     CLOSERS,
     COLON,
     COMMA,
@@ -102,7 +103,7 @@ _SECTION_MIDLINE = re.compile(rf"(?<=[{CJK_RANGES}）])(?<!第){ENUMERATOR_FORMS
 _SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSERS}]*|$)")
 _INTERNAL_END = re.compile(f"[{SENTENCE_END}]")
 _TITLE_END = re.compile(f"[{SENTENCE_END}{COLON}]")
-_CLAUSE_END = re.compile(f"[{SENTENCE_END}{COLON}{COMMA}]")
+_CLAUSE_END = re.compile(f"[{SENTENCE_END}{CLAUSE_END}]")
 _ANY_PUNCT = re.compile(f"[{PUNCTUATION}]")
 _BARE_PUNCT = re.compile(f"[{with_ascii(COMMA + LIST_COMMA + SEMICOLON + COLON)}]")
 

@@ -48,6 +48,7 @@ __all__ = [
     "COMMA",
     "LIST_COMMA",
     "COLON",
+    "CLAUSE_END",
     "OPENERS",
     "CLOSERS",
     "CJK_PUNCTUATION",
@@ -130,6 +131,8 @@ COMMA = "，"
 LIST_COMMA = "、"
 #: The colon: ends a lead-in or an inline title, and opens what follows it.
 COLON = "："
+#: Marks that end a clause but not an item.
+CLAUSE_END = COMMA + COLON
 #: Opening quotes and brackets: they belong to the sentence after them.
 OPENERS = "“‘「『（《"
 #: Closing quotes and brackets: they belong to the sentence before them.
