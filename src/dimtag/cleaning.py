@@ -4,7 +4,7 @@ The cleaned text is what segmentation, offsets and the model all see, so
 cleaning is idempotent: ``clean(clean(t)) == clean(t)``.
 
 Cleaning never deletes a real sentence. What it removes beyond layout
-(white space, invisible marks, carriage returns) is page debris, and every
+(white space, invisible marks, control characters, carriage returns) is page debris, and every
 piece of it is reported by :func:`clean_document` as a :class:`Dropped`
 span of the raw text with its reason: paywall markers, advertising blocks
 (a promotion with no problem statement in it), login walls, page metadata
@@ -25,16 +25,24 @@ from functools import lru_cache
 
 import numpy as np
 
-from .lexicon import PROBLEM_WORDS, is_topic
-from .normalization import (
+from .vocabulary import (
+    CJK_PUNCTUATION,
     CJK_RANGES,
+    CJK_SPANS,
+    CONTROLS,
     ENUMERATOR,
+    FULL_STOPS,
     FULLWIDTH_ALNUM,
     HALF_TO_FULL_PUNCT,
     INVISIBLE,
     MASK_PATTERN,
     PAYWALL_PATTERN,
+    PROBLEM_WORDS,
+    PUNCTUATION,
+    SENTENCE_END,
     SPACES,
+    is_topic,
+    with_ascii,
 )
 
 __all__ = ["clean", "clean_document", "CleanedText", "Dropped", "is_advert_line", "MASK_PATTERN"]
@@ -91,14 +99,8 @@ class CleanedText:
 
 
 # -- character classes -------------------------------------------------------
-_SPACE, _HALF, _IDEOGRAPH, _CJK_PUNCT, _INVIS, _DIGIT = 1, 2, 4, 8, 16, 32
-_CJK_PUNCT_CHARS = "，。、；：？！“”‘’（）《》【】—…·"
+_SPACE, _HALF, _IDEOGRAPH, _CJK_PUNCT, _INVIS, _DIGIT, _WIDE = 1, 2, 4, 8, 16, 32, 64
 _NEWLINE, _BLANK, _DOT, _FULL_STOP = ord("\n"), ord(" "), ord("."), ord("。")
-
-
-def _ranges(spec: str) -> Iterable[tuple[int, int]]:
-    for lo, hi in re.findall(r"\\u([0-9a-f]{4})-\\u([0-9a-f]{4})", spec):
-        yield int(lo, 16), int(hi, 16)
 
 
 @lru_cache(maxsize=1)
@@ -109,15 +111,16 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
         flags[ord(ch)] |= _SPACE
     for ch in HALF_TO_FULL_PUNCT:
         flags[ord(ch)] |= _HALF
-    for lo, hi in _ranges(CJK_RANGES):
+    for lo, hi in CJK_SPANS:
         flags[lo : hi + 1] |= _IDEOGRAPH
-    for ch in _CJK_PUNCT_CHARS + "".join(HALF_TO_FULL_PUNCT.values()):
+    for ch in CJK_PUNCTUATION + "".join(HALF_TO_FULL_PUNCT.values()):
         flags[ord(ch)] |= _CJK_PUNCT
-    for ch in INVISIBLE:
+    for ch in INVISIBLE + CONTROLS:
         flags[ord(ch)] |= _INVIS
     flags[ord("0") : ord("9") + 1] |= _DIGIT
     to = np.arange(0x110000, dtype=np.uint32)
     for src, dst in FULLWIDTH_ALNUM.items():
+        flags[src] |= _WIDE
         to[src] = dst
     for ch in SPACES:
         to[ord(ch)] = _BLANK
@@ -175,7 +178,7 @@ def _normalize(t: _Text) -> None:
     """
     flags, to = _tables()
     t.cp = np.where(flags[t.cp] & _SPACE, _BLANK, t.cp).astype(np.uint32)
-    alnum = (t.cp >= 0xFF10) & (t.cp <= 0xFF5A)
+    alnum = (flags[t.cp] & _WIDE) != 0
     t.cp[alnum] = to[t.cp[alnum]]
     while True:
         changed = False
@@ -246,7 +249,7 @@ _WEAK_ADVERT = ("微信", "下载", "原创", "公众号", "关注", "素材", "
 # Sites obfuscate their contact words with stray symbols (微^信, 质%量).
 _OBFUSCATION = re.compile(r"[%^@&~*#$|\\/_+=<>`'\"\s]")
 _ADVERT_TRIGGER = re.compile("|".join(map(re.escape, _STRONG_ADVERT + _WEAK_ADVERT)), re.IGNORECASE)
-_SENTENCES = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
+_SENTENCES = re.compile(f"[^{with_ascii(SENTENCE_END)}]+[{with_ascii(SENTENCE_END)}]*")
 _CONTENT = re.compile(f"[{CJK_RANGES}]")
 
 
@@ -287,7 +290,7 @@ _LOGIN_WALL = re.compile(
     r"(?:(?:请先)?(?:登录|注册|登陆)(?:后|以后)?(?:即可|才能|可以?)?|(?:开通|成为)(?:会员|VIP)(?:后|即可|可)?|付费(?:后)?|点击|展开)"
     r"(?:阅读|查看|浏览|下载|获取)(?:全文|更多(?:内容)?|完整(?:内容|版)?|剩余(?:内容)?)"
     r"|(?:剩余|余下)\s*\d*\s*%?\s*(?:内容|全文)?(?:未读|待读)"
-    r"|试读(?:已)?结束|阅读全文(?=[\s>》»…。！]{0,8}$)|查看全文(?=[\s>》»…。！]{0,8}$)",
+    rf"|试读(?:已)?结束|阅读全文(?=[\s>》»…{FULL_STOPS}]{{0,8}}$)|查看全文(?=[\s>》»…{FULL_STOPS}]{{0,8}}$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _METADATA_KEY = re.compile(
@@ -316,9 +319,9 @@ _PINYIN = re.compile(
 _PUBLISHED = {"发布时间", "发布日期", "发表时间", "更新时间", "发布于"}
 _METADATA_MAX, _NAVIGATION_MAX, _TITLE_MIN, _TITLE_MAX, _TITLE_LINES = 150, 120, 6, 60, 6
 # A title has no punctuation and no enumerator: a repeated sentence or heading is never one.
-_TITLE_PUNCT = re.compile(r"[，。、；：？！,.;:?!]")
-_ENUMERATED = re.compile(rf"{ENUMERATOR}")
-_SENTENCE_END = re.compile(r"[。！？；]")
+_TITLE_PUNCT = re.compile(f"[{PUNCTUATION}]")
+_ENUMERATED = re.compile(ENUMERATOR)
+_SENTENCE_END = re.compile(f"[{SENTENCE_END}]")
 
 
 class _Lines:
@@ -463,7 +466,7 @@ def clean_document(raw: str) -> CleanedText:
     t = _Text(raw)
     flags, _ = _tables()
     cp = t.cp
-    # \r\n and lone \r are line ends; invisible marks render as nothing.
+    # \r\n and lone \r are line ends; invisible marks and control characters render as nothing.
     cr = cp == ord("\r")
     t.keep(~(cr & _shift_next(cp == _NEWLINE, False)) & ((flags[cp] & _INVIS) == 0))
     t.cp[t.cp == ord("\r")] = _NEWLINE

@@ -25,8 +25,18 @@ from pathlib import Path
 from typing import IO, Any, Union
 
 from .errors import DocumentError
-from .normalization import CJK_RANGES
-from .segmentation import OutlineMark
+from .outline import OutlineMark
+from .vocabulary import (
+    CJK_RANGES,
+    CJK_SYMBOL_RANGES,
+    COMMA,
+    FULLWIDTH_FORM_RANGES,
+    HANGUL_RANGES,
+    HIRAGANA_RANGES,
+    PRIVATE_USE_RANGES,
+    SENTENCE_END,
+    with_ascii,
+)
 
 __all__ = [
     "Source",
@@ -99,11 +109,11 @@ _SAMPLE_CHARS = 100_000
 # are too few to judge, and are accepted.
 _MIN_COMMON_SHARE = 0.35
 _MIN_IDEOGRAPHS_TO_JUDGE = 10
-_IDEOGRAPH = re.compile(f"[{CJK_RANGES}\ue000-\uf8ff]")  # private use counts as a garbled ideograph
-_GLUED = re.compile(f"(?<=[a-z])[{CJK_RANGES}\ue000-\uf8ff](?=[a-z])")
-_HIRAGANA = re.compile("[\u3041-\u309f]")
-_HANGUL = re.compile("[\uac00-\ud7a3]")
-_TEXTLIKE = re.compile(f"[\t\n\r\x20-\x7e\u3000-\u303f\uff01-\uff5e{CJK_RANGES}]")
+_IDEOGRAPH = re.compile(f"[{CJK_RANGES}{PRIVATE_USE_RANGES}]")  # private use counts as a garbled ideograph
+_GLUED = re.compile(f"(?<=[a-z])[{CJK_RANGES}{PRIVATE_USE_RANGES}](?=[a-z])")
+_HIRAGANA = re.compile(f"[{HIRAGANA_RANGES}]")
+_HANGUL = re.compile(f"[{HANGUL_RANGES}]")
+_TEXTLIKE = re.compile(f"[\t\n\r\x20-\x7e{CJK_SYMBOL_RANGES}{FULLWIDTH_FORM_RANGES}{CJK_RANGES}]")
 
 
 @lru_cache(maxsize=1)
@@ -309,7 +319,7 @@ def _check_docx_archive(data: bytes, name: str) -> None:
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"^list (?:number|bullet|paragraph)(?:\s*(\d))?$|^列表", re.IGNORECASE)
 _HEADER_CELL_MAX = 12
-_HEADER_PUNCT = re.compile(r"[。；！？，,;!?]")
+_HEADER_PUNCT = re.compile(f"[{with_ascii(SENTENCE_END + COMMA)}]")
 _CATEGORY_ROW_MAX = 30
 
 

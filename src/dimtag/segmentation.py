@@ -30,7 +30,24 @@ from typing import Literal, NamedTuple
 
 from .dimensions import Dimension
 from .lexicon import Role, Section, dimension_named, is_closing, is_signature, is_topic, role_of, section_named
-from .normalization import CJK_RANGES, CN_NUMERALS
+from .outline import OutlineMark
+from .vocabulary import (
+    CJK_RANGES,
+    CLAUSE_END,
+    CLOSERS,
+    COLON,
+    COMMA,
+    ENUMERATOR,
+    ENUMERATOR_FORMS,
+    ENUMERATOR_LEVELS,
+    LIST_COMMA,
+    OPENS_AFTER,
+    PUNCTUATION,
+    SEMICOLON,
+    SENTENCE_END,
+    SPACES,
+    with_ascii,
+)
 
 __all__ = [
     "Segment",
@@ -62,60 +79,33 @@ section_of = section_named
 
 SegmentKind = Literal["title", "part", "section", "item"]
 
-_CN = CN_NUMERALS
 # Marker styles, and their rank: a lower rank encloses a higher one.
-_RANK = {"part": 1.0, "section": 2.0, "numbered": 3.0, "paren": 4.0, "bare": 5.0, "ordinal": 6.0, "shi": 7.0, "circled": 8.0}
+_RANK = ENUMERATOR_LEVELS
 _PARAGRAPH_RANK = 99.0
-_MARKERS = (
-    rf"(?P<part>[{_CN}]{{1,3}}、)|(?P<section>（[{_CN}]{{1,3}}）)|(?P<numbered>\d{{1,2}}[.、．](?!\d))"
-    rf"|(?P<paren>（\d{{1,2}}）)|(?P<circled>[①-⑳])|(?P<ordinal>第[{_CN}]{{1,3}}[，、：])|(?P<shi>[{_CN}]{{1,3}}是)"
-)
 # A marker opens a unit at the start of a line or after a sentence end or a
 # colon; a section marker （一） also after any Chinese character, as in a
 # document whose line breaks were lost ("一、存在的问题（一）在理论学习方面。").
-_MARKER_AT_CUT = re.compile(rf"(?:^|(?<=[。！？；：]))(?:{_MARKERS})")
+_MARKER_AT_CUT = re.compile(rf"(?:^|(?<=[{OPENS_AFTER}]))(?:{ENUMERATOR})")
 # The same over a whole text, where a line start also opens a unit, and so
 # does a marker right after the words a heading ends with, as in a document
 # whose line breaks were lost ("（一）理论学习方面一是学得不深。").
 # The marker is matched first and what precedes it checked after: one
 # pattern with a dozen lookbehinds would be tried at every character.
-_MARKER_ANYWHERE = re.compile(_MARKERS)
-_CUT_BEFORE = frozenset("。！？；：\n\t\r \u3000")
+_MARKER_ANYWHERE = re.compile(ENUMERATOR)
+_CUT_BEFORE = frozenset(OPENS_AFTER + SPACES + "\n\r")
 _HEADING_END = frozenset(("方面", "问题", "不足", "差距", "措施", "原因", "分析", "剖析", "方向"))
 
 
 def _opens_unit(text: str, at: int) -> bool:
     """Whether a marker at ``at`` opens a unit: at a line start, after a sentence end, a colon, a heading's last word or a closing bracket."""
     return at == 0 or text[at - 1] in _CUT_BEFORE or text[at - 1] == "）" or text[at - 2 : at] in _HEADING_END
-_SECTION_MIDLINE = re.compile(rf"(?<=[{CJK_RANGES}）])(?<!第)（[{_CN}]{{1,3}}）(?=[{CJK_RANGES}])")
-_SENT_END = "。！？；"
-_CLOSERS = "”’」』）》"
-_SENTENCE = re.compile(rf"[^{_SENT_END}]*(?:[{_SENT_END}]+[{_CLOSERS}]*|$)")
-_INTERNAL_END = re.compile(f"[{_SENT_END}]")
-_TITLE_END = re.compile(f"[{_SENT_END}：]")
-_CLAUSE_END = re.compile(f"[{_SENT_END}：，]")
-_ANY_PUNCT = re.compile(r"[，。、；：！？,.;:!?]")
-_BARE_PUNCT = re.compile(r"[，、；：,;:]")
-
-
-@dataclass(frozen=True)
-class OutlineMark:
-    """What a reader (such as the .docx reader) knows about one line of the text.
-
-    Attributes
-    ----------
-    start : int
-        Offset of the line's first character.
-    kind : {"title", "heading", "list", "header", "row"}
-        A title, a heading (Word heading style or outline level), an
-        automatically numbered paragraph, a table header row, a table row.
-    level : int
-        The heading level (1 = top) or the list level (0 = top).
-    """
-
-    start: int
-    kind: Literal["title", "heading", "list", "header", "row"]
-    level: int = 0
+_SECTION_MIDLINE = re.compile(rf"(?<=[{CJK_RANGES}）])(?<!第){ENUMERATOR_FORMS['section']}(?=[{CJK_RANGES}])")
+_SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSERS}]*|$)")
+_INTERNAL_END = re.compile(f"[{SENTENCE_END}]")
+_TITLE_END = re.compile(f"[{SENTENCE_END}{COLON}]")
+_CLAUSE_END = re.compile(f"[{SENTENCE_END}{CLAUSE_END}]")
+_ANY_PUNCT = re.compile(f"[{PUNCTUATION}]")
+_BARE_PUNCT = re.compile(f"[{with_ascii(COMMA + LIST_COMMA + SEMICOLON + COLON)}]")
 
 
 class Segment(NamedTuple):
@@ -570,7 +560,7 @@ def _read_point_body(reader: _Reader, unit: str, start: int, body_from: int, sty
     if len(unit.strip()) <= POINT_MAX_CHARS and not is_closing(unit):
         reader.items(start, start + len(unit), whole=True, style=style)
         return
-    colon = unit.find("：", body_from, _INLINE_HEADING_MAX)
+    colon = unit.find(COLON, body_from, _INLINE_HEADING_MAX)
     if colon > body_from and not _INTERNAL_END.search(unit, 0, colon):
         reader.items(start, start + colon + 1, whole=True, style=style)
         reader.items(start + colon + 1, start + len(unit), whole=False)

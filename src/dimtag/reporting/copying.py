@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from ..vocabulary import CLOSERS, OPENERS, SENTENCE_END
+
 __all__ = ["CopiedPassage", "CopyResult", "SharedFormula", "find_copies", "formula_threshold"]
 
 _BASE = np.uint64(0x100000001B3)  # FNV prime: odd, large, so the 64-bit wrap mixes well
@@ -373,15 +375,15 @@ def _align(i, j, texts, hashes, dfs, reduced, threshold, k, min_chars, max_gap) 
     return found
 
 
-_OPENERS = "“‘「『（《"
-_CLOSERS = "。！？；”’」』）》"
+# What closes a copied passage's sentence: its end mark and closing quotes or brackets.
+_ENDS = SENTENCE_END + CLOSERS
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     """Take in the quotes and brackets around a span, and the mark that ends its sentence."""
-    while start > 0 and text[start - 1] in _OPENERS:
+    while start > 0 and text[start - 1] in OPENERS:
         start -= 1
-    while end < len(text) and text[end] in _CLOSERS:
+    while end < len(text) and text[end] in _ENDS:
         end += 1
     return start, end
 
