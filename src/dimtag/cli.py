@@ -121,13 +121,12 @@ def _score(value: str) -> float:
     return score
 
 
-def _dimension_list(value: str) -> tuple[Any, ...]:
-    from .reporting.coverage import parse_dimensions
-
-    try:
-        return parse_dimensions(v for v in value.replace("，", ",").split(",") if v.strip())
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _dimension_list(value: str) -> tuple[str, ...]:
+    """Aspect names, checked against the model's labels once it is loaded (a custom model has its own)."""
+    names = tuple(v.strip() for v in value.replace("，", ",").split(",") if v.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("at least one aspect is required")
+    return names
 
 
 def _checkout_root() -> Path | None:
@@ -469,7 +468,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         _check_output(args.output, args.inputs)
     tagger = _worker_tagger(args.model)
     result = report(
-        args.inputs, expect=args.expect or tuple(Dimension), tagger=tagger, min_score=args.min_score,
+        args.inputs, expect=args.expect, tagger=tagger, min_score=args.min_score,
         formula_share=args.formula_share, errors="skip",
     )
     for message in result.skipped:
