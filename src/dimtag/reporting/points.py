@@ -122,7 +122,13 @@ def point_reading(items: Sequence[TaggedSentence], aspect: Label | None = None) 
 
 
 def _groups(items: Sequence[TaggedSentence]) -> list[list[TaggedSentence]]:
-    """Consecutive items with the same point id; an item outside any point is a group of its own."""
+    """Consecutive items with the same point id; an item outside any point is a group of its own.
+
+    A point whose last items all play another role than the rest (measures
+    written after the last problem, which the segmenter reads as part of
+    it) is split there, and the tail is one point a run of items with the
+    same dimension.
+    """
     groups: list[list[TaggedSentence]] = []
     last: Hashable = object()
     for s in items:
@@ -132,7 +138,39 @@ def _groups(items: Sequence[TaggedSentence]) -> list[list[TaggedSentence]]:
         else:
             groups.append([s])
         last = key
-    return groups
+    return [part for group in groups for part in _split_tail(group)]
+
+
+def _split_tail(group: list[TaggedSentence]) -> list[list[TaggedSentence]]:
+    """``group`` split before each tail of items that all play one role, other than the role of what precedes them."""
+    parts: list[list[TaggedSentence]] = []
+    while True:
+        speaking = [i for i, s in enumerate(group) if s.role.speaks]
+        if not speaking:
+            break
+        tail_role = group[speaking[-1]].role
+        cut = speaking[-1]
+        for i in reversed(speaking):
+            if group[i].role != tail_role:
+                break
+            cut = i
+        head = group[:cut]
+        if cut == speaking[0] or point_reading(head)[0] == tail_role:
+            break
+        parts[:0] = _by_dimension(group[cut:])
+        group = head
+    return [group, *parts]
+
+
+def _by_dimension(items: list[TaggedSentence]) -> list[list[TaggedSentence]]:
+    """A split-off tail as points: runs of items with the same dimension (an item with none joins the run before)."""
+    runs: list[list[TaggedSentence]] = []
+    for s in items:
+        if runs and (s.dimension is None or s.dimension == runs[-1][0].dimension):
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs
 
 
 def points_of(doc: TaggedDocument, labels: Sequence[Label]) -> list[Point]:
