@@ -240,3 +240,45 @@ def test_report_notebook_runs_top_to_bottom():
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(REPO / "notebooks")}}).execute()
     outputs = "".join(str(o) for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs)
     assert "05_hospital.txt" in outputs and "<svg" in outputs and "147 characters" in outputs
+
+
+def test_the_report_extra_brings_what_frames_needs():
+    import tomllib
+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert {re.split(r"[<>=\[]", r)[0] for r in extras["report"]} >= {"openpyxl", "pandas"}
+
+
+def _imports(path: Path) -> list[tuple[str, str]]:
+    """(module, name) of every ``from … import name`` in a file."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [(node.module or "", alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names]
+
+
+def test_writers_take_tables_and_no_module_borrows_private_helpers():
+    folder = REPO / "src" / "dimtag" / "reporting"
+    for writer in ("xlsx.py", "html.py", "csvfiles.py"):
+        assert not [m for m, _ in _imports(folder / writer) if m.endswith("report")], writer
+    for path in folder.glob("*.py"):
+        borrowed = [(m, n) for m, n in _imports(path) if n.startswith("_") and n != "__future__" and m != "__future__"]
+        assert not borrowed, (path.name, borrowed)
+
+
+def test_people_see_chinese_values_in_chinese_columns(example, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    example.write(tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    english = {"True", "False", "problem", "cause", "measure", "positive", "other", "model", "heading", "section", "point",
+               "missing", "thin", "vague", "copied", "no_measure", "first", "others", *(d.value for d in Dimension)}
+    for sheet in book.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows)
+        assert all(re.search(r"[\u4e00-\u9fff]", h) for h in header), (sheet.title, header)
+        for row in rows:
+            assert not [v for v in row if isinstance(v, bool) or v in english], (sheet.title, row)
+    page = tmp_path / "r.html"
+    example.write(page)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page.read_text(encoding="utf-8"))
+    assert cells and not set(cells) & english
