@@ -215,14 +215,20 @@ def find_copies(
     keys, df = frequencies(hashes)
     if len(keys) == 0:
         return CopyResult([], [], [], [[] for _ in texts], threshold)
-    # Each document's shingles with their document frequency; a repeat inside
-    # one document (after its first occurrence) is marked 0 and never matched.
+    # Each document's shingles with their document frequency (one sort of
+    # them all: a lookup per shingle in the folder's keys would cost a cache
+    # miss per step of a binary search); a repeat inside one document (after
+    # its first occurrence) is marked 0 and never matched.
+    where = np.unique(np.concatenate(hashes), return_inverse=True)[1].reshape(-1)
+    every_df = df[where].astype(np.int32)
+    del keys, df, where
+    bounds = np.cumsum([0, *(len(h) for h in hashes)])
     dfs = []
-    for h in hashes:
-        d = df[np.searchsorted(keys, h)].astype(np.int32)
+    for n, h in enumerate(hashes):
+        d = every_df[bounds[n] : bounds[n + 1]].copy()
         d[~first_occurrences(h)] = 0
         dfs.append(d)
-    del keys, df
+    del every_df
 
     # Candidate pairs come from long shingles (3/4 of min_chars): a copy of
     # min_chars holds many of them, while phrasing that many documents share

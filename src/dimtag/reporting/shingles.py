@@ -6,6 +6,8 @@ genericity (:mod:`.concreteness`).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = ["reduce_text", "shingles", "frequencies", "first_occurrences"]
@@ -15,20 +17,40 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def reduce_text(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The letters, digits and Han characters of ``text`` as code points, and their offsets.
+    """The letters, digits and Han characters of ``text`` as code points (lower case), and their offsets.
 
     Examples
     --------
-    >>> codes, offsets = reduce_text("学习，不够！")
+    >>> codes, offsets = reduce_text("学习，不够！ABC")
     >>> "".join(map(chr, codes)), offsets.tolist()
-    ('学习不够', [0, 1, 3, 4])
+    ('学习不够abc', [0, 1, 3, 4, 6, 7, 8])
     """
-    keep = [i for i, ch in enumerate(text) if ch.isalnum()]
-    reduced = "".join(text[i] for i in keep).casefold()
-    if len(reduced) != len(keep):  # casefold can lengthen a character (ß -> ss); keep offsets exact
-        reduced = "".join(text[i].lower()[:1] for i in keep)
-    codes = np.frombuffer(reduced.encode("utf-32-le"), dtype=np.uint32)
-    return codes, np.asarray(keep, dtype=np.int32)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    keep, fold = _tables()
+    bmp = codes < len(keep)
+    kept = np.zeros(len(codes), dtype=bool)
+    kept[bmp] = keep[codes[bmp]]
+    for i in np.flatnonzero(~bmp):  # beyond the Basic Multilingual Plane: rare, asked one by one
+        kept[i] = text[i].isalnum()
+    offsets = np.flatnonzero(kept).astype(np.int32)
+    reduced = codes[offsets]
+    inside = reduced < len(fold)
+    reduced[inside] = fold[reduced[inside]]
+    return reduced, offsets
+
+
+@functools.cache
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """For every code point of the Basic Multilingual Plane: is it a letter or digit, and its lower case.
+
+    A character whose case folding is longer than itself (ß -> ss) keeps
+    its lower case, so that offsets stay one a character.
+    """
+    chars = [chr(c) for c in range(0x10000)]
+    keep = np.array([ch.isalnum() for ch in chars], dtype=bool)
+    folded = [ch.casefold() for ch in chars]
+    fold = np.array([ord(f) if len(f) == 1 else ord(ch.lower()[:1] or ch) for ch, f in zip(chars, folded)], dtype=np.uint32)
+    return keep, fold
 
 
 def shingles(codes: np.ndarray, k: int) -> np.ndarray:
