@@ -49,7 +49,7 @@ h1{{font-size:26px;margin:0 0 4px}} h2{{font-size:20px;border-bottom:2px solid #
 .scroll{{overflow-x:auto;max-width:100%}} .chart svg{{max-width:100%;height:auto}}
 table{{border-collapse:collapse;width:100%;font-size:14px}}
 th,td{{border:1px solid #dde4ee;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}}
-th{{background:#f1f4f8;white-space:nowrap}} td.num{{text-align:right;white-space:nowrap}} td.name{{min-width:8em}}
+th{{background:#f1f4f8;white-space:nowrap}} td.num{{text-align:right;white-space:nowrap}} td.name{{overflow-wrap:break-word;word-break:normal;min-width:6em}}
 .kind{{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-size:13px;white-space:nowrap}}
 .k-missing,.k-copied{{background:#c0392b}} .k-vague,.k-about_others{{background:#d35400}} .k-unsure{{background:#2c7fb8}}
 .k-thin,.k-no_measure,.k-measure_without_problem{{background:#7f8c8d}}
@@ -154,8 +154,8 @@ def heatmap_svg(tables: Mapping[str, Table], limit: int = LIMITS["heatmap"]) -> 
                 fill, ink, text = "#f6c9c4", "#a93226", "缺"
             else:
                 share = n / peak
-                fill = f"rgba(78,121,167,{0.08 + 0.8 * share:.2f})"
-                ink = "#fff" if share > 0.55 else "#222"
+                fill = f"rgba(78,121,167,{0.10 + 0.55 * share:.2f})"  # at most mid-blue: dark text stays readable
+                ink = "#222" if n else "#999"
                 text = f"{n} / {m}"
             parts.append(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}" rx="3"/>')
             parts.append(f'<text x="{x + cell_w / 2}" y="{y + cell_h / 2 + 4}" text-anchor="middle" fill="{ink}">{_e(text)}</text>')
