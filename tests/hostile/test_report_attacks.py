@@ -302,3 +302,17 @@ def test_an_empty_or_all_skipped_input_is_an_error(tmp_path):
         assert done.returncode == 1 and done.stderr.count("dimtag: error:") >= 1 and "Traceback" not in done.stderr
         assert "no document" in done.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_files_a_folder_holds_but_the_report_cannot_read_are_listed(tmp_path):
+    folder = tmp_path / "in"
+    _write(folder, "a.txt", PROBLEM + "一是理论学习不够深入。\n")
+    for name in ("b.doc", "c.wps", "d.pdf"):
+        (folder / name).write_bytes(b"%PDF-1.4 or a binary document")
+    (folder / "e.txt").write_bytes(b"\x00\xff" * 200)
+    rep = report(folder, errors="skip")
+    assert [Path(r["file"]).name for r in rep["documents"]] == ["a.txt"]
+    assert sorted(Path(r["file"]).name for r in rep["skipped"]) == ["b.doc", "c.wps", "d.pdf", "e.txt"]
+    assert all(r["reason"] for r in rep["skipped"])
+    page = rep.write(tmp_path / "r.html")[0].read_text(encoding="utf-8")
+    assert "未能读取的文件（4）" in page and "d.pdf" in page

@@ -137,12 +137,15 @@ class Report:
         return written
 
 
-def _expand(sources: Iterable[Any]) -> list[Any]:
-    """Files and documents, with folders replaced by their documents (recursively, sorted).
+def _expand(sources: Iterable[Any]) -> tuple[list[Any], list[tuple[str, str]]]:
+    """Files and documents, with folders replaced by their documents (recursively, sorted); and the files left out.
 
-    A file given twice (by the same or another path to it) is read once.
+    A file given twice (by the same or another path to it) is read once. A
+    file in a folder that is no ``.txt`` or ``.docx`` (a ``.doc``, ``.wps``,
+    ``.pdf``, an image) is left out and listed with the reason.
     """
     found: list[Any] = []
+    left_out: list[tuple[str, str]] = []
     seen: set[str] = set()
 
     def add(path: str) -> None:
@@ -159,12 +162,18 @@ def _expand(sources: Iterable[Any]) -> list[Any]:
         path = Path(source)
         if path.is_dir():
             for p in sorted(path.rglob("*")):
-                if (p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()
-                        and not any(part.startswith(".") for part in p.relative_to(path).parts)):
+                if any(part.startswith(".") for part in p.relative_to(path).parts) or not p.is_file():
+                    continue
+                if p.suffix.lower() in DOCUMENT_SUFFIXES:
                     add(str(p))
+                else:
+                    left_out.append((str(p), f"{p}: {_NOT_A_DOCUMENT}"))
         else:
             add(str(path))
-    return found
+    return found, left_out
+
+
+_NOT_A_DOCUMENT = "not a .txt or .docx document, skipped (save a .doc, .wps or .pdf as .docx or .txt)"
 
 
 def report(
@@ -184,9 +193,10 @@ def report(
     Parameters
     ----------
     sources : path, TaggedDocument, or an iterable of them
-        Files, folders (their ``.txt`` and ``.docx`` files, recursively) or
-        documents already tagged. A single str or path is one path, never a
-        sequence of characters. A file given twice is read once.
+        Files, folders (their ``.txt`` and ``.docx`` files, recursively; any
+        other file in a folder is listed as skipped) or documents already
+        tagged. A single str or path is one path, never a sequence of
+        characters. A file given twice is read once.
     expect : sequence of str or Dimension, optional
         The required aspects, by id or Chinese name (default: every label
         of the model: the six dimensions, or a custom model's labels).
@@ -231,11 +241,10 @@ def report(
         raise ValueError("errors must be 'raise' or 'skip'")
     if isinstance(sources, (str, os.PathLike, TaggedDocument)):
         sources = [sources]
-    found = _expand(sources)
+    found, skipped = _expand(sources)
     if any(not isinstance(s, TaggedDocument) for s in found):
         tagger = tagger or default_tagger()
     docs: list[TaggedDocument] = []
-    skipped: list[tuple[str, str]] = []
     for source in found:
         if isinstance(source, TaggedDocument):
             docs.append(source)
