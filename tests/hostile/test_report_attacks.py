@@ -310,6 +310,8 @@ def test_files_a_folder_holds_but_the_report_cannot_read_are_listed(tmp_path):
     for name in ("b.doc", "c.wps", "d.pdf"):
         (folder / name).write_bytes(b"%PDF-1.4 or a binary document")
     (folder / "e.txt").write_bytes(b"\x00\xff" * 200)
+    for name in ("photo.jpg", "last_year.xlsx", "r.html"):  # not materials: passed over
+        (folder / name).write_bytes(b"\x89PNG")
     rep = report(folder, errors="skip")
     assert [Path(r["file"]).name for r in rep["documents"]] == ["a.txt"]
     assert sorted(Path(r["file"]).name for r in rep["skipped"]) == ["b.doc", "c.wps", "d.pdf", "e.txt"]

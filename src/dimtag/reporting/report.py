@@ -22,12 +22,18 @@ from .copying import CopyResult, find_copies
 from .coverage import DEFAULT_EXPECT, coverage, coverage_flags, label_name, parse_dimensions, uncertainty
 from .points import Point, points_of
 
-__all__ = ["DOCUMENT_SUFFIXES", "Report", "report"]
+__all__ = ["DOCUMENT_SUFFIXES", "UNREAD_FORMATS", "Report", "report"]
 
 log = logging.getLogger(__name__)
 
 #: The files a folder contributes to a report.
 DOCUMENT_SUFFIXES = (".txt", ".docx")
+#: Formats materials come in that the report does not read: listed as skipped when a folder holds them.
+UNREAD_FORMATS = {
+    ".doc": "Word 97-2003 .doc", ".dot": "a Word 97-2003 template", ".docm": "a Word file with macros",
+    ".dotx": "a Word template", ".wps": "a WPS document", ".wpt": "a WPS template", ".pdf": "PDF", ".rtf": "RTF",
+    ".odt": "an OpenDocument text", ".pages": "a Pages document",
+}
 #: How many of a document's problems are listed as its most generic.
 MOST_GENERIC = 3
 
@@ -141,8 +147,10 @@ def _expand(sources: Iterable[Any]) -> tuple[list[Any], list[tuple[str, str]]]:
     """Files and documents, with folders replaced by their documents (recursively, sorted); and the files left out.
 
     A file given twice (by the same or another path to it) is read once. A
-    file in a folder that is no ``.txt`` or ``.docx`` (a ``.doc``, ``.wps``,
-    ``.pdf``, an image) is left out and listed with the reason.
+    material in a folder in a format the report does not read (``.doc``,
+    ``.wps``, ``.pdf`` …: :data:`UNREAD_FORMATS`) is left out and listed
+    with the reason; other files (images, spreadsheets, a report written
+    there) are not materials and are passed over.
     """
     found: list[Any] = []
     left_out: list[tuple[str, str]] = []
@@ -166,14 +174,11 @@ def _expand(sources: Iterable[Any]) -> tuple[list[Any], list[tuple[str, str]]]:
                     continue
                 if p.suffix.lower() in DOCUMENT_SUFFIXES:
                     add(str(p))
-                else:
-                    left_out.append((str(p), f"{p}: {_NOT_A_DOCUMENT}"))
+                elif p.suffix.lower() in UNREAD_FORMATS:
+                    left_out.append((str(p), f"{p}: {UNREAD_FORMATS[p.suffix.lower()]} is not read; save it as .docx or .txt"))
         else:
             add(str(path))
     return found, left_out
-
-
-_NOT_A_DOCUMENT = "not a .txt or .docx document, skipped (save a .doc, .wps or .pdf as .docx or .txt)"
 
 
 def report(
@@ -193,9 +198,9 @@ def report(
     Parameters
     ----------
     sources : path, TaggedDocument, or an iterable of them
-        Files, folders (their ``.txt`` and ``.docx`` files, recursively; any
-        other file in a folder is listed as skipped) or documents already
-        tagged. A single str or path is one path, never a sequence of
+        Files, folders (their ``.txt`` and ``.docx`` files, recursively; a
+        ``.doc``, ``.wps`` or ``.pdf`` in a folder is listed as skipped) or
+        documents already tagged. A single str or path is one path, never a sequence of
         characters. A file given twice is read once.
     expect : sequence of str or Dimension, optional
         The required aspects, by id or Chinese name (default: every label
@@ -244,6 +249,8 @@ def report(
     found, skipped = _expand(sources)
     if any(not isinstance(s, TaggedDocument) for s in found):
         tagger = tagger or default_tagger()
+    if tagger is not None and expect is not None:
+        _expected(expect, tuple(tagger.labels_))  # a wrong aspect is refused before any tagging
     docs: list[TaggedDocument] = []
     for source in found:
         if isinstance(source, TaggedDocument):
@@ -261,14 +268,18 @@ def report(
         why = f": every file was skipped ({skipped[0][1]}{' …' if len(skipped) > 1 else ''})" if skipped else ""
         raise ReportError(f"no document to report on{why}")
     labels = _labels(tagger, docs)
-    try:
-        expected = parse_dimensions(labels if expect is None else expect, labels)
-    except ValueError as exc:
-        raise ReportError(str(exc)) from None
+    expected = _expected(labels if expect is None else expect, labels)
     copies = find_copies([doc.text for doc in docs], min_chars=min_copy_chars, formula_share=formula_share)
     tables = _build(docs, labels, expected, copies, thin_chars, vague_share)
     tables["skipped"] = [{"file": f, "reason": reason} for f, reason in skipped]
     return Report(tables, {doc.name: doc.text for doc in docs}, expected, [r for _, r in skipped], labels)
+
+
+def _expected(expect: Sequence[str | Label], labels: tuple[Label, ...]) -> tuple[Label, ...]:
+    try:
+        return parse_dimensions(expect, labels)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
 
 
 def _labels(tagger: Tagger | None, docs: Sequence[TaggedDocument]) -> tuple[Label, ...]:
