@@ -249,23 +249,6 @@ def test_the_report_extra_brings_what_frames_needs():
     assert {re.split(r"[<>=\[]", r)[0] for r in extras["report"]} >= {"openpyxl", "pandas"}
 
 
-def _imports(path: Path) -> list[tuple[str, str]]:
-    """(module, name) of every ``from … import name`` in a file."""
-    import ast
-
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [(node.module or "", alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names]
-
-
-def test_writers_take_tables_and_no_module_borrows_private_helpers():
-    folder = REPO / "src" / "dimtag" / "reporting"
-    for writer in ("xlsx.py", "html.py", "csvfiles.py"):
-        assert not [m for m, _ in _imports(folder / writer) if m.endswith("report")], writer
-    for path in folder.glob("*.py"):
-        borrowed = [(m, n) for m, n in _imports(path) if n.startswith("_") and n != "__future__" and m != "__future__"]
-        assert not borrowed, (path.name, borrowed)
-
-
 def test_people_see_chinese_values_in_chinese_columns(example, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     example.write(tmp_path / "r.xlsx")

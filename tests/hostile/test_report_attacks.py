@@ -19,7 +19,7 @@ import pytest
 
 from dimtag import Dimension, DocumentError, Role, TaggedDocument, TaggedSentence, Tagger, tag_document
 from dimtag.errors import ReportError
-from dimtag.reporting import find_copies, report
+from dimtag.reporting import Point, find_copies, point_reading, points_of, report
 from dimtag.reporting.html import CELL_CHARS
 
 from .helpers import _code_path
@@ -318,3 +318,32 @@ def test_files_a_folder_holds_but_the_report_cannot_read_are_listed(tmp_path):
     assert all(r["reason"] for r in rep["skipped"])
     page = rep.write(tmp_path / "r.html")[0].read_text(encoding="utf-8")
     assert "未能读取的文件（4）" in page and "d.pdf" in page
+
+
+# -- the house: typed points, one rule, writers that take tables ---------------------------------------------------
+
+def _imports(path: Path) -> list[tuple[str, str]]:
+    """(module, name) of every ``from … import name`` in a file."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [(node.module or "", alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names]
+
+
+def test_writers_take_tables_and_no_module_borrows_private_helpers():
+    folder = Path(_code_path()) / "dimtag" / "reporting"
+    for writer in ("xlsx.py", "html.py", "csvfiles.py"):
+        assert not [m for m, _ in _imports(folder / writer) if m.endswith("report")], writer
+    for path in folder.glob("*.py"):
+        borrowed = [(m, n) for m, n in _imports(path) if n.startswith("_") and n != "__future__" and m != "__future__"]
+        assert not borrowed, (path.name, borrowed)
+
+
+def test_points_are_typed_and_read_by_one_rule():
+    doc = tag_document(PROBLEM + "（四）担当作为方面\n1.遇到矛盾绕着走。\n2.调研不深入，下基层少。\n", name="p.txt")
+    points = points_of(doc, list(Dimension))
+    assert points and all(isinstance(p, Point) and isinstance(p.role, Role) for p in points)
+    by_index = {s.index: s for s in doc}
+    for p in points:
+        assert (p.role, p.dimension) == point_reading([by_index[i] for i in p.items], p.aspect)
+    assert {p.dimension for p in points} == {Dimension.RESPONSIBILITY}
