@@ -5,6 +5,8 @@ Usage::
     git worktree add /tmp/v1 2c06988          # dimtag 1.0.0
     python benchmarks/dos.py --old /tmp/v1/src  # writes benchmarks/DOS.md
     python benchmarks/dos.py --cases clean_commas docx_bomb   # some cases, this tree only
+    python benchmarks/dos.py --cases copy_repeated copy_groups_500 copy_groups_2000 report_groups_html \
+        report_huge_sentence report_str_root --timeout 300 --now-out benchmarks/DOS_REPORT.md
 
 Each case runs in a fresh Python process with the version's ``src`` first on
 ``PYTHONPATH``; its wall time and peak RSS come from the kernel
@@ -86,7 +88,39 @@ def _make_inputs(folder: Path) -> None:
     os.mkfifo(walk / "a_fifo")
     (walk / "b.txt").write_text("一、存在的问题\n一是理论学习不够深入。", encoding="utf-8")
     _docx_bomb(folder / "bomb.docx", 400)
+    # The report's cases (issue 19).
+    sentence = "我对理论学习的重视程度还不够高，学得不深。"  # 21 characters, about 63 bytes: 1,700 of them make 105 KB
+    (folder / "repeat_a.txt").write_text(sentence * 1700, encoding="utf-8")
+    (folder / "repeat_b.txt").write_text(sentence * 1700, encoding="utf-8")
+    (folder / "huge_sentence.txt").write_text("一、存在的问题\n" + "学" * 120_000 + "。\n", encoding="utf-8")
+    sys.path.insert(0, str(REPO / "tests"))
+    from generated_folders import generate_groups
 
+    for n in (500, 2000):
+        groups = folder / f"groups_{n}"
+        groups.mkdir()
+        for i, text in enumerate(generate_groups(n, 40)):
+            (groups / f"{i:04}.txt").write_text(text, encoding="utf-8")
+
+
+_COPY = "from pathlib import Path\nfrom dimtag.reporting import find_copies\n" \
+        "find_copies([p.read_text(encoding='utf-8') for p in sorted(Path().glob({!r}))])"
+# Tagged documents built without a model (one problem item a paragraph), so the case measures the report itself.
+_REPORT_HTML = """from pathlib import Path
+from dimtag import Dimension, Role, TaggedDocument, TaggedSentence
+from dimtag.reporting import report
+docs = []
+for p in sorted(Path().glob({!r})):
+    text = p.read_text(encoding="utf-8")
+    items, start = [], 0
+    for n, line in enumerate(text.split("\\n")):
+        dim = list(Dimension)[n % 6]
+        items.append(TaggedSentence(n, line, start, start + len(line), Role.PROBLEM, 0.9, dim, 0.9, "model", dim, 0.9, None,
+                                    "problem", n, ()))
+        start += len(line) + 1
+    docs.append(TaggedDocument(str(p), text, items))
+report(docs).write("groups.html")
+"""
 
 # name -> (what it is, Python code run in the case's process with the folder as cwd)
 CASES: dict[str, tuple[str, str]] = {
@@ -97,6 +131,15 @@ CASES: dict[str, tuple[str, str]] = {
     "tag_10mb_str": ("tag() of one 10 MB string", "from dimtag import tag\ntry: tag('学习不够深入。' * 1_500_000)\nexcept ValueError: pass"),
     "tag_document_40mb_str": ("tag_document() of a 40 MB str", "from dimtag import tag_document\ntry: tag_document('学习不够深入。\\n' * 5_000_000)\nexcept ValueError: pass"),
     "fifo_in_folder": ("a folder holding a FIFO before a text file, through the CLI", _cli("tag", "walk")),
+    "copy_repeated": ("find_copies() of two 105 KB files of one sentence repeated 1,700 times", _COPY.format("repeat_*.txt")),
+    "copy_groups_500": ("find_copies() of 500 documents (0.6 M characters), groups of 40 sharing a passage",
+                        _COPY.format("groups_500/*.txt")),
+    "copy_groups_2000": ("find_copies() of 2,000 documents (2.4 M characters), groups of 40 sharing a passage",
+                         _COPY.format("groups_2000/*.txt")),
+    "report_groups_html": ("report() of the 500, tagged without a model, written as .html (and the .xlsx it links to)",
+                           _REPORT_HTML.format("groups_500/*.txt")),
+    "report_huge_sentence": ("dimtag report of a file holding a 120,000-character sentence", _cli("report", "huge_sentence.txt", "-o", "r.html")),
+    "report_str_root": ("dimtag.report('/x/file.txt'): a str is one path", "import dimtag\ntry: dimtag.report('/x/file.txt')\nexcept ValueError: pass"),
 }
 
 
@@ -137,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "DOS.md")
+    parser.add_argument("--now-out", type=Path, help="write this tree's figures for the chosen cases here (e.g. benchmarks/DOS_REPORT.md)")
     args = parser.parse_args(argv)
     versions = {"now": REPO / "src"}
     if args.old:
@@ -166,7 +210,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.old and set(args.cases) == set(CASES):
         _write_report(args.out, rows, args.timeout)
         print(f"written {args.out}")
+    elif args.now_out:
+        _write_now(args.now_out, rows, args.timeout, argv if argv is not None else sys.argv[1:])
+        print(f"written {args.now_out}")
     return 0
+
+
+def _write_now(path: Path, rows: list, timeout: float, argv: list[str]) -> None:
+    """This tree's figures only (the cases 1.0.0 has no counterpart for), with the load the machine was under."""
+    load = os.getloadavg()
+    lines = [
+        "# Denial-of-service cases of the reviewer's report (issue 19)",
+        "",
+        f"Written by `python benchmarks/dos.py {' '.join(argv)}`. Each case runs in a fresh process; wall time and peak",
+        f"RSS from the kernel (`os.wait4`); killed after {timeout:.0f} s. Load average when it ended: {load[0]:.1f} on",
+        f"{os.cpu_count()} cores (other jobs share the machine), so compare rows, not machines.",
+        "",
+        "| case | what | time | peak RSS | exit |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, what, cells in rows:
+        _label, seconds, mb, status, _ok = cells[-1]
+        time_cell, rss_cell = _fmt(seconds, mb, status, timeout).split(" | ")
+        lines.append(f"| {name} | {what} | {time_cell} | {rss_cell} | {status.replace('|', '/')} |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _write_report(path: Path, rows: list, timeout: float) -> None:

@@ -121,13 +121,12 @@ def _score(value: str) -> float:
     return score
 
 
-def _dimension_list(value: str) -> tuple[Any, ...]:
-    from .reporting.coverage import parse_dimensions
-
-    try:
-        return parse_dimensions(v for v in value.replace("，", ",").split(",") if v.strip())
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _dimension_list(value: str) -> tuple[str, ...]:
+    """Aspect names, checked against the model's labels once it is loaded (a custom model has its own)."""
+    names = tuple(v.strip() for v in value.replace("，", ",").split(",") if v.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("at least one aspect is required")
+    return names
 
 
 def _checkout_root() -> Path | None:
@@ -160,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="a reviewer's report on a folder: coverage, concreteness, copying")
     p.add_argument("inputs", nargs="+", metavar="PATH", help="files or folders (their .txt and .docx files)")
     p.add_argument("--output", "-o", required=True, metavar="OUT", help="OUT.xlsx, OUT.html, OUT.csv (one file per table) or a folder/")
-    p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required dimensions, comma-separated ids or Chinese names (default: the six)")
+    p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required aspects, comma-separated ids or Chinese names (default: every label of the model)")
     p.add_argument("--formula-share", type=_score, default=0.25, help="a phrase in more than this share of documents is formula language (default 0.25)")
     p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
@@ -473,7 +472,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         _check_output(args.output, args.inputs)
     tagger = _worker_tagger(args.model)
     result = report(
-        args.inputs, expect=args.expect or tuple(Dimension), tagger=tagger, min_score=args.min_score,
+        args.inputs, expect=args.expect, tagger=tagger, min_score=args.min_score,
         formula_share=args.formula_share, errors="skip",
     )
     for message in result.skipped:

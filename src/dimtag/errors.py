@@ -7,7 +7,7 @@ while programming errors still surface as tracebacks.
 
 from __future__ import annotations
 
-__all__ = ["DimtagError", "DocumentError", "ModelError", "LabelsError"]
+__all__ = ["DimtagError", "DocumentError", "ModelError", "LabelsError", "ReportError"]
 
 
 class DimtagError(Exception):
@@ -24,3 +24,7 @@ class ModelError(DimtagError, RuntimeError):
 
 class LabelsError(DimtagError, ValueError):
     """A labels file or an update file that breaks the schema; the message names file and line."""
+
+
+class ReportError(DimtagError, ValueError):
+    """A report that cannot be made: no document to report on, or a required aspect the model does not have."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..vocabulary import CJK_RANGES, CN_COUNTING, CN_MAGNITUDES, CN_NUMERALS, ENUMERATOR, OPENS_AFTER
-from .copying import _frequencies, _reduce, _shingles
+from .shingles import frequencies, reduce_text, shingles
 
 __all__ = ["EVIDENCE_KINDS", "Evidence", "evidence", "genericity"]
 
@@ -158,9 +158,9 @@ def genericity(doc_texts: Sequence[Sequence[str]]) -> list[list[float]]:
     [[0.333], [0.4], [0.0]]
     """
     n_docs = len(doc_texts)
-    per_problem = [[_shingles(_reduce(t)[0], 2) for t in texts] for texts in doc_texts]
+    per_problem = [[shingles(reduce_text(t)[0], 2) for t in texts] for texts in doc_texts]
     per_doc = [np.concatenate(p) if p else np.empty(0, dtype=np.uint64) for p in per_problem]
-    keys, df = _frequencies(per_doc)
+    keys, df = frequencies(per_doc)
     scores = []
     for problems in per_problem:
         row = []
