@@ -48,7 +48,8 @@ def main() -> int:
         ("sentences: tag(list, abstain=True)", lambda t: t.tag(sentences, abstain=True)),
         ("documents: tag_document", lambda t: [tag_document(x, tagger=t) for x in texts]),
     ):
-        t_old, t_new = _best(lambda: run(old)), _best(lambda: run(new))
+        t_old = _best(lambda run=run: run(old))
+        t_new = _best(lambda run=run: run(new))
         n = len(sentences) if name.startswith("sentences") else len(texts)
         rows.append((name, n / t_old, n / t_new, t_new / t_old))
     print("| workload | 2.0.0 per second | 3.0 per second | time ratio 3.0 / 2.0.0 |")

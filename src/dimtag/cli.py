@@ -510,8 +510,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     _resolve(args, "labels", "data/labels.csv")
     _resolve(args, "out", "src/dimtag/model")
-    if args.documents is None and _checkout_root() is not None:
-        default_docs = _checkout_root() / "data" / "documents" / "src"
+    root = _checkout_root()
+    if args.documents is None and root is not None:
+        default_docs = root / "data" / "documents" / "src"
         args.documents = str(default_docs) if default_docs.is_dir() else None
     _check_out_dir(args.out)
     try:

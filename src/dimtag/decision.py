@@ -541,7 +541,7 @@ def decide_roles(
         none_p = full[:, none_column] if none_column is not None else np.zeros(n)
         roles_p = stacker.role_proba(role_full, none_p, context)
         parts = stacker.dimension_parts(own, context)
-        dims = softmax(sum(parts.values()))
+        dims = softmax(np.sum(list(parts.values()), axis=0))
     role_best = roles_p.argmax(axis=1) if n else np.zeros(0, dtype=np.intp)
     role = np.asarray(ROLES, dtype=object)[role_best] if n else np.empty(0, dtype=object)
     role_score = roles_p[np.arange(n), role_best]

@@ -195,7 +195,7 @@ def score_evidence(evidence: dict[str, tuple[Tagger, list[DocumentEvidence]]], m
     from ..decision import decide_roles
 
     n = correct = role_ok = other = other_dim = dims = dim_none = 0
-    for writer, (tagger, docs) in evidence.items():
+    for writer, (_, docs) in evidence.items():
         stacker = fit_stacker([ev for w, (_, evs) in evidence.items() if w != writer for ev in evs])
         for ev in docs:
             predicted: dict[int, tuple[str, str | None]] = {}
