@@ -325,9 +325,9 @@ ROLE_FEATURES: tuple[str, ...] = (
 )
 #: The evidence the dimension stacker weighs, one shared weight each (see :func:`dimension_features`).
 DIMENSION_FEATURES: tuple[str, ...] = ("own", "heading", "point_title", "point_items", "section_items", "neighbours")
-#: Documents with fewer items are decided item by item: the stacker was fitted on documents of 12 to 50 items,
-#: and on three lines (an introduction, one problem, a closing) its neighbour and position evidence would
-#: outweigh what the one problem says about itself.
+#: Documents with fewer items have their roles read item by item, and their dimensions weighed by the hand-set
+#: prior: the stacker was fitted on documents of 12 to 50 items, and on three lines (an introduction, one
+#: problem, a closing) its neighbour and position evidence would outweigh what the one problem says about itself.
 MIN_STACKED_ITEMS = 5
 # Which ``by`` each piece of dimension evidence counts as.
 _DIMENSION_BY = {"own": "model", "heading": "heading", "point_title": "point", "point_items": "point",
@@ -542,6 +542,11 @@ def decide_roles(
         roles_p = stacker.role_proba(role_full, none_p, context)
         parts = stacker.dimension_parts(own, context)
         dims = softmax(np.sum(list(parts.values()), axis=0))
+    elif context is not None and n:
+        # Too short for the stacker: the headings still weigh, by the hand-set prior.
+        boosts0 = _boosts(own, context, DEFAULT_PRIOR, dim_columns)
+        dims = softmax(np.log(np.clip(own, 1e-12, None)) + np.sum(list(boosts0.values()), axis=0))
+        parts = {"own": np.zeros_like(own), **boosts0}
     role_best = roles_p.argmax(axis=1) if n else np.zeros(0, dtype=np.intp)
     role = np.asarray(ROLES, dtype=object)[role_best] if n else np.empty(0, dtype=object)
     role_score = roles_p[np.arange(n), role_best]
@@ -555,7 +560,7 @@ def decide_roles(
     if parts:
         boosts: dict[str, np.ndarray] = {}
         for name, part in parts.items():
-            key = _DIMENSION_BY[name]
+            key = _DIMENSION_BY.get(name, name)
             if key != "model":
                 boosts[key] = boosts.get(key, 0) + part
         by = _deciders(best, own_best, boosts, context) if context is not None else by

@@ -357,6 +357,12 @@ def _structure(source: Source) -> DocumentStructure:
     headings = [s for s in segments if s.kind != "item"]
     claims = _claim_items(segments)
     if claims:
+        # A claim heads the point below it: one problem, its title line and its paragraph.
+        first_point = {}
+        for s in items:
+            if s.scope >= 0 and s.scope not in first_point:
+                first_point[s.scope] = s.point
+        claims = [c._replace(point=first_point.get(c.scope)) for c in claims]
         items = sorted(items + claims, key=lambda s: (s.start, s.kind != "item"))
     return DocumentStructure(cleaned.text, items, headings, segments, list(cleaned.dropped), cleaned)
 
@@ -368,8 +374,9 @@ def _claim_items(segments: list[Segment]) -> list[Segment]:
     own: a reader counts it as a problem (or a measure, or an achievement).
     It stays a heading for the structure; its copy as an item takes the
     dimension of the headings above it as ``heading_dimension`` and the one
-    it names itself as ``point_dimension``, and its own scope (the items it
-    heads) as ``scope``. Topic headings (（二）理论学习方面) make no claim.
+    it names itself as ``point_dimension``, its own scope (the items it
+    heads) as ``scope``, and (in :func:`_structure`) the point of the first
+    item it heads. Topic headings (（二）理论学习方面) make no claim.
     """
     out = []
     stack: list[tuple[int, Dimension | None]] = []
