@@ -112,7 +112,7 @@ async def post_predict(request: Request) -> Response:
             raise Problem(422, "invalid-request", f"tasks[{i}].data.{controls.data_key} must be a string", index=i)
         texts.append(text)
     check_texts(texts, state.limits, name="tasks")
-    results = await in_thread(tag_texts, state.tagger, texts, None)
+    results = await in_thread(tag_texts, state.tagger, texts, None, limiter=state.tagging)
     version = model_version(state.tagger)
     predictions = []
     for r in results:

@@ -53,7 +53,16 @@ class ServiceState:
     temp_root: str | None = None
     token_required: bool = False
     heavy_at_once: int = 2
+    tag_at_once: int = 2
     _heavy: anyio.CapacityLimiter | None = None
+    _tag: anyio.CapacityLimiter | None = None
+
+    @property
+    def tagging(self) -> anyio.CapacityLimiter:
+        """The limiter of ``/v1/tag`` and ``/predict`` work: batches one after another, not fighting over the GIL."""
+        if self._tag is None:
+            self._tag = anyio.CapacityLimiter(self.tag_at_once)
+        return self._tag
 
     @property
     def heavy(self) -> anyio.CapacityLimiter:
@@ -142,7 +151,7 @@ async def post_tag(request: Request) -> Response:
         raise Problem(422, "invalid-request", 'send an object: {"texts": ["…", …]}')
     texts = check_texts(body.get("texts"), state.limits)
     min_score = _unit(body.get("min_score"), "min_score")
-    results = await in_thread(tag_texts, state.tagger, texts, min_score)
+    results = await in_thread(tag_texts, state.tagger, texts, min_score, limiter=state.tagging)
     return JSONResponse({"model_version": model_version(state.tagger), "results": results})
 
 
