@@ -340,8 +340,11 @@ def merge_rows(
 
 def _rewrite(labels_path: Path, table: CsvTable, rows: Sequence[tuple[int, dict[str, str]]], appended: Sequence[dict[str, str]],
              validate: bool = True) -> None:
-    """Write labels.csv atomically with its own columns, BOM and line ends; with ``validate``, only if it reads back as labels."""
-    columns = table.fieldnames + [c for c in COLUMNS if c not in table.fieldnames]
+    """Write labels.csv atomically with its own BOM and line ends; with ``validate``, only if it reads back as labels.
+
+    Its columns are kept, and dimtag's are added when rows are appended.
+    """
+    columns = table.fieldnames + [c for c in COLUMNS if c not in table.fieldnames and appended]
 
     def check(tmp: str) -> None:
         # The whole file must read back and validate before it replaces labels.csv.
