@@ -12,10 +12,11 @@ httpx = pytest.importorskip("httpx")
 pytest.importorskip("starlette")
 jsonschema = pytest.importorskip("jsonschema")
 
+from serve_server import assert_problem, running  # noqa: E402
+
 from dimtag import RECORD_FIELDS  # noqa: E402
 
 from conftest import REPO  # noqa: E402
-from serve_server import assert_problem, running  # noqa: E402
 
 MATERIALS = REPO / "examples" / "materials"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -18,8 +18,9 @@ pytest.importorskip("httpx")
 pytest.importorskip("starlette")
 webdriver = pytest.importorskip("selenium.webdriver")
 
-from conftest import REPO  # noqa: E402
 from serve_server import running  # noqa: E402
+
+from conftest import REPO  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

@@ -67,7 +67,7 @@ def create_app(
                                      allow_headers=["Authorization", "Content-Type"]))
     app = Starlette(
         routes=[*ROUTES, *LABEL_STUDIO_ROUTES, *PAGE_ROUTES, Route("/openapi.json", get_openapi, methods=["GET"])],
-        middleware=middleware, exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=middleware, exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.dimtag = state
     return app

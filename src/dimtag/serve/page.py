@@ -8,7 +8,7 @@ six.
 from __future__ import annotations
 
 import html
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from starlette.requests import Request
@@ -29,7 +29,7 @@ _HEADERS = {"Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosniff"
             "Cache-Control": "no-store"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> bytes:
     return resources.files(__package__).joinpath("assets", name).read_bytes()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -55,7 +56,7 @@ class Problem(Exception):
         return body
 
 
-def problem_response(problem: Problem, instance: str | None = None, headers: dict[str, str] | None = None) -> Response:
+def problem_response(problem: Problem, instance: str | None = None, headers: Mapping[str, str] | None = None) -> Response:
     """The response carrying ``problem``."""
     content = json.dumps(problem.body(instance), ensure_ascii=False).encode("utf-8")
     return Response(content, status_code=problem.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)

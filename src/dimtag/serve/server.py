@@ -20,7 +20,7 @@ __all__ = ["GRACE", "serve"]
 log = logging.getLogger(__name__)
 
 #: Seconds that requests in flight get to finish after SIGTERM.
-GRACE = 30.0
+GRACE = 30
 
 
 def serve(

@@ -11,7 +11,6 @@ attacking archive looks like, and the client should hear it.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -20,13 +19,17 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from python_multipart.multipart import MultipartParseError, MultipartParser, parse_options_header
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ..reporting.report import DOCUMENT_SUFFIXES
 from .limits import Limits
 from .problems import Problem
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 __all__ = ["Stored", "Upload", "request_folder", "receive_multipart", "unpack", "UPLOAD_SUFFIXES", "TEMP_PREFIX"]
 
@@ -160,7 +163,7 @@ class _PartState:
         self.fields = 0
         self.ended = False
 
-    def callbacks(self) -> dict[str, object]:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self.part_begin, "on_header_field": self.header_field_data,
             "on_header_value": self.header_value_data, "on_header_end": self.header_end,
