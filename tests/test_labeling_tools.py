@@ -188,3 +188,22 @@ def test_labels_rename_in_another_label_set(tmp_path):
 def test_role_labels_rename(labels):
     proc = dimtag("labels", "merge", "problem", "other", "--column", "role", "--labels", labels, check=False)
     assert proc.returncode == 1 and "role 'other' with dimension" in proc.stderr
+
+
+def test_the_core_and_the_cli_never_import_the_service():
+    code = ("import sys, dimtag, dimtag.cli, dimtag.reporting, dimtag.learn.tasks; dimtag.tag('学习不够。'); "
+            "print(sorted(m for m in sys.modules if m.startswith(('starlette', 'uvicorn', 'python_multipart', 'dimtag.serve'))))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert proc.stdout.strip() == "[]"
+
+
+def test_serve_without_its_extra_says_how_to_install_it(monkeypatch, capsys):
+    import importlib.util
+
+    from dimtag.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "starlette" else real(name, *a))
+    assert main(["serve"]) == 1
+    err = capsys.readouterr().err
+    assert "pip install 'dimtag[serve]'" in err and "starlette" in err
