@@ -327,3 +327,17 @@ def test_json_shapes_are_utf8_not_escaped(client):
     r = client.post("/v1/tag", json={"texts": ["落实一岗双责不到位。"]})
     assert "廉洁自律" in r.content.decode("utf-8")
     json.loads(r.content)
+
+
+def test_a_request_over_the_time_limit_is_a_problem_and_leaves_nothing(tmp_path):
+    import time
+
+    files = [("files", (f"{i}-{name}", data, "text/plain")) for i in range(6) for _, (name, data, _) in materials_files()]
+    with running(tmp_path, "--limit", "timeout=0.2") as s, httpx.Client(base_url=s.url, timeout=60) as c:
+        body = assert_problem(c.post("/v1/report", files=files), 503, "too-slow")
+        assert "0.2 s" in body["detail"]
+        deadline = time.monotonic() + 30  # the abandoned work finishes in its thread; its folder is gone already
+        while s.leftovers() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert s.leftovers() == []
+        assert c.get("/health").status_code == 200
