@@ -207,3 +207,14 @@ def test_serve_without_its_extra_says_how_to_install_it(monkeypatch, capsys):
     assert main(["serve"]) == 1
     err = capsys.readouterr().err
     assert "pip install 'dimtag[serve]'" in err and "starlette" in err
+
+
+def test_the_same_sentence_labeled_alike_twice_is_one_label_and_apart_is_refused(labels, tmp_path):
+    task = {"data": {"text": "以上发言，请批评指正。", "file": "a.txt"}}
+    export = tmp_path / "twice.json"
+    export.write_text(json.dumps([annotate(task, "none", "other"), annotate({**task, "data": {**task["data"], "file": "b.txt"}}, "无维度")],
+                                 ensure_ascii=False), encoding="utf-8")
+    assert "0 appended, 0 relabeled, 1 confirmed unchanged" in dimtag("import-labels", export, "--labels", labels).stdout
+    export.write_text(json.dumps([annotate(task, "none"), annotate(task, "theory")], ensure_ascii=False), encoding="utf-8")
+    proc = dimtag("import-labels", export, "--labels", labels, check=False)
+    assert proc.returncode == 1 and "settle it in the labeling tool" in proc.stderr

@@ -705,7 +705,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from .serve import TOKEN_ENV, Limits, serve
 
-    known = {f.name: f.type for f in fields(Limits)}
+    known = [f.name for f in fields(Limits)]
     changes: dict[str, Any] = {}
     for name, value in args.limit:
         if name not in known:

@@ -266,7 +266,18 @@ def read_export(path: str | os.PathLike[str]) -> list[tuple[int, dict[str, str]]
         if dimension is None:
             raise LabelsError(f"{where}: a role but no dimension chosen")
         rows.append((n, _row(data, dimension, role, where)))
-    return rows
+    return _once(rows, path)
+
+
+def _once(rows: list[tuple[int, dict[str, str]]], path: Path) -> list[tuple[int, dict[str, str]]]:
+    """One row per text: the same sentence in two documents, labeled alike, is one label; labeled apart, an error."""
+    first: dict[str, tuple[int, dict[str, str]]] = {}
+    for n, row in rows:
+        seen = first.setdefault(row["text"], (n, row))
+        if seen[1]["dimension"] != row["dimension"] or (seen[1]["role"] and row["role"] and seen[1]["role"] != row["role"]):
+            raise LabelsError(f"{path}:{n}: {row['text'][:40]!r} is labeled {row['dimension']} here and {seen[1]['dimension']} "
+                              f"in task {seen[0]}; settle it in the labeling tool")
+    return list(first.values())
 
 
 def import_labels(labels_path: str | os.PathLike[str], export_path: str | os.PathLike[str], **merge_options: Any) -> dict[str, int]:

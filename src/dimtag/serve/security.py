@@ -97,7 +97,9 @@ class TokenGate:
             if host and host not in _LOCAL_NAMES:
                 problem = Problem(421, "wrong-host", f"this service answers to localhost and 127.0.0.1 only, not {host!r}")
         path = scope.get("path", "")
-        if problem is None and self.token and path not in OPEN_PATHS and not path.startswith(_OPEN_PREFIXES):
+        # A CORS preflight carries no credentials by design; it reads nothing either way.
+        checked = scope.get("method") != "OPTIONS" and path not in OPEN_PATHS and not path.startswith(_OPEN_PREFIXES)
+        if problem is None and self.token and checked:
             given = _presented(headers.get(b"authorization", b""))
             if given is None or not secrets.compare_digest(given.encode(), self.token.encode()):
                 problem = Problem(401, "token-required", "send the service's token: Authorization: Bearer TOKEN")
