@@ -281,8 +281,16 @@ def test_setup_refuses_a_config_without_dimensions(client):
     assert_problem(client.post("/setup", json={"schema": "<View/>"}), 422, "bad-label-config")
 
 
-def test_a_token_is_required_everywhere_but_the_page(tmp_path):
-    with running(tmp_path, env={"DIMTAG_TOKEN": "s3cret"}) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+def test_a_token_is_required_everywhere_but_the_page_and_named_origins_may_read(tmp_path):
+    origin = "https://oa.example"
+    with running(tmp_path, "--cors-origin", origin, env={"DIMTAG_TOKEN": "s3cret"}) as s, httpx.Client(base_url=s.url, timeout=30) as c:
+        pre = c.options("/v1/tag", headers={"origin": origin, "access-control-request-method": "POST",
+                                            "access-control-request-headers": "authorization,content-type"})
+        assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == origin
+        other = c.options("/v1/tag", headers={"origin": "https://elsewhere.example", "access-control-request-method": "POST"})
+        assert "access-control-allow-origin" not in other.headers
+        r = c.post("/v1/tag", json={"texts": ["学习不够。"]}, headers={"authorization": "Bearer s3cret", "origin": origin})
+        assert r.headers["access-control-allow-origin"] == origin
         assert c.get("/health").json()["auth"] is True
         assert c.get("/").status_code == 200
         assert_problem(c.get("/v1/model"), 401, "token-required")
