@@ -27,10 +27,6 @@ from .security import TokenGate, is_loopback
 
 __all__ = ["create_app"]
 
-# Documents and reports at once: one per core of the 2-core machines this runs on; more would only hold memory while queueing in numpy.
-_HEAVY_AT_ONCE = 2
-
-
 def create_app(
     *, tagger: Tagger | None = None, limits: Limits | None = None, token: str | None = None, host: str = "127.0.0.1",
     cors_origins: Sequence[str] = (), temp_root: str | None = None,
@@ -52,7 +48,7 @@ def create_app(
         Where per-request folders are made (default: the system's temporary folder).
     """
     limits = limits or Limits()
-    state = ServiceState(tagger or default_tagger(), limits, temp_root, token_required=bool(token), heavy_at_once=_HEAVY_AT_ONCE)
+    state = ServiceState(tagger or default_tagger(), limits, temp_root, token_required=bool(token))
     schema = openapi_schema(limits)
 
     async def get_openapi(request: Request) -> Response:

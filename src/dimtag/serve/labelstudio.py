@@ -21,7 +21,7 @@ from starlette.routing import Route
 from ..dimensions import Dimension
 from ..learn.tasks import DIMENSION_CONTROL, DIMENSION_NAMES, ROLE_CONTROL, ROLE_NAMES, TEXT_OBJECT, model_version, prediction
 from .problems import Problem
-from .routes import ServiceState, check_texts, in_thread, read_json, tag_texts
+from .routes import check_texts, in_thread, read_json, state_of, tag_texts
 
 __all__ = ["Controls", "read_config", "LABEL_STUDIO_ROUTES"]
 
@@ -83,13 +83,8 @@ def read_config(config: str | None) -> Controls:
     )
 
 
-def _state(request: Request) -> ServiceState:
-    state: ServiceState = request.app.state.dimtag
-    return state
-
-
 async def post_setup(request: Request) -> Response:
-    state = _state(request)
+    state = state_of(request)
     body = await read_json(request, state.limits)
     if not isinstance(body, dict):
         raise Problem(422, "invalid-request", "send the project's setup object")
@@ -98,7 +93,7 @@ async def post_setup(request: Request) -> Response:
 
 
 async def post_predict(request: Request) -> Response:
-    state = _state(request)
+    state = state_of(request)
     body = await read_json(request, state.limits)
     if not isinstance(body, dict) or not isinstance(body.get("tasks"), list):
         raise Problem(422, "invalid-request", 'send {"tasks": [{"data": {"text": "…"}}, …], "label_config": "…"}')

@@ -32,7 +32,7 @@ from .limits import Limits
 from .problems import Problem
 from .uploads import Stored, Upload, receive_multipart, request_folder
 
-__all__ = ["ServiceState", "ROUTES", "REPORT_FORMATS", "in_thread", "tag_texts", "read_json"]
+__all__ = ["ServiceState", "ROUTES", "REPORT_FORMATS", "in_thread", "tag_texts", "read_json", "state_of", "check_texts"]
 
 T = TypeVar("T")
 
@@ -52,6 +52,8 @@ class ServiceState:
     limits: Limits
     temp_root: str | None = None
     token_required: bool = False
+    # Work at once, of each kind: one per core of the 2-core machines this runs on. More would only fight over the GIL
+    # and hold memory while queueing inside numpy (benchmarks/serve.py measured no gain from more).
     heavy_at_once: int = 2
     tag_at_once: int = 2
     _heavy: anyio.CapacityLimiter | None = None
@@ -59,7 +61,7 @@ class ServiceState:
 
     @property
     def tagging(self) -> anyio.CapacityLimiter:
-        """The limiter of ``/v1/tag`` and ``/predict`` work: batches one after another, not fighting over the GIL."""
+        """The limiter of ``/v1/tag`` and ``/predict`` work, made in the event loop on first use."""
         if self._tag is None:
             self._tag = anyio.CapacityLimiter(self.tag_at_once)
         return self._tag
@@ -72,7 +74,8 @@ class ServiceState:
         return self._heavy
 
 
-def _state(request: Request) -> ServiceState:
+def state_of(request: Request) -> ServiceState:
+    """The service's shared state."""
     state: ServiceState = request.app.state.dimtag
     return state
 
@@ -145,7 +148,7 @@ def tag_texts(tagger: Tagger, texts: Sequence[str], min_score: float | None) -> 
 
 
 async def post_tag(request: Request) -> Response:
-    state = _state(request)
+    state = state_of(request)
     body = await read_json(request, state.limits)
     if not isinstance(body, dict):
         raise Problem(422, "invalid-request", 'send an object: {"texts": ["…", …]}')
@@ -231,10 +234,10 @@ def _document_json(doc: TaggedDocument) -> dict[str, Any]:
 
 
 async def post_documents(request: Request) -> Response:
-    state = _state(request)
+    state = state_of(request)
     with request_folder(state.temp_root) as folder:
         upload = await _receive(request, state, folder)
-        min_score = _unit(upload.field("min_score"), "min_score")
+        min_score = _unit(upload.value("min_score"), "min_score")
         files = _with_texts(upload, folder, state.limits)
         skipped = list(upload.skipped)
         docs = await in_thread(_tag_all, files, state, min_score, skipped, limiter=state.heavy)
@@ -243,7 +246,7 @@ async def post_documents(request: Request) -> Response:
 
 
 def _report_format(request: Request, upload: Upload) -> str:
-    chosen = upload.field("format")
+    chosen = upload.value("format")
     if chosen:
         if chosen not in REPORT_FORMATS:
             raise Problem(422, "invalid-option", f"format must be one of {', '.join(REPORT_FORMATS)}, got {chosen!r}", field="format")
@@ -296,15 +299,15 @@ def _build_report(
 
 
 async def post_report(request: Request) -> Response:
-    state = _state(request)
+    state = state_of(request)
     with request_folder(state.temp_root) as folder:
         upload = await _receive(request, state, folder)
         fmt = _report_format(request, upload)
-        share = _unit(upload.field("formula_share"), "formula_share")
+        share = _unit(upload.value("formula_share"), "formula_share")
         options = {
-            "expect": _expect(upload.field("expect")), "min_score": _unit(upload.field("min_score"), "min_score"),
+            "expect": _expect(upload.value("expect")), "min_score": _unit(upload.value("min_score"), "min_score"),
             "formula_share": 0.25 if share is None else share,
-            "include_html": (upload.field("include_html") or "").lower() in ("1", "true", "yes"),
+            "include_html": (upload.value("include_html") or "").lower() in ("1", "true", "yes"),
         }
         files = _with_texts(upload, folder, state.limits)
         content, media = await in_thread(_build_report, files, state, options, fmt, folder, list(upload.skipped), limiter=state.heavy)
@@ -313,7 +316,7 @@ async def post_report(request: Request) -> Response:
 
 
 async def get_model(request: Request) -> Response:
-    state = _state(request)
+    state = state_of(request)
     meta = asdict(state.tagger.metadata_)
     meta.pop("grid", None)  # the whole model-selection grid is for the evaluation report, not for clients
     return JSONResponse({
@@ -324,7 +327,7 @@ async def get_model(request: Request) -> Response:
 
 
 async def get_health(request: Request) -> Response:
-    state = _state(request)
+    state = state_of(request)
     # Label Studio reads status and model_class; the page reads auth.
     return JSONResponse({"status": "UP", "model_class": "dimtag", "model_version": model_version(state.tagger),
                          "auth": state.token_required})

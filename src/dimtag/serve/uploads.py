@@ -31,7 +31,7 @@ from .problems import Problem
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
-__all__ = ["Stored", "Upload", "request_folder", "receive_multipart", "unpack", "UPLOAD_SUFFIXES", "TEMP_PREFIX"]
+__all__ = ["Stored", "Upload", "request_folder", "receive_multipart", "unpack", "safe_name", "UPLOAD_SUFFIXES", "TEMP_PREFIX"]
 
 #: What a client may upload: documents, and zips of documents.
 UPLOAD_SUFFIXES = (*DOCUMENT_SUFFIXES, ".zip")
@@ -60,7 +60,7 @@ class Upload:
     files: list[Stored] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
-    def field(self, name: str) -> str | None:
+    def value(self, name: str) -> str | None:
         """The last value of a field, or None."""
         values = self.fields.get(name)
         return values[-1] if values else None
