@@ -281,6 +281,7 @@ def test_setup_refuses_a_config_without_dimensions(client):
     assert_problem(client.post("/setup", json={"schema": "<View/>"}), 422, "bad-label-config")
 
 
+@pytest.mark.slow  # starts a server of its own
 def test_a_token_is_required_everywhere_but_the_page_and_named_origins_may_read(tmp_path):
     origin = "https://oa.example"
     with running(tmp_path, "--cors-origin", origin, env={"DIMTAG_TOKEN": "s3cret"}) as s, httpx.Client(base_url=s.url, timeout=30) as c:
@@ -310,6 +311,7 @@ def test_another_address_without_token_refuses_to_start(tmp_path):
     assert "--token" in proc.stderr and "DIMTAG_TOKEN" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow  # starts a server of its own
 def test_sigterm_lets_a_request_in_flight_finish(tmp_path):
     import signal
     import threading
@@ -337,6 +339,7 @@ def test_json_shapes_are_utf8_not_escaped(client):
     json.loads(r.content)
 
 
+@pytest.mark.slow  # starts a server of its own
 def test_a_request_over_the_time_limit_is_a_problem_and_leaves_nothing(tmp_path):
     import time
 
