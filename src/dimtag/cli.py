@@ -1,6 +1,7 @@
 """The ``dimtag`` command line.
 
-``tag`` needs the core only. ``extract``, ``train``, ``evaluate``, ``audit``,
+``tag``, ``export-tasks``, ``import-labels`` and ``labels`` need the core
+only; ``serve`` needs the ``serve`` extra and says so without it. ``extract``, ``train``, ``evaluate``, ``audit``,
 ``suggest`` and ``merge`` are the learning wing's verbs and need the
 ``train`` extra; without it they say so and exit 1. Errors caused by input,
 files or models (:class:`~dimtag.errors.DimtagError`) are caught once, in
@@ -129,6 +130,27 @@ def _dimension_list(value: str) -> tuple[str, ...]:
     return names
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError("must be from 1 to 65535")
+    return port
+
+
+def _limit(value: str) -> tuple[str, float]:
+    name, sep, number = value.partition("=")
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = math.nan
+    if not sep or not (math.isfinite(amount) and amount > 0):
+        raise argparse.ArgumentTypeError(f"{value!r}: give NAME=VALUE with a positive number")
+    return name.strip(), amount
+
+
 def _checkout_root() -> Path | None:
     """The dimtag source checkout that holds the current directory, if any."""
     here = Path.cwd().resolve()
@@ -184,6 +206,38 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("merge", help="apply the confirmed rows of an audit or suggest CSV to labels.csv")
     p.add_argument("updates", metavar="CSV")
     p.add_argument("--labels", metavar="CSV", help=labels_help)
+
+    p = sub.add_parser("export-tasks", help="tasks for Label Studio (JSON) or doccano (JSONL), with the model's predictions and scores")
+    p.add_argument("inputs", nargs="+", metavar="PATH", help="documents, folders, or a labels CSV to review")
+    p.add_argument("--format", choices=("label-studio", "doccano"), default="label-studio")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here, atomically, instead of stdout")
+    p.add_argument("--config", metavar="XML", help="also write a Label Studio labeling config that fits the predictions")
+    p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
+
+    p = sub.add_parser("import-labels", help="apply a Label Studio or doccano export to labels.csv (the locked merge of dimtag merge)")
+    p.add_argument("export", metavar="EXPORT", help="Label Studio JSON / JSON-MIN, or doccano JSONL")
+    p.add_argument("--labels", metavar="CSV", help=labels_help)
+
+    p = sub.add_parser("labels", help="rename a label, or merge one into another, in labels.csv")
+    labels_sub = p.add_subparsers(dest="action", required=True)
+    for action, first, second, text in (("rename", "OLD", "NEW", "rename OLD to NEW (refused if NEW is in use)"),
+                                        ("merge", "A", "B", "merge A into B (refused if no row has B)")):
+        q = labels_sub.add_parser(action, help=text)
+        q.add_argument("old", metavar=first)
+        q.add_argument("new", metavar=second)
+        q.add_argument("--labels", metavar="CSV", help=labels_help)
+        q.add_argument("--column", choices=("dimension", "role"), default="dimension", help="which labels (default: dimension)")
+        q.add_argument("--dry-run", "-n", action="store_true", help="say what would change; write nothing")
+
+    p = sub.add_parser("serve", help="the REST API, the reviewer's page and a Label Studio backend (needs the serve extra)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other needs a token)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    p.add_argument("--token", help="require this token (Authorization: Bearer TOKEN); default: $DIMTAG_TOKEN")
+    p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
+    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN", help="let this origin's scripts read answers (repeatable; default none)")
+    p.add_argument("--limit", action="append", default=[], type=_limit, metavar="NAME=VALUE",
+                   help="change a limit (repeatable): max_items, max_item_chars, max_body_bytes, max_files, max_document_chars, "
+                        "max_document_bytes, max_zip_bytes, max_zip_members, max_zip_ratio, read_timeout, timeout (seconds)")
 
     p = sub.add_parser("evaluate", help="grouped-CV report with baselines, confusion matrix and writer learning curve")
     p.add_argument("--labels", metavar="CSV", help=labels_help)
@@ -602,9 +656,86 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export_tasks(args: argparse.Namespace) -> int:
+    from .learn.tasks import export_tasks, label_config, write_tasks
+
+    _check_output(args.output, args.inputs)
+    if args.config:
+        _check_output(args.config, args.inputs)
+    tagger = _worker_tagger(args.model)
+    errors: list[str] = []
+    skip = {os.path.realpath(p) for p in (args.output, args.config) if p}
+    paths = [p for p in _iter_paths(args.inputs, errors, skip) if p != "-"]
+    unreadable: list[str] = []
+    with _output(args.output) as out:
+        n = write_tasks(export_tasks(paths, tagger, errors=unreadable), out, args.format)
+    if args.config:
+        with _writing(args.config), atomic_write(args.config) as fh:
+            fh.write(label_config() + "\n")
+    for message in errors + unreadable:
+        log.error("%s", message)
+    _say(f"{n} tasks written to {args.output or 'standard output'}" + (f"; labeling config in {args.config}" if args.config else ""))
+    return EXIT_FAILED if errors or unreadable else EXIT_OK
+
+
+def _cmd_import_labels(args: argparse.Namespace) -> int:
+    from .learn.tasks import import_labels
+
+    _resolve(args, "labels", "data/labels.csv")
+    counts = import_labels(args.labels, args.export)
+    _print(f"{args.labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
+    return EXIT_OK
+
+
+def _cmd_labels(args: argparse.Namespace) -> int:
+    from .learn.curation import rename_label
+
+    _resolve(args, "labels", "data/labels.csv")
+    n = rename_label(args.labels, args.old, args.new, column=args.column, into_existing=args.action == "merge", dry_run=args.dry_run)
+    verb = "renamed" if args.action == "rename" else "merged into"
+    when = "would be" if args.dry_run else "were"
+    _print(f"{args.labels}: {n} rows {when} changed ({args.column} {args.old!r} {verb} {args.new!r})")
+    return EXIT_OK
+
+
+_SERVE_NEEDS = ("starlette", "uvicorn", "python_multipart")
+SERVE_EXTRA_HINT = "pip install 'dimtag[serve]'"
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from importlib.util import find_spec
+
+    missing = [m for m in _SERVE_NEEDS if find_spec(m) is None]
+    if missing:
+        raise _UsageError(f"'serve' needs the serve extra ({', '.join(missing)} missing): {SERVE_EXTRA_HINT}")
+    from dataclasses import fields
+
+    from .serve import TOKEN_ENV, Limits, serve
+
+    known = [f.name for f in fields(Limits)]
+    changes: dict[str, Any] = {}
+    for name, value in args.limit:
+        if name not in known:
+            raise _UsageError(f"--limit {name}: no such limit (limits: {', '.join(known)})")
+        changes[name] = value if name.endswith("timeout") else int(value)
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    try:
+        from .serve.security import check_bind
+
+        check_bind(args.host, token)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    tagger = _worker_tagger(args.model)  # loaded once, before the port opens
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    _say(f"dimtag: serving http://{shown}:{args.port}/ (the page), /v1/… (the API), /openapi.json; Ctrl-C or SIGTERM stops it")
+    serve(host=args.host, port=args.port, token=token, tagger=tagger, limits=Limits(**changes), cors_origins=args.cors_origin)
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "tag": _cmd_tag, "report": _cmd_report, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate,
-    "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge,
+    "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge, "export-tasks": _cmd_export_tasks,
+    "import-labels": _cmd_import_labels, "labels": _cmd_labels, "serve": _cmd_serve,
 }
 
 
