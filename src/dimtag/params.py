@@ -56,7 +56,7 @@ def _check_clf(value: Any) -> None:
 
 
 def _check_c(value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (math.isfinite(value) and value > 0):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (math.isfinite(value) and float(value) > 0):
         raise ParameterError(f"C must be a positive finite number, got {value!r}")
 
 
