@@ -274,19 +274,13 @@ class Tagger:
         self, model: LinearTextModel, metadata: ModelMetadata, role: LinearTextModel | None = None,
         stacker: Stacker | None = None,
     ) -> Tagger:
+        _check_classes(model.classes)
         self.model_ = model
         self.metadata_ = metadata
         self.role_model_ = role
         self.stacker_ = stacker
         self._role_cols = role_columns(role.classes) if role is not None else None
         self.classes_ = model.classes
-        for c in model.classes:
-            try:
-                ok = check_label(c) == c
-            except LabelsError as exc:
-                raise ModelError(f"invalid class in the model: {exc}") from None
-            if not ok:
-                raise ModelError(f"invalid class in the model: {c!r} is not stripped and in Unicode NFC")
         labels = [c for c in model.classes if c != NONE_LABEL]
         if not labels:
             raise ModelError("a model needs at least one label other than none")
@@ -356,6 +350,11 @@ class Tagger:
         -------
         Path
             The archive written.
+
+        Raises
+        ------
+        ModelError
+            ``path`` is a file, or a directory cannot be made there.
         """
         self._fitted()
         self.metadata_ = save_model(self.model_, self.metadata_, path, role=self.role_model_, stacker=self.stacker_)
@@ -625,6 +624,17 @@ def _check_labels(labels: Any, n_texts: int) -> list[str]:
     if len(checked) != n_texts:
         raise LabelsError(f"{n_texts} texts but {len(checked)} labels")
     return checked
+
+
+def _check_classes(classes: Sequence[str]) -> None:
+    """Refuse a model whose class names :meth:`Tagger.fit` would not have made (blank, a line break, not NFC)."""
+    for c in classes:
+        try:
+            ok = check_label(c) == c
+        except LabelsError as exc:
+            raise ModelError(f"invalid class in the model: {exc}") from None
+        if not ok:
+            raise ModelError(f"invalid class in the model: {c!r} is not stripped and in Unicode NFC")
 
 
 def _empty(items: list[str]) -> np.ndarray:
