@@ -60,6 +60,8 @@ def _rounded(values: Any) -> np.ndarray:
     np.round(out, out=out)
     out *= step
     return out
+
+
 _TOKENIZER_NAMES = {**{fn: name for name, fn in WORD_TOKENIZERS.items()}, cached_jieba_words: "jieba"}
 
 
