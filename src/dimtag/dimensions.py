@@ -75,7 +75,8 @@ def check_label(value: Any, where: str = "") -> str:
     Raises
     ------
     LabelsError
-        Not a str (None, NaN, numbers), blank, or holding a control character or line separator.
+        Not a str (None, NaN, numbers), blank (spaces or invisible marks only), or
+        holding a control character or line separator.
 
     Examples
     --------
@@ -86,7 +87,8 @@ def check_label(value: Any, where: str = "") -> str:
     if not isinstance(value, str):
         raise LabelsError(f"{prefix}a label must be a str, got {type(value).__name__}: {value!r:.60}")
     label = unicodedata.normalize("NFC", str(value)).strip()
-    if not label:
+    # Visible: a letter, mark, number, punctuation or symbol; not only spaces and invisible format marks.
+    if not any(unicodedata.category(c)[0] not in "CZ" for c in label):
         raise LabelsError(f"{prefix}blank label {value!r}: a label needs visible characters (blank means no label)")
     bad = next((c for c in label if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
     if bad is not None:

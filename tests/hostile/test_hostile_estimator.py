@@ -27,7 +27,7 @@ def shipped() -> Tagger:
 
 # -- labels ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("blank", ["", "   ", "\u3000", "\t"])
+@pytest.mark.parametrize("blank", ["", "   ", "\u3000", "\t", "\u200b", " \u2060\ufeff "])
 def test_empty_or_blank_labels_are_refused(blank):
     labels = [*LABELS]
     labels[7] = blank
