@@ -88,10 +88,10 @@ def check_trainable(labels: Sequence[str], where: str = "") -> None:
 
 
 #: The largest weight matrix training builds, in bytes (n_labels x n_features float64 numbers):
-#: 40 times the shipped model's 6 MB. Fitting peaks at about five times its weights (the solver's
-#: copy, the fitted estimator, the export; measured: 637 MB peak RSS for 500 labels x 35,000
-#: features, 135 MiB of weights), so this bounds training at about 1.3 GB; a label set past it is
-#: refused before the classifier allocates anything. It stays under the loader's own limit on one
+#: 40 times the shipped model's 6 MB. Fitting peaks at about four times its weights (the solver's
+#: copy, the fitted estimator, the export; measured peak RSS: 637 MB for 500 labels x 35,000
+#: features, 135 MiB of weights; 1,003 MB for 500 x 65,000, 250 MiB), so this bounds training at
+#: about 1 GB; a label set past it is refused before the classifier allocates anything. It stays under the loader's own limit on one
 #: array (MAX_MODEL_BYTES): training never writes a model that cannot be loaded.
 MAX_WEIGHT_BYTES = min(256 * 1024 * 1024, MAX_MODEL_BYTES)
 
