@@ -17,7 +17,7 @@ from typing import Any
 from .cleaning import CleanedText, Dropped, clean, clean_document
 from .dimensions import Dimension
 from .document import RECORD_FIELDS, TaggedDocument, TaggedSentence, tag_document, tag_file
-from .errors import DimtagError, DocumentError, LabelsError, ModelError
+from .errors import DimtagError, DocumentError, LabelsError, ModelError, NotFittedError, ParameterError, TextError
 from .model_file import ModelMetadata
 from .reading import read_document
 from .roles import Role
@@ -53,12 +53,15 @@ __all__ = [
     "LabelsError",
     "ModelError",
     "ModelMetadata",
+    "NotFittedError",
+    "ParameterError",
     "RECORD_FIELDS",
     "Role",
     "Segment",
     "TaggedDocument",
     "TaggedSentence",
     "Tagger",
+    "TextError",
     "__version__",
     "clean",
     "clean_document",

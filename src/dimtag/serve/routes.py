@@ -27,7 +27,7 @@ from ..document import TaggedDocument, tag_document
 from ..errors import DocumentError
 from ..learn.tasks import model_version
 from ..reading import load_source
-from ..tagger import Tagger
+from ..tagger import Label, Tagger
 from .limits import Limits
 from .problems import Problem
 from .uploads import Stored, Upload, receive_multipart, request_folder
@@ -258,7 +258,7 @@ def _report_format(request: Request, upload: Upload) -> str:
     return "json"
 
 
-def _expect(value: str | None) -> tuple[Dimension, ...]:
+def _expect(value: str | None) -> tuple[Label, ...]:
     from ..reporting.coverage import DEFAULT_EXPECT, parse_dimensions
 
     if value is None or not value.strip():
@@ -286,11 +286,11 @@ def _build_report(
         except ImportError as exc:
             raise Problem(501, "xlsx-unavailable", str(exc)) from None
         return path.read_bytes(), REPORT_FORMATS["xlsx"]
-    html = render_html(rep)
+    html = render_html(rep.as_tables(), rep.texts)
     if fmt == "html":
         return html.encode("utf-8"), REPORT_FORMATS["html"]
     body: dict[str, Any] = {
-        "model_version": model_version(state.tagger), "expect": [d.value for d in rep.expect], "skipped": rep.skipped,
+        "model_version": model_version(state.tagger), "expect": [str(d) for d in rep.expect], "skipped": rep.skipped,
         "tables": rep.tables,
     }
     if options["include_html"]:
