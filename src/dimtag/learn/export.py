@@ -28,7 +28,7 @@ import numpy as np
 from ..features import WORD_TOKENIZERS, FeatureBlock, cached_jieba_words, prepare
 from ..linear_model import LinearTextModel
 
-__all__ = ["from_pipeline", "check_export", "PROBA_TOLERANCE", "ROUND_BITS"]
+__all__ = ["from_pipeline", "check_export", "rounded", "PROBA_TOLERANCE", "ROUND_BITS"]
 
 #: Bits kept below the largest magnitude of each exported array: float32's 24, a precision (6e-8 of the
 #: largest value) far finer than anything the model's answers depend on, and far coarser than the
@@ -42,13 +42,13 @@ ROUND_BITS = 24
 PROBA_TOLERANCE = 1e-5
 
 
-def _rounded(values: Any) -> np.ndarray:
+def rounded(values: Any) -> np.ndarray:
     """A float64 copy of ``values`` rounded to :data:`ROUND_BITS` bits below its largest magnitude.
 
     The step is a power of two, so the division, the rounding and the
     product are exact: the result depends on the input's bits only.
 
-    >>> _rounded(np.array([1.0, 1 / 3, -1e-12])).tolist() == [1.0, round((1 / 3) * 2**23) / 2**23, -0.0]
+    >>> rounded(np.array([1.0, 1 / 3, -1e-12])).tolist() == [1.0, round((1 / 3) * 2**23) / 2**23, -0.0]
     True
     """
     out = np.array(values, dtype=np.float64)
@@ -79,7 +79,7 @@ def _block_from_vectorizer(vec: Any) -> FeatureBlock:
         ngram_range=tuple(vec.ngram_range),
         sublinear_tf=bool(vec.sublinear_tf),
         terms=terms.astype(str),
-        idf=_rounded(vec.idf_),
+        idf=rounded(vec.idf_),
         tokenizer=_TOKENIZER_NAMES.get(vec.tokenizer, "jieba"),
     )
 
@@ -109,7 +109,7 @@ def from_pipeline(pipeline: Any) -> LinearTextModel:
         if len(classes) == 2:
             # softmax([-z/2, z/2]) is expit(z), the binary model's probability.
             coef, intercept = _two_sided(coef / 2, intercept / 2)
-        return LinearTextModel(blocks, _rounded(coef), _rounded(intercept), classes)
+        return LinearTextModel(blocks, rounded(coef), rounded(intercept), classes)
     if name == "CalibratedClassifierCV" and clf.method == "sigmoid" and len(clf.calibrated_classifiers_) == 1:
         calibrated = clf.calibrated_classifiers_[0]
         base = calibrated.estimator
@@ -122,7 +122,7 @@ def from_pipeline(pipeline: Any) -> LinearTextModel:
             coef, intercept = _two_sided(coef, intercept)
             scale, shift = np.concatenate([scale, scale]), np.concatenate([-shift, shift])
         return LinearTextModel(
-            blocks, _rounded(coef), _rounded(intercept), classes, link="sigmoid", scale=_rounded(scale), shift=_rounded(shift)
+            blocks, rounded(coef), rounded(intercept), classes, link="sigmoid", scale=rounded(scale), shift=rounded(shift)
         )
     raise ValueError(f"cannot export classifier {name}")
 

@@ -23,6 +23,7 @@ from ..errors import LabelsError
 from ..roles import OTHER, ROLES
 from ..tagger import Tagger
 from .documents import AnnotatedDocument, GoldUnit, align, unit_of_item
+from .export import rounded
 from .labels import LabeledItem
 from .pipeline import Config
 
@@ -146,7 +147,8 @@ def fit_stacker(evidence: Sequence[DocumentEvidence]) -> Stacker:
     coef, intercept = _fit_roles(np.asarray(xr), np.asarray(yr))
     weights = _fit_dimensions(np.asarray(xd), np.asarray(yd, dtype=np.intp))
     assert coef.shape[1] == len(ROLE_FEATURES) and len(weights) == len(DIMENSION_FEATURES)
-    return Stacker(coef, intercept, weights)
+    # Rounded as the sentence models' numbers are, so that a retrain elsewhere gives the same file.
+    return Stacker(rounded(coef), rounded(intercept), rounded(weights))
 
 
 def _fit_fold(items: Sequence[LabeledItem], writer: str, config: Config) -> Tagger:
