@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from .._escape import printable
 from ..dimensions import Dimension
 from ..document import TaggedDocument, tag_file
 from ..errors import DocumentError
+from ..folders import DOCUMENT_SUFFIXES, collect_documents
 from ..tagger import Tagger, default_tagger
 from .columns import FLAG_KINDS, PERSON_ZH, TABLES, columns
 from .concreteness import EVIDENCE_KINDS, evidence, genericity
@@ -23,8 +25,6 @@ __all__ = ["DOCUMENT_SUFFIXES", "Report", "report"]
 
 log = logging.getLogger(__name__)
 
-#: The files a folder contributes to a report.
-DOCUMENT_SUFFIXES = (".txt", ".docx")
 #: How many of a document's problems are listed as its most generic.
 MOST_GENERIC = 3
 
@@ -44,7 +44,8 @@ class Report:
     expect : tuple of Dimension
         The required dimensions.
     skipped : list of str
-        Files that could not be read (with ``errors="skip"``), with the reason.
+        Files skipped, each as ``path: reason``: those a folder holds that are no documents, and
+        those that could not be read (with ``errors="skip"``).
     """
 
     tables: dict[str, list[dict[str, Any]]]
@@ -93,23 +94,21 @@ class Report:
         raise ValueError(f"{target}: the report is written as .xlsx, .html, .csv or into a folder")
 
 
-def _expand(sources: Iterable[Any]) -> list[Any]:
-    """Files and documents, with folders replaced by their documents (recursively, sorted)."""
+def _expand(sources: Iterable[Any], follow_links: bool) -> tuple[list[Any], list[str]]:
+    """Files and documents, with folders replaced by their documents by the one folder rule
+    (:func:`dimtag.folders.collect_documents`); and the files skipped, with their reasons."""
+    if isinstance(sources, (str, os.PathLike, TaggedDocument)):
+        sources = [sources]  # one path, never its characters
     found: list[Any] = []
+    skipped: list[str] = []
     for source in sources:
         if isinstance(source, TaggedDocument):
             found.append(source)
             continue
-        path = Path(source)
-        if path.is_dir():
-            found.extend(
-                str(p) for p in sorted(path.rglob("*"))
-                if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            found.append(str(path))
-    return found
+        files, passed = collect_documents([source], follow_links=follow_links)
+        found.extend(files)
+        skipped.extend(str(s) for s in passed)
+    return found, skipped
 
 
 def report(
@@ -123,14 +122,16 @@ def report(
     thin_chars: int = 25,
     vague_share: float = 0.25,
     errors: Literal["raise", "skip"] = "raise",
+    follow_links: bool = False,
 ) -> Report:
     """Review a folder of materials: coverage, concreteness and copying.
 
     Parameters
     ----------
     sources : iterable of path or TaggedDocument
-        Files, folders (their ``.txt`` and ``.docx`` files, recursively) or
-        documents already tagged.
+        Files, folders (their ``.txt`` and ``.docx`` files, recursively, by
+        the rule of :mod:`dimtag.folders`) or documents already tagged. One
+        str or path is one source, never a sequence of characters.
     expect : sequence of str or Dimension
         The required dimensions, by id or Chinese name (default: the six).
     tagger, min_score
@@ -148,7 +149,11 @@ def report(
     errors : {"raise", "skip"}
         What to do with a file that cannot be read: raise its
         :class:`~dimtag.DocumentError`, or leave it out and list it in
-        :attr:`Report.skipped`.
+        :attr:`Report.skipped`. Files a folder holds that are no documents
+        (.doc, .wps, .pdf, unreadable, links leaving the folder) are always
+        listed there, with the reason.
+    follow_links : bool
+        Follow symbolic links that lead outside a folder (default: skip them).
 
     Returns
     -------
@@ -169,18 +174,22 @@ def report(
         raise ValueError("errors must be 'raise' or 'skip'")
     tagger = tagger or default_tagger()
     docs: list[TaggedDocument] = []
-    skipped: list[str] = []
-    for source in _expand(sources):
+    sources, skipped = _expand(sources, follow_links)
+    for message in skipped:
+        log.info("%s", message)
+    for source in sources:
         if isinstance(source, TaggedDocument):
             docs.append(source)
             continue
         try:
-            docs.append(tag_file(source, min_score=min_score, tagger=tagger))
+            doc = tag_file(source, min_score=min_score, tagger=tagger)
+            # A file name that is not UTF-8 is shown with its bytes escaped, in every table and writer.
+            docs.append(doc if doc.name == printable(doc.name) else replace(doc, name=printable(doc.name)))
         except DocumentError as exc:
             if errors == "raise":
                 raise
             log.info("%s", exc)
-            skipped.append(str(exc))
+            skipped.append(printable(str(exc)))
     return _build(docs, expected, formula_share, min_copy_chars, thin_chars, vague_share, skipped)
 
 
