@@ -106,16 +106,22 @@ class OutlineMark:
     ----------
     start : int
         Offset of the line's first character.
-    kind : {"title", "heading", "list", "header", "row"}
+    kind : {"title", "heading", "list", "header", "aspect", "row", "cell"}
         A title, a heading (Word heading style or outline level), an
-        automatically numbered paragraph, a table header row, a table row.
+        automatically numbered paragraph, a table header row, a table's
+        category (a merged row, or a cell of its 方面 column), a table row,
+        or one cell of a table read by column.
     level : int
-        The heading level (1 = top) or the list level (0 = top).
+        The heading level (1 = top), the list level (0 = top), or for a
+        cell the number of its table row (the cells of a row share it).
+    role : {"problem", "cause", "measure", "positive"} or None
+        For a cell, the role its column's header names (问题, 原因, 整改措施).
     """
 
     start: int
-    kind: Literal["title", "heading", "list", "header", "row"]
+    kind: Literal["title", "heading", "list", "header", "aspect", "row", "cell"]
     level: int = 0
+    role: Section | None = None
 
 
 class Segment(NamedTuple):
@@ -161,6 +167,10 @@ class Segment(NamedTuple):
     scope : int
         The index, among this document's segments, of the heading whose
         scope holds the item (-1 for none).
+    row : int or None
+        For an item read from a table by column, the id of its table row:
+        the problem cell and the measure cell of one row share it (and its
+        ``section`` is the role the column's header names). None elsewhere.
     """
 
     kind: SegmentKind
@@ -177,6 +187,7 @@ class Segment(NamedTuple):
     point_dimension: Dimension | None = None
     role: Role = "content"
     scope: int = -1
+    row: int | None = None
 
 
 def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
@@ -234,6 +245,10 @@ class _Reader:
         self.next_point = 0
         self.seen_heading = False
         self.closed = False  # after a closing formula, until the next heading
+        self.row: int | None = None  # the id of the table row whose cells are being read
+        self.rows = 0  # table rows read by column so far
+        self.cell_row = -1  # the reader's number of the last such row, in the current table
+        self.table_rank = 0.0  # the rank a table's header rows sit under
         self._scope: tuple[str | None, tuple[str, ...], Dimension | None, int] | None = None
 
     # -- the open headings -----------------------------------------------------
@@ -268,7 +283,9 @@ class _Reader:
         named = dimension_named(text)
         outermost = not self.stack
         kind: SegmentKind = "part" if rank <= 1.0 else "section"
-        if outermost:
+        if style == _TABLE_STYLE:
+            pass  # a table's header (问题 | 整改措施) names its columns, not a part of the document
+        elif outermost:
             self.section = section_named(text)
         elif named is None and section_named(text) != "other":
             self.section = section_named(text)
@@ -321,7 +338,7 @@ class _Reader:
         self.segments.append(
             Segment(
                 "item", text, start, end, heading, self.section, named, headings, 0, style,
-                point.id if point else None, point.named if point else None, role, scope,
+                point.id if point else None, point.named if point else None, role, scope, self.row,
             )
         )
 
@@ -467,12 +484,16 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
         markers.skip_to(start)
         marked = markers.any_before(end)
         mark = outline.get(start) if outline else None
-        if in_table and (mark is None or mark.kind not in ("row", "header")):
+        table_line = mark is not None and mark.kind in _TABLE_KINDS
+        if in_table and not table_line:
             # A table's header rows govern its rows only.
             reader.pop_where(_TABLE_STYLE)
+            reader.cell_row = -1
             in_table = False
+        elif table_line and not in_table:
+            reader.table_rank = reader.parent_rank()
         if mark is not None and _marked_line(reader, start, line, mark):
-            in_table = mark.kind in ("row", "header")
+            in_table = table_line
             continue
         if not marked:
             if len(reader.segments) < 2 and _is_title(line) and (
@@ -497,6 +518,7 @@ def _is_title(line: str) -> bool:
 
 
 _TABLE_STYLE = "table"
+_TABLE_KINDS = frozenset(("row", "header", "aspect", "cell"))
 
 
 def _bare_line(reader: _Reader, start: int, line: str, next_line: str) -> None:
@@ -521,11 +543,21 @@ def _marked_line(reader: _Reader, start: int, line: str, mark: OutlineMark) -> b
     elif mark.kind == "heading":
         reader.heading(start, end, float(max(mark.level, 1)), "word")
     elif mark.kind == "header":
-        reader.heading(start, end, reader.parent_rank() + 0.5, _TABLE_STYLE)
-    elif mark.kind == "row":
-        reader.point = None  # every row is a point of its own
+        reader.heading(start, end, reader.table_rank + 0.5, _TABLE_STYLE)
+    elif mark.kind == "aspect":
+        reader.heading(start, end, reader.table_rank + 1.0, _TABLE_STYLE)
+    elif mark.kind in ("row", "cell"):
+        reader.point = None  # every row, and every cell read by column, is a point of its own
         reader.paragraph()
+        if mark.kind == "row":
+            reader.items(start, end, whole=True, style="table")
+            return True
+        saved, reader.section = reader.section, mark.role or reader.section
+        if mark.level != reader.cell_row:
+            reader.cell_row, reader.rows = mark.level, reader.rows + 1
+        reader.row = reader.rows - 1
         reader.items(start, end, whole=True, style="table")
+        reader.section, reader.row = saved, None
     elif mark.kind == "list":
         rank = _RANK["numbered"] + mark.level
         title = _title_length(line, 0)
