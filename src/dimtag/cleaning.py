@@ -28,6 +28,8 @@ import numpy as np
 from .lexicon import PROBLEM_WORDS, is_topic
 from .normalization import (
     CJK_RANGES,
+    CN_NUMERALS,
+    CONTROLS,
     ENUMERATOR,
     FULLWIDTH_ALNUM,
     HALF_TO_FULL_PUNCT,
@@ -113,7 +115,8 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
         flags[lo : hi + 1] |= _IDEOGRAPH
     for ch in _CJK_PUNCT_CHARS + "".join(HALF_TO_FULL_PUNCT.values()):
         flags[ord(ch)] |= _CJK_PUNCT
-    for ch in INVISIBLE:
+    # Control characters go as prepare() drops them (normalization.CONTROLS), so the model and the offsets agree.
+    for ch in INVISIBLE + CONTROLS:
         flags[ord(ch)] |= _INVIS
     flags[ord("0") : ord("9") + 1] |= _DIGIT
     to = np.arange(0x110000, dtype=np.uint32)
@@ -292,7 +295,7 @@ _LOGIN_WALL = re.compile(
 )
 _METADATA_KEY = re.compile(
     r"(?:发布时间|发布日期|发表时间|更新时间|发布于|时间|日期|来源|作者|编辑|责任编辑|浏览(?:量|次数)?|阅读(?:量|数|次数)?"
-    r"|点击(?:量|数|率)?|字号|字体|访问量)\s*[：:]"
+    r"|点击(?:量|数|率)?|字号|字体|访问量|审核|校对|责编|初审|复审|终审|排版|供稿|撰稿|监制|文字|图片|摄影)\s*[：:丨｜|]"
 )
 _DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
 _NAVIGATION = re.compile(
@@ -305,6 +308,40 @@ _PAGE_NOTICE = re.compile(
     r"^[（(【\[]?[^\n]{0,30}(?:侵权|联系删除|版权归|版权所有|网友投稿|本文由[^\n]{0,20}(?:投稿|整理|发布|提供)|转载请注明)[^\n]*$",
     re.MULTILINE,
 )
+_CN_OR_DIGIT = rf"[{CN_NUMERALS}\d]"
+# Web furniture a whole line of which is one thing: (pattern, reason). Each is
+# anchored to a whole line, so a sentence that mentions 打印 or 阅读原文 in
+# passing is never one of them.
+# A line of furniture is short; longer lines are never tried (each pattern stays linear).
+_FURNITURE_MAX_LINE = 120
+_BUTTON = (
+    r"(?:我要)?(?:朗读|打印(?:本页|此页|文章)?|关闭(?:窗口|本页)?|纠错|扫一扫|(?:微信)?扫码|分享(?:到|至)?|收藏(?:本文)?"
+    r"|主动公开|依申请公开|返回(?:顶部|首页|列表)?|字号|字体|大|中|小|默认|放大|缩小|A[+＋\-－]|点赞|在看|留言|转发)"
+)
+_FURNITURE: tuple[tuple[re.Pattern[str], str], ...] = (
+    # 当前位置：首页 > 党建 > 正文; 首页 > 新闻 > 正文.
+    (re.compile(r"^[ \t]*(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|当前页面)\s*[：:]?[^\n]{0,80}$"
+                rf"|^(?=[^\n]{{1,{_FURNITURE_MAX_LINE}}}$)[^\n。！？>＞›»]{{1,20}}(?:[ \t]*[>＞›»][ \t]*[^\n。！？>＞›»]{{1,20}}){{2,}}[ \t]*[>＞›»]?[ \t]*$", re.MULTILINE), "breadcrumb"),
+    # Lines made of button words only: 【打印本页】【关闭窗口】, 朗读 | 纠错 | 扫一扫, 字号：大 中 小, A+ A-.
+    (re.compile(rf"^(?=[^\n]{{1,{_FURNITURE_MAX_LINE}}}$)(?:[ \t|｜/·•、【】\[\]（）()：:]*{_BUTTON})+[ \t|｜/·•、【】\[\]（）()：:]*$", re.MULTILINE), "page button"),
+    # The site's mobile version.
+    (re.compile(r"^[^\n。！？]{0,12}(?:手机版|手机访问|手机扫码|手机扫一扫|扫码在手机|(?:在|用)?手机上?(?:浏览|阅读|查看|打开)|移动端)[^\n。！？]{0,30}$",
+                re.MULTILINE), "page metadata"),
+    # One credit or source line: 编辑丨王某, 来源：某某网.
+    (re.compile(r"^(?:编辑|责任编辑|责编|审核|审校|校对|初审|复审|终审|排版|供稿|撰稿|监制|摄影|图片|来源|信息来源|文章来源)"
+                r"[ \t]*[：:丨｜|][^\n。！？，；]{1,24}$", re.MULTILINE), "page metadata"),
+    # A list of documents on a material site: 第一篇：…, 第2篇 …
+    (re.compile(rf"^第{_CN_OR_DIGIT}{{1,3}}篇[：:、.．\s][^\n。！？]{{0,60}}$", re.MULTILINE), "document list"),
+    # WeChat furniture.
+    (re.compile(r"^[^\n。！？]{0,10}(?:点击(?:上方|下方)?(?:蓝字|“[^”\n]{1,12}”)|关注我们|阅读原文|长按(?:识别)?(?:二维码|图片)|识别二维码"
+                r"|分享[ \t]*收藏|点赞[ \t]*在看|喜欢此内容的人还喜欢|微信号[：:])[^\n。！？]{0,30}$", re.MULTILINE), "wechat furniture"),
+    # What text generators append.
+    (re.compile(r"^[^\n]{0,20}(?:以上(?:内容|材料|范文)?仅供参考|(?:本文|内容|以上内容|此文)(?:由|为|系)\s*(?:AI|人工智能|智能助手)[^\n]{0,6}生成"
+                r"|请(?:您)?根据(?:自身|实际|具体|个人)(?:的)?(?:实际)?情况(?:进行)?(?:修改|调整|补充|完善)"
+                r"|希望(?:以上内容|这份材料|这篇)?(?:能)?对(?:您|你)有所?帮助)[^\n]{0,60}$", re.MULTILINE), "generator note"),
+)
+# Button words in brackets inside a line: 学习心得【打印】【关闭】.
+_BRACKET_BUTTON = re.compile(r"【(?:打印(?:本页)?|关闭(?:窗口)?|纠错|收藏|返回顶部|朗读)】|\[(?:打印|关闭|纠错|收藏)\]")
 _SITE_WORDS = re.compile(r"网|文库|范文|资料|www|http|\.com|\.cn|公众号|平台")
 _PINYIN_VOWEL = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 # Bounded repetitions: a syllable has at most 6 letters, an annotation a few
@@ -363,6 +400,9 @@ def _debris(text: str) -> list[tuple[int, int, str]]:
     for m in _NAVIGATION.finditer(text):
         if len(m.group()) <= _NAVIGATION_MAX:
             found.append((m.start(), m.end(), "page navigation"))
+    for pattern, reason in _FURNITURE:
+        found += [(m.start(), m.end(), reason) for m in pattern.finditer(text) if len(m.group()) <= _FURNITURE_MAX_LINE]
+    found += [(m.start(), m.end(), "page button") for m in _BRACKET_BUTTON.finditer(text)]
     for m in _PAGE_NOTICE.finditer(text):
         if len(m.group()) <= _NAVIGATION_MAX and not PROBLEM_WORDS.search(m.group()):
             found.append((m.start(), m.end(), "page notice"))
@@ -463,7 +503,7 @@ def clean_document(raw: str) -> CleanedText:
     t = _Text(raw)
     flags, _ = _tables()
     cp = t.cp
-    # \r\n and lone \r are line ends; invisible marks render as nothing.
+    # \r\n and lone \r are line ends; invisible marks render as nothing; control characters are no text.
     cr = cp == ord("\r")
     t.keep(~(cr & _shift_next(cp == _NEWLINE, False)) & ((flags[cp] & _INVIS) == 0))
     t.cp[t.cp == ord("\r")] = _NEWLINE

@@ -18,10 +18,11 @@ import numpy as np
 from .cleaning import CleanedText, Dropped, clean_document
 from .decision import DEFAULT_PRIOR, PLACES, Context, Decisions, Prior
 from .dimensions import Dimension
+from .errors import DocumentError
 from .lexicon import section_named
 from .reading import DocumentSource, Source, load_file, load_source
 from .roles import OTHER, ROLES, Role
-from .segmentation import OutlineMark, Segment, segment
+from .segmentation import MAX_DOCUMENT_ITEMS, OutlineMark, Segment, segment
 from .tagger import Label, Tagger, default_tagger
 
 __all__ = [
@@ -351,7 +352,10 @@ def read_structure(source: DocumentSource) -> DocumentStructure:
 
 def _structure(source: Source) -> DocumentStructure:
     cleaned = clean_document(source.text)
-    segments = segment(cleaned.text, _cleaned_outline(source, cleaned))
+    try:
+        segments = segment(cleaned.text, _cleaned_outline(source, cleaned), max_items=MAX_DOCUMENT_ITEMS)
+    except DocumentError as exc:  # too many items: say which document
+        raise DocumentError(f"{source.name}: {exc}") from None
     items = [s for s in segments if s.kind == "item"]
     headings = [s for s in segments if s.kind != "item"]
     return DocumentStructure(cleaned.text, items, headings, segments, list(cleaned.dropped), cleaned)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from .dimensions import Dimension
+from .errors import DocumentError
 from .lexicon import Role, Section, dimension_named, is_closing, is_signature, is_topic, role_of, section_named
 from .normalization import CJK_RANGES, CN_NUMERALS
 
@@ -40,8 +41,15 @@ __all__ = [
     "heading_dimension",
     "section_of",
     "POINT_MAX_CHARS",
+    "MAX_DOCUMENT_ITEMS",
 ]
 
+#: A document of more items (sentences, lines, table cells) is refused by
+#: :func:`dimtag.tag_document` (``segment(max_items=...)``). Each
+#: item costs about 1.2 KB through tagging (benchmarks/dos.py), so this bounds
+#: a document's memory at about 150 MB and its time at a few seconds; a long
+#: real material has a few thousand items.
+MAX_DOCUMENT_ITEMS = 100_000
 #: An enumerated point up to this many characters stays one item.
 POINT_MAX_CHARS = 60
 # A heading written inline before its body ("（一）理论学习不够深入。没有…")
@@ -236,7 +244,7 @@ class _Point:
 class _Reader:
     """The state of one pass over a document's lines."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, max_items: float):
         self.text = text
         self.segments: list[Segment] = []
         self.stack: list[_Open] = []
@@ -249,6 +257,8 @@ class _Reader:
         self.rows = 0  # table rows read by column so far
         self.cell_row = -1  # the reader's number of the last such row, in the current table
         self.table_rank = 0.0  # the rank a table's header rows sit under
+        self.max_items = max_items
+        self.items_left = max_items
         self._scope: tuple[str | None, tuple[str, ...], Dimension | None, int] | None = None
 
     # -- the open headings -----------------------------------------------------
@@ -323,6 +333,12 @@ class _Reader:
 
     # -- items ---------------------------------------------------------------
     def item(self, start: int, end: int, style: str = "") -> None:
+        self.items_left -= 1
+        if self.items_left < 0:
+            raise DocumentError(
+                f"more than {self.max_items:,} items (sentences, lines or table cells) in one document; "
+                "split it into documents"
+            )
         text = self.text[start:end]
         role: Role = role_of(text, not self.seen_heading)
         if self.closed and role == "content" and is_signature(text):
@@ -444,7 +460,9 @@ def _bare_title(line: str, next_line: str | None) -> bool:
     )
 
 
-def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> list[Segment]:
+def segment(
+    cleaned: str, outline: Mapping[int, OutlineMark] | None = None, *, max_items: int | None = None,
+) -> list[Segment]:
     """Split cleaned text into headings and items, in document order.
 
     Parameters
@@ -454,6 +472,9 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
     outline : mapping of int to OutlineMark, optional
         What the reader of the file knows about lines, by line start offset
         (Word heading styles, numbering, table rows).
+    max_items : int, optional
+        Refuse a text of more items with :class:`~dimtag.DocumentError`
+        (:func:`dimtag.tag_document` passes :data:`MAX_DOCUMENT_ITEMS`).
 
     Returns
     -------
@@ -469,7 +490,7 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
     ('problem', <Dimension.THEORY: 'theory'>, ('一、存在的问题', '（一）在理论学习方面。'), 1)
     """
     outline = outline or {}
-    reader = _Reader(cleaned)
+    reader = _Reader(cleaned, float("inf") if max_items is None else max_items)
     lines: list[tuple[int, str]] = []
     pos = 0
     for raw_line in cleaned.split("\n"):
