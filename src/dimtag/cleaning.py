@@ -452,6 +452,60 @@ def _repeated_titles(lines: _Lines, gone: set[int]) -> list[tuple[int, int]]:
     return [span for spans in copies.values() for span in spans[1:]]
 
 
+# -- lines broken mid-sentence ---------------------------------------------------
+# A line that ends with one of these ends its sentence (or introduces what follows).
+_LINE_DONE = frozenset("。！？；：!?;:…”’」』）)》】")
+_LINE_CONTINUES = frozenset("，、")
+# A line ending in an ideograph continues its sentence on the next line when it
+# is this long and holds a comma: a wrapped line of running text, not a title
+# or heading (those are short and have no comma).
+_WRAPPED_MIN = 20
+_LINE_BREAKS = re.compile(r"\n+")
+_OPENS_UNIT = re.compile(ENUMERATOR)
+
+
+def _join_broken_lines(t: _Text) -> None:
+    """Join lines broken mid-sentence, as a web page or a PDF copy breaks them.
+
+    A line that ends without a sentence end (。！？；：) is joined to the next
+    line when the next one starts with running text (an ideograph, not an
+    enumerator such as 一是 or （二）) and the line ends with a comma, or is a
+    long line of running text ending in an ideograph. Blank lines between
+    them are joined too, so cleaning stays idempotent. The line end goes (or
+    becomes a space between Latin words); offsets keep their raw positions.
+    """
+    text = t.string()
+    if "\n" not in text:
+        return
+    flags, _ = _tables()
+    drop: list[tuple[int, int]] = []
+    space: list[int] = []
+    line_start = 0
+    for run in _LINE_BREAKS.finditer(text):
+        a, b = run.span()
+        if a > line_start and b < len(text) and _joins(text, line_start, a, b, flags):
+            cjk = (flags[ord(text[a - 1])] | flags[ord(text[b])]) & (_IDEOGRAPH | _CJK_PUNCT)
+            if cjk:
+                drop.append((a, b))
+            else:
+                space.append(a)
+                drop.append((a + 1, b))
+            continue
+        line_start = b
+    if space:
+        t.cp[np.array(space, dtype=np.int64)] = _BLANK
+    t.keep(_spans_mask(len(t), [(a, b) for a, b in drop if b > a]))
+
+
+def _joins(text: str, start: int, end: int, next_start: int, flags: np.ndarray) -> bool:
+    last, first = text[end - 1], text[next_start]
+    if last in _LINE_DONE or not flags[ord(first)] & _IDEOGRAPH or _OPENS_UNIT.match(text, next_start):
+        return False
+    if last in _LINE_CONTINUES:
+        return True
+    return bool(flags[ord(last)] & _IDEOGRAPH) and end - start >= _WRAPPED_MIN and "，" in text[start:end]
+
+
 def _drop_debris(t: _Text, dropped: list[Dropped], raw: str) -> None:
     text = t.string()
     spans = _debris(text)
@@ -476,13 +530,16 @@ def _merge(dropped: list[Dropped], raw: str) -> tuple[Dropped, ...]:
     return tuple(out)
 
 
-def clean_document(raw: str) -> CleanedText:
+def clean_document(raw: str, *, join_lines: bool = True) -> CleanedText:
     """Clean a raw document and report what was removed.
 
     Parameters
     ----------
     raw : str
         The raw text.
+    join_lines : bool
+        Join lines broken mid-sentence (see :func:`_join_broken_lines`);
+        False where every line is a real paragraph, as in a .docx.
 
     Returns
     -------
@@ -516,6 +573,8 @@ def clean_document(raw: str) -> CleanedText:
     t.keep(_spans_mask(len(t), paywall))
     _normalize(t)
     _drop_debris(t, dropped, raw)
+    if join_lines:
+        _join_broken_lines(t)
     _normalize(t)
     # Blank lines go: a line end at the start or right after another, and at the end.
     newline = t.cp == _NEWLINE

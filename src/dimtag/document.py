@@ -351,7 +351,7 @@ def read_structure(source: DocumentSource) -> DocumentStructure:
 
 
 def _structure(source: Source) -> DocumentStructure:
-    cleaned = clean_document(source.text)
+    cleaned = clean_document(source.text, join_lines=not source.paragraphs)
     try:
         segments = segment(cleaned.text, _cleaned_outline(source, cleaned), max_items=MAX_DOCUMENT_ITEMS)
     except DocumentError as exc:  # too many items: say which document

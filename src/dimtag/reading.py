@@ -63,11 +63,15 @@ class Source:
     outline : tuple of OutlineMark
         Marks on lines of ``text`` (offsets into it): Word heading styles,
         numbering and table rows. Empty for plain text.
+    paragraphs : bool
+        Whether each line is a paragraph as its writer made it (a .docx):
+        then no line is joined to the next by cleaning.
     """
 
     name: str
     text: str
     outline: tuple[OutlineMark, ...] = ()
+    paragraphs: bool = False
 
 #: Larger inputs are refused: the longest real materials are a few hundred KB,
 #: and a file this size is a mistake (a log, an archive) that would hold
@@ -374,7 +378,7 @@ def _read_docx(data: bytes, name: str) -> Source:
         else:
             kind, level = _paragraph_kind(block)
             add(block.text, kind, level)
-    return Source(name, "\n".join(lines), tuple(outline))
+    return Source(name, "\n".join(lines), tuple(outline), paragraphs=True)
 
 
 def _style_chain(paragraph: Any) -> list[Any]:
