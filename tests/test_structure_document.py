@@ -200,3 +200,44 @@ def test_a_problem_list_table_is_read_by_column(tmp_path, tagger):
     doc = tag_file(path, tagger=tagger)
     assert [s.section for s in doc] == ["problem", "cause", "measure", "problem", "measure"]
     assert doc[0].dimension == Dimension.THEORY and doc[4].dimension == Dimension.INTEGRITY
+
+
+_TRADITIONAL = """個人對照檢查材料
+一、存在的問題
+（一）理論學習方面
+學習黨的創新理論不夠系統深入，滿足於讀文件、記筆記，
+聯繫實際思考不多。
+（四）擔當作為方面
+面對急難險重任務，有時存在畏難情緒，不敢動真碰硬。
+二、原因分析
+宗旨意識有所淡化，對群眾的難處體會不深。
+三、整改措施
+堅持每週集中學習一次原著，撰寫學習筆記。
+以上發言，請批評指正。"""
+
+
+def test_a_traditional_glyph_document_has_its_headings_and_parts_read(tagger):
+    """Issue 18: headings such as （四）擔當作為方面 and parts such as 存在的問題 are read; items stay as written."""
+    pytest.importorskip("opencc")
+    doc = tag_document(_TRADITIONAL, tagger=tagger)
+    assert [(h.kind, h.text) for h in doc.headings] == [
+        ("title", "個人對照檢查材料"), ("part", "一、存在的問題"), ("section", "（一）理論學習方面"),
+        ("section", "（四）擔當作為方面"), ("part", "二、原因分析"), ("part", "三、整改措施"),
+    ]
+    first, second = doc[0], doc[1]
+    assert first.text == "學習黨的創新理論不夠系統深入，滿足於讀文件、記筆記，聯繫實際思考不多。"  # the broken line joined
+    assert (first.section, first.dimension, first.by) == ("problem", Dimension.THEORY, "heading")
+    assert (second.section, second.dimension, second.heading) == ("problem", Dimension.RESPONSIBILITY, "（四）擔當作為方面")
+    assert [s.section for s in doc][2:] == ["cause", "measure", "other"]
+    assert doc[-1].dimension is None  # 請批評指正 is the closing formula
+    assert all(doc.text[s.start : s.end] == s.text for s in doc)
+
+
+def test_without_opencc_a_traditional_document_is_read_as_written_with_a_warning(tagger, monkeypatch, caplog):
+    from dimtag import glyphs
+
+    monkeypatch.setattr(glyphs, "_converter", lambda: None)
+    with caplog.at_level("WARNING", logger="dimtag.glyphs"):
+        doc = tag_document(_TRADITIONAL, tagger=tagger)
+    assert 'pip install "dimtag[traditional]"' in caplog.text
+    assert doc[0].text.startswith("學習黨的創新理論")  # nothing lost, nothing converted
