@@ -42,6 +42,7 @@ __all__ = [
     "section_of",
     "POINT_MAX_CHARS",
     "MAX_DOCUMENT_ITEMS",
+    "MAX_ITEM_CHARS",
 ]
 
 #: A document of more items (sentences, lines, table cells) is refused by
@@ -50,6 +51,10 @@ __all__ = [
 #: a document's memory at about 150 MB and its time at a few seconds; a long
 #: real material has a few thousand items.
 MAX_DOCUMENT_ITEMS = 100_000
+#: An item is at most this long: a longer run without a sentence end (a page
+#: that lost its punctuation) is cut at clause marks into items of one point.
+#: Real sentences are under a few hundred characters; the tagger takes 100,000.
+MAX_ITEM_CHARS = 10_000
 #: An enumerated point up to this many characters stays one item.
 POINT_MAX_CHARS = 60
 # A heading written inline before its body ("（一）理论学习不够深入。没有…")
@@ -333,6 +338,15 @@ class _Reader:
 
     # -- items ---------------------------------------------------------------
     def item(self, start: int, end: int, style: str = "") -> None:
+        # A "sentence" longer than any sentence is cut at its last clause mark (or hard) into items of its point.
+        while end - start > MAX_ITEM_CHARS:
+            cut = max(self.text.rfind(mark, start + 1, start + MAX_ITEM_CHARS) for mark in "，、,")
+            cut = cut + 1 if cut > start else start + MAX_ITEM_CHARS
+            self._item(start, cut, style)
+            start, style = cut, ""
+        self._item(start, end, style)
+
+    def _item(self, start: int, end: int, style: str) -> None:
         self.items_left -= 1
         if self.items_left < 0:
             raise DocumentError(

@@ -142,3 +142,16 @@ def test_a_million_short_lines_are_refused_in_bounded_time():
     # 2.0.0: 60 s and 1.16 GB (about 600 bytes a character). Memory per character is in benchmarks/DOS.md.
     with _hang_guard(30.0), pytest.raises(DocumentError, match="more than 100,000 items"):
         tag_document("1\n" * 1_000_000)
+
+
+def test_a_sentence_longer_than_the_tagger_takes_is_cut_into_items_of_one_point(tmp_path):
+    # 2.0.0: ValueError from tag() (over 100,000 characters), and a report traceback even with errors="skip".
+    from dimtag.segmentation import MAX_ITEM_CHARS
+
+    text = "一、存在的问题\n" + "理论学习不够深入，" * 40_000  # 360,000 characters, no sentence end
+    doc = tag_document(text)
+    assert all(len(s.text) <= MAX_ITEM_CHARS for s in doc) and len({s.point for s in doc}) == 1
+    assert "".join(s.text for s in doc) == text.split("\n")[1]
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    assert len(dimtag.report([str(path)], errors="skip")["documents"]) == 1
