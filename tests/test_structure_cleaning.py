@@ -81,9 +81,12 @@ def test_raw_offsets_of_cleaned_characters():
 _ALPHABET = st.sampled_from(
     list("学习政治廉洁作风担当方面问题一二三是（）、。，；：！？“”\n\r 　\t,.;:!?()XX××1234ab#")
     + ["登录后可阅读全文", "发布时间：", "来源：", "作者：", "（xué）", "微信", "关注", "素材库", "客服", "上一篇：",
-       "以上发言，请批评指正。", "##paidbegin##", "\u200b", "第二，", "①", "（一）", "1."]
+       "以上发言，请批评指正。", "##paidbegin##", "\u200b", "第二，", "①", "（一）", "1.",
+       # web furniture and broken lines (issue 18), control characters (issue 19)
+       "当前位置：", " > ", "打印", "【打印】", "阅读原文", "第一篇：", "本文由AI生成", "编辑丨", "A+ A-", "理论学习不够深入，读原著少",
+       "\x07", "\x1b"]
 )
-_LAYOUT = re.compile(r"[\s\u200b\ufeff\u200c\u200d\u2060\u00ad\u200e\u200f]")
+_LAYOUT = re.compile(r"[\s\u200b\ufeff\u200c\u200d\u2060\u00ad\u200e\u200f\x00-\x08\x0e-\x1f\x7f]")
 
 
 @settings(max_examples=150, deadline=None)

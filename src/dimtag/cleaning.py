@@ -333,8 +333,9 @@ _FURNITURE: tuple[tuple[re.Pattern[str], str], ...] = (
     # A list of documents on a material site: 第一篇：…, 第2篇 …
     (re.compile(rf"^第{_CN_OR_DIGIT}{{1,3}}篇[：:、.．\s][^\n。！？]{{0,60}}$", re.MULTILINE), "document list"),
     # WeChat furniture.
-    (re.compile(r"^[^\n。！？]{0,10}(?:点击(?:上方|下方)?(?:蓝字|“[^”\n]{1,12}”)|关注我们|阅读原文|长按(?:识别)?(?:二维码|图片)|识别二维码"
-                r"|分享[ \t]*收藏|点赞[ \t]*在看|喜欢此内容的人还喜欢|微信号[：:])[^\n。！？]{0,30}$", re.MULTILINE), "wechat furniture"),
+    (re.compile(r"^[^\n。！？]{0,10}(?:点击(?:上方|下方)?(?:蓝字|“[^”\n]{1,12}”)|长按(?:识别)?(?:二维码|图片)|识别二维码"
+                r"|喜欢此内容的人还喜欢|微信号[：:])[^\n。！？]{0,30}$"
+                r"|^[^\w\n]{0,3}(?:阅读原文|关注我们|分享[ \t]*收藏|点赞[ \t]*在看)[^\w\n]{0,5}$", re.MULTILINE), "wechat furniture"),
     # What text generators append.
     (re.compile(r"^[^\n]{0,20}(?:以上(?:内容|材料|范文)?仅供参考|(?:本文|内容|以上内容|此文)(?:由|为|系)\s*(?:AI|人工智能|智能助手)[^\n]{0,6}生成"
                 r"|请(?:您)?根据(?:自身|实际|具体|个人)(?:的)?(?:实际)?情况(?:进行)?(?:修改|调整|补充|完善)"
@@ -460,11 +461,12 @@ _LINE_CONTINUES = frozenset("，、")
 # is this long and holds a comma: a wrapped line of running text, not a title
 # or heading (those are short and have no comma).
 _WRAPPED_MIN = 20
-_LINE_BREAKS = re.compile(r"\n+")
+_DEBRIS_ROUNDS = 4
+_LINE_DONE_CODES = np.array(sorted(map(ord, _LINE_DONE)), dtype=np.uint32)
 _OPENS_UNIT = re.compile(ENUMERATOR)
 
 
-def _join_broken_lines(t: _Text) -> None:
+def _join_broken_lines(t: _Text) -> bool:
     """Join lines broken mid-sentence, as a web page or a PDF copy breaks them.
 
     A line that ends without a sentence end (。！？；：) is joined to the next
@@ -473,48 +475,72 @@ def _join_broken_lines(t: _Text) -> None:
     long line of running text ending in an ideograph. Blank lines between
     them are joined too, so cleaning stays idempotent. The line end goes (or
     becomes a space between Latin words); offsets keep their raw positions.
+    Tells whether any line was joined.
     """
-    text = t.string()
-    if "\n" not in text:
-        return
     flags, _ = _tables()
+    cp = t.cp
+    newline = cp == _NEWLINE
+    # Candidates, found with arrays: a line end whose next line starts with an ideograph and
+    # whose line does not end its sentence. Only these are looked at one by one.
+    ends = np.flatnonzero(newline & ~_shift_prev(newline, False))
+    if not len(ends):
+        return False
+    run_end = np.flatnonzero(newline & ~_shift_next(newline, False)) + 1
+    done = np.isin(cp[np.maximum(ends - 1, 0)], _LINE_DONE_CODES) | (ends == 0)
+    starts_text = np.zeros(len(ends), dtype=bool)
+    inside = run_end < len(cp)
+    starts_text[inside] = (flags[cp[run_end[inside]]] & _IDEOGRAPH) != 0
+    candidates = np.flatnonzero(~done & starts_text).tolist()
+    if not candidates:
+        return False
+    text = t.string()
+    ends_, run_end_ = ends.tolist(), run_end.tolist()
     drop: list[tuple[int, int]] = []
     space: list[int] = []
-    line_start = 0
-    for run in _LINE_BREAKS.finditer(text):
-        a, b = run.span()
-        if a > line_start and b < len(text) and _joins(text, line_start, a, b, flags):
-            cjk = (flags[ord(text[a - 1])] | flags[ord(text[b])]) & (_IDEOGRAPH | _CJK_PUNCT)
-            if cjk:
-                drop.append((a, b))
-            else:
-                space.append(a)
-                drop.append((a + 1, b))
+    joined_at, joined_start, joined_comma = -2, 0, False  # the last run joined; where its line started, a comma in it
+    for k in candidates:
+        a, b = ends_[k], run_end_[k]
+        # A line starts after the previous run of line ends, unless that run was joined too;
+        # each physical line is searched for a comma once.
+        own_start = run_end_[k - 1] if k else 0
+        chained = joined_at == k - 1
+        line_start = joined_start if chained else own_start
+        comma = (chained and joined_comma) or text.find("，", own_start, a) >= 0
+        if not _joins(text, line_start, a, b, flags, comma):
             continue
-        line_start = b
+        joined_at, joined_start, joined_comma = k, line_start, comma
+        if (flags[ord(text[a - 1])] | flags[ord(text[b])]) & (_IDEOGRAPH | _CJK_PUNCT):
+            drop.append((a, b))
+        else:
+            space.append(a)
+            drop.append((a + 1, b))
     if space:
         t.cp[np.array(space, dtype=np.int64)] = _BLANK
     t.keep(_spans_mask(len(t), [(a, b) for a, b in drop if b > a]))
+    return bool(drop)
 
 
-def _joins(text: str, start: int, end: int, next_start: int, flags: np.ndarray) -> bool:
-    last, first = text[end - 1], text[next_start]
-    if last in _LINE_DONE or not flags[ord(first)] & _IDEOGRAPH or _OPENS_UNIT.match(text, next_start):
+def _joins(text: str, start: int, end: int, next_start: int, flags: np.ndarray, comma: bool) -> bool:
+    """Whether the line ``text[start:end]`` (``comma``: it holds a comma) continues at ``next_start``."""
+    last = text[end - 1]
+    if last in _LINE_DONE or _OPENS_UNIT.match(text, next_start):
         return False
     if last in _LINE_CONTINUES:
         return True
-    return bool(flags[ord(last)] & _IDEOGRAPH) and end - start >= _WRAPPED_MIN and "，" in text[start:end]
+    return bool(flags[ord(last)] & _IDEOGRAPH) and end - start >= _WRAPPED_MIN and comma
 
 
-def _drop_debris(t: _Text, dropped: list[Dropped], raw: str) -> None:
+def _drop_debris(t: _Text, dropped: list[Dropped], raw: str) -> bool:
+    """Drop the debris of the text; tell whether there was any."""
     text = t.string()
     spans = _debris(text)
     if not spans:
-        return
+        return False
     for a, b, reason in spans:
         ra, rb = int(t.pos[a]), int(t.pos[b - 1]) + 1
         dropped.append(Dropped(ra, rb, reason, raw[ra:rb]))
     t.keep(_spans_mask(len(t), [(a, b) for a, b, _ in spans]))
+    return True
 
 
 def _merge(dropped: list[Dropped], raw: str) -> tuple[Dropped, ...]:
@@ -573,8 +599,13 @@ def clean_document(raw: str, *, join_lines: bool = True) -> CleanedText:
     t.keep(_spans_mask(len(t), paywall))
     _normalize(t)
     _drop_debris(t, dropped, raw)
-    if join_lines:
-        _join_broken_lines(t)
+    # A joined line can be furniture that its halves were not (编辑丨… joined to 来源：…), and a line
+    # that lost debris can be debris itself: join and drop again until nothing changes, so that
+    # cleaning stays idempotent. Two rounds are the most seen; the cap keeps adversarial text linear.
+    for _ in range(_DEBRIS_ROUNDS):
+        joined = join_lines and _join_broken_lines(t)
+        if not _drop_debris(t, dropped, raw) and not joined:
+            break
     _normalize(t)
     # Blank lines go: a line end at the start or right after another, and at the end.
     newline = t.cp == _NEWLINE

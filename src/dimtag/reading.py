@@ -347,8 +347,9 @@ def _read_docx(data: bytes, name: str) -> Source:
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = list(document.iter_inner_content())
-    except Exception as exc:  # python-docx raises zipfile and KeyError variants
-        raise DocumentError(f"{name}: not a valid .docx file ({type(exc).__name__})") from None
+    except Exception as exc:  # python-docx raises zipfile and KeyError variants; lxml says what is wrong with the XML
+        detail = f": {str(exc)[:80]}" if isinstance(exc, etree.XMLSyntaxError) else ""
+        raise DocumentError(f"{name}: not a valid .docx file ({type(exc).__name__}{detail})") from None
     # An entity Word never writes would hide the text after it in its run.
     entity = next(document.element.iter(etree.Entity), None)
     if entity is not None:

@@ -23,6 +23,7 @@ time linear in the text.
 from __future__ import annotations
 
 import heapq
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -505,16 +506,10 @@ def segment(
     """
     outline = outline or {}
     reader = _Reader(cleaned, float("inf") if max_items is None else max_items)
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for raw_line in cleaned.split("\n"):
-        stripped = raw_line.strip()
-        if stripped:
-            lines.append((pos + raw_line.find(stripped[0]), stripped))
-        pos += len(raw_line) + 1
     markers = _Markers(cleaned)
     in_table = False
-    for i, (start, line) in enumerate(lines):
+    # Lines are read lazily, one ahead: a document refused for its size is refused early.
+    for (start, line), ahead in itertools.pairwise(itertools.chain(_lines(cleaned), [(-1, "")])):
         end = start + len(line)
         markers.skip_to(start)
         marked = markers.any_before(end)
@@ -537,7 +532,7 @@ def segment(
                 # A title, or a second title line before anything else (a site name, a speaker).
                 reader.title(start, end)
                 continue
-            next_line = lines[i + 1][1] if i + 1 < len(lines) else None
+            next_line = ahead[1] if ahead[0] >= 0 else None
             if next_line is not None and _bare_title(line, next_line):
                 _bare_line(reader, start, line, next_line)
                 continue
@@ -546,6 +541,16 @@ def segment(
             continue
         _read_line(reader, start, line, _units(line, start, markers.take_before(end)))
     return reader.segments
+
+
+def _lines(cleaned: str) -> Iterator[tuple[int, str]]:
+    """``(start, line)`` of each non-blank line, stripped."""
+    pos = 0
+    for raw_line in cleaned.split("\n"):
+        stripped = raw_line.strip()
+        if stripped:
+            yield pos + raw_line.find(stripped[0]), stripped
+        pos += len(raw_line) + 1
 
 
 def _is_title(line: str) -> bool:
