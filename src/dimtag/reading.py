@@ -372,8 +372,8 @@ def _read_docx(data: bytes, name: str) -> Source:
     rows = 0
     for block in blocks:
         if isinstance(block, Table):
-            table = _table_lines(block._tbl, name, MAX_DOCX_TABLE_ROWS - rows)
-            rows += len(table)
+            table, count = _table_lines(block._tbl, name, MAX_DOCX_TABLE_ROWS - rows)
+            rows += count
             for kind, line, level, role in table:
                 add(line, kind, level, role)
         else:
@@ -487,8 +487,8 @@ def _row_cells(tr: Any) -> tuple[list[_Cell], int]:
     return cells, count
 
 
-def _table_lines(tbl: Any, name: str, rows_left: int) -> list[tuple[str, str, int, Any]]:
-    """The lines of a table: ``(kind, text, level, role)``.
+def _table_lines(tbl: Any, name: str, rows_left: int) -> tuple[list[tuple[str, str, int, Any]], int]:
+    """The lines of a table, ``(kind, text, level, role)``, and its number of rows.
 
     A header row (the first row when all its cells are short labels, or any
     row marked as a repeating header) and a row of one merged cell (a
@@ -528,7 +528,7 @@ def _table_lines(tbl: Any, name: str, rows_left: int) -> list[tuple[str, str, in
             _cells_by_role(cells, roles, r, out)
         else:
             out.append(("row", _CELL_SEPARATOR.join(texts), 0, None))
-    return out
+    return out, len(trs)
 
 
 def _cells_by_role(cells: list[_Cell], roles: dict[int, str], row: int, out: list[tuple[str, str, int, Any]]) -> None:
