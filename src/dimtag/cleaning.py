@@ -341,6 +341,12 @@ _FURNITURE: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"|请(?:您)?根据(?:自身|实际|具体|个人)(?:的)?(?:实际)?情况(?:进行)?(?:修改|调整|补充|完善)"
                 r"|希望(?:以上内容|这份材料|这篇)?(?:能)?对(?:您|你)有所?帮助)[^\n]{0,60}$", re.MULTILINE), "generator note"),
 )
+# Every furniture pattern holds one of these: only the short lines that hold one are tried.
+_FURNITURE_TRIGGER = re.compile(
+    r"[>＞›»大中小篇扫审]|当前|位置|朗读|打印|关闭|纠错|分享|收藏|公开|返回|字号|字体|默认|放大|缩小|A[+＋\-－]|点赞|在看|留言|转发"
+    r"|手机|移动端|编辑|责编|校对|排版|供稿|撰稿|监制|摄影|图片|来源|点击|关注|阅读原文|长按|二维码|喜欢此内容|微信号"
+    r"|仅供参考|生成|根据|帮助"
+)
 # Button words in brackets inside a line: 学习心得【打印】【关闭】.
 _BRACKET_BUTTON = re.compile(r"【(?:打印(?:本页)?|关闭(?:窗口)?|纠错|收藏|返回顶部|朗读)】|\[(?:打印|关闭|纠错|收藏)\]")
 _SITE_WORDS = re.compile(r"网|文库|范文|资料|www|http|\.com|\.cn|公众号|平台")
@@ -401,8 +407,10 @@ def _debris(text: str) -> list[tuple[int, int, str]]:
     for m in _NAVIGATION.finditer(text):
         if len(m.group()) <= _NAVIGATION_MAX:
             found.append((m.start(), m.end(), "page navigation"))
-    for pattern, reason in _FURNITURE:
-        found += [(m.start(), m.end(), reason) for m in pattern.finditer(text) if len(m.group()) <= _FURNITURE_MAX_LINE]
+    for (a, b), _ in lines.grouped(_FURNITURE_TRIGGER.finditer(text)).items():
+        if b - a <= _FURNITURE_MAX_LINE:
+            line = text[a:b]
+            found += [(a + m.start(), a + m.end(), reason) for pattern, reason in _FURNITURE for m in pattern.finditer(line)]
     found += [(m.start(), m.end(), "page button") for m in _BRACKET_BUTTON.finditer(text)]
     for m in _PAGE_NOTICE.finditer(text):
         if len(m.group()) <= _NAVIGATION_MAX and not PROBLEM_WORDS.search(m.group()):
@@ -598,14 +606,15 @@ def clean_document(raw: str, *, join_lines: bool = True) -> CleanedText:
         dropped.append(Dropped(ra, rb, "paywall marker", raw[ra:rb]))
     t.keep(_spans_mask(len(t), paywall))
     _normalize(t)
-    _drop_debris(t, dropped, raw)
     # A joined line can be furniture that its halves were not (编辑丨… joined to 来源：…), and a line
     # that lost debris can be debris itself: join and drop again until nothing changes, so that
     # cleaning stays idempotent. Two rounds are the most seen; the cap keeps adversarial text linear.
+    changed = _drop_debris(t, dropped, raw)
     for _ in range(_DEBRIS_ROUNDS):
         joined = join_lines and _join_broken_lines(t)
-        if not _drop_debris(t, dropped, raw) and not joined:
+        if not (changed or joined):
             break
+        changed = _drop_debris(t, dropped, raw)
     _normalize(t)
     # Blank lines go: a line end at the start or right after another, and at the end.
     newline = t.cp == _NEWLINE
