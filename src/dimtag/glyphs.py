@@ -23,13 +23,16 @@ from typing import Any
 
 __all__ = ["to_simplified", "converter_available", "TRADITIONAL_EXTRA_HINT"]
 
-log = logging.getLogger(__name__)
-
 TRADITIONAL_EXTRA_HINT = 'pip install "dimtag[traditional]"'
 # Frequent characters of this register that only traditional text writes;
 # enough of them say a document is traditional without any converter.
 _TRADITIONAL_ONLY = frozenset("們個這說為與對學問題會發現實經過還黨義務幹部領導體關係開將應當設導歷覺權當團結員層級統")
 _TRADITIONAL_MIN = 5
+
+
+def _log() -> logging.Logger:
+    # Got when there is something to say: importing dimtag registers no logger of its own.
+    return logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +44,7 @@ def _converter() -> Any:
     try:
         return opencc.OpenCC("t2s")
     except Exception as exc:  # a broken install: read as written, and say why once
-        log.warning("OpenCC is installed but cannot start (%s); traditional glyphs are read as written", exc)
+        _log().warning("OpenCC is installed but cannot start (%s); traditional glyphs are read as written", exc)
         return None
 
 
@@ -67,7 +70,7 @@ def to_simplified(text: str) -> str:
     converter = _converter()
     if converter is None:
         if sum(ch in _TRADITIONAL_ONLY for ch in text[:20_000]) >= _TRADITIONAL_MIN:
-            log.warning("the document looks like traditional Chinese; to read its headings, %s", TRADITIONAL_EXTRA_HINT)
+            _log().warning("the document looks like traditional Chinese; to read its headings, %s", TRADITIONAL_EXTRA_HINT)
         return text
     converted: str = converter.convert(text)
     if len(converted) == len(text):
