@@ -80,6 +80,47 @@ def _model_with_junk(src: Path, path: Path, gigabytes: float) -> None:
                 fh.write(zeros)
 
 
+def _docx_with_body(path: Path, body: str, doctype: str = "") -> None:
+    """A .docx from python-docx whose <w:body> holds ``body`` (its section properties kept)."""
+    import docx
+
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    with zipfile.ZipFile(buffer) as template, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in template.infolist():
+            data = template.read(info)
+            if info.filename == "word/document.xml":
+                head, rest = data.split(b"<w:body>", 1)
+                if doctype:
+                    head = head.replace(b"?>", b"?>" + doctype.encode(), 1)
+                data = head + b"<w:body>" + body.encode() + rest[rest.index(b"<w:sectPr"):]
+            out.writestr(info, data)
+
+
+def _p(text: str, ppr: str = "") -> str:
+    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}<w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def _make_reading_inputs(folder: Path) -> None:
+    """The hostile reading inputs of issue 19."""
+    import random
+
+    huge = '<w:tcPr><w:gridSpan w:val="2147483647"/></w:tcPr>'
+    rows = "".join(f"<w:tr><w:tc>{huge}{_p('理论学习不够深入，读原著少。')}</w:tc></w:tr>" for _ in range(200))
+    _docx_with_body(folder / "gridspan.docx", f"<w:tbl>{rows}</w:tbl>")
+    numbered = '<w:numPr><w:ilvl w:val="abc"/><w:numId w:val="1"/></w:numPr>'
+    (folder / "ilvl").mkdir()
+    _docx_with_body(folder / "ilvl" / "ilvl.docx", _p("一、存在的问题") + _p("调查研究不够深入。", numbered))
+    rng = random.Random(0)
+    rows = "".join(f"<w:tr><w:tc>{_p(f'{rng.getrandbits(40):x}')}</w:tc></w:tr>" for _ in range(100_000))
+    _docx_with_body(folder / "rows.docx", f"<w:tbl>{rows}</w:tbl>")
+    inner = "".join(f"<w:tbl><w:tr><w:tc>{_p(f'第{i}层')}" for i in range(60)) + "</w:tc></w:tr></w:tbl>" * 60
+    _docx_with_body(folder / "nested.docx", _p("一、存在的问题") + inner)
+    _docx_with_body(folder / "entity.docx", _p("理论学习不够&x;深入。"), '<!DOCTYPE w:document [<!ENTITY x "系统">]>')
+    (folder / "lines.txt").write_text("1\n" * 1_000_000, encoding="utf-8")
+    (folder / "long_sentence.txt").write_text("一、存在的问题\n" + "理论学习不够深入，" * 40_000, encoding="utf-8")
+
+
 def _make_inputs(folder: Path) -> None:
     (folder / "commas.txt").write_text("学" + "," * 16000, encoding="utf-8")
     (folder / "points.txt").write_text("一是。" * 200_000, encoding="utf-8")
@@ -95,6 +136,7 @@ def _make_inputs(folder: Path) -> None:
     (folder / "huge_sentence.txt").write_text("一、存在的问题\n" + "学" * 120_000 + "。\n", encoding="utf-8")
     sys.path.insert(0, str(REPO / "tests"))
     from generated_folders import generate_groups
+    _make_reading_inputs(folder)
 
     for n in (500, 2000):
         groups = folder / f"groups_{n}"
@@ -141,6 +183,46 @@ CASES: dict[str, tuple[str, str]] = {
     "report_huge_sentence": ("dimtag report of a file holding a 120,000-character sentence", _cli("report", "huge_sentence.txt", "-o", "r.html")),
     "report_str_root": ("dimtag.report('/x/file.txt'): a str is one path", "import dimtag\ntry: dimtag.report('/x/file.txt')\nexcept ValueError: pass"),
 }
+# Issue 19, reading: run with --base (the src of 2.0.0) for the before column; written to DOS_READING.md.
+READING_CASES: dict[str, tuple[str, str]] = {
+    "docx_gridspan": ("a .docx table of 200 cells with gridSpan 2147483647, through the CLI", _cli("tag", "gridspan.docx")),
+    "docx_ilvl_abc": ("report on a .docx with <w:ilvl w:val=\"abc\"/>, through the CLI", _cli("report", "ilvl", "-o", "ilvl.html")),
+    "docx_100k_rows": ("a .docx table of 100,000 rows, through the CLI", _cli("tag", "rows.docx")),
+    "docx_nested": ("a .docx of tables nested 60 deep (lxml refuses 84 and more), through the CLI", _cli("tag", "nested.docx")),
+    "docx_entity": ("a .docx with a declared entity inside a run, through the CLI", _cli("tag", "entity.docx")),
+    "million_lines": ("1,000,000 lines of '1' (2 MB), through the CLI", _cli("tag", "lines.txt")),
+    "long_sentence": ("one 360,000-character sentence, through the CLI", _cli("tag", "long_sentence.txt")),
+}
+
+# Memory per input character (issue 19): each shape is tagged at two sizes in fresh
+# processes; the difference of their peak RSS over the difference of their lengths is
+# the marginal cost of a character, free of the fixed cost (Python, numpy, the model).
+SHAPES: dict[str, tuple[str, int]] = {
+    # name: (the unit repeated, how many characters at the smaller size)
+    "ordinary text": ("对照党章党规，本人在理论学习上还不够系统深入，学用结合不紧。\n", 1_000_000),
+    "short lines '1\\n'": ("1\n", 90_000),
+    "一是 points, one a line": ("一是学习不够。\n", 500_000),
+    "blank lines": ("学习不够深入。\n\n\n\n\n\n", 500_000),
+    "one sentence of commas": ("学，", 1_000_000),
+}
+_SHAPE_CODE = (
+    "import sys\nfrom dimtag import tag_document\nunit, n = sys.argv[1], int(sys.argv[2])\n"
+    "tag_document(unit * (n // len(unit)))"
+)
+
+
+def bytes_per_char(src: Path, timeout: float) -> dict[str, float]:
+    """The marginal peak RSS per input character of each shape, tagged with ``src``."""
+    result = {}
+    for name, (unit, n) in SHAPES.items():
+        peaks = []
+        for size in (n, 2 * n):
+            code = f"import sys; sys.argv = ['x', {unit!r}, '{size}']\n" + _SHAPE_CODE
+            _seconds, mb, status = measure(code, src, Path.cwd(), timeout)
+            peaks.append(mb if status.startswith("exit 0") else float("nan"))
+        result[name] = (peaks[1] - peaks[0]) * 2**20 / n
+        print(f"{name:28} {peaks[0]:8.0f} MB at {n:,} chars, {peaks[1]:8.0f} MB at {2 * n:,}: {result[name]:6.0f} B/char", flush=True)
+    return result
 
 
 def measure(code: str, src: Path, cwd: Path, timeout: float) -> tuple[float, float, str]:
@@ -181,7 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "DOS.md")
     parser.add_argument("--now-out", type=Path, help="write this tree's figures for the chosen cases here (e.g. benchmarks/DOS_REPORT.md)")
+    parser.add_argument("--base", type=Path, help="src folder of dimtag 2.0.0: run the reading cases of issue 19 "
+                        "and the memory per character, before and now, and write benchmarks/DOS_READING.md")
     args = parser.parse_args(argv)
+    if args.base:
+        return _reading(args.base.resolve(), args.timeout)
     versions = {"now": REPO / "src"}
     if args.old:
         versions = {"1.0.0": args.old.resolve(), **versions}
@@ -234,6 +320,48 @@ def _write_now(path: Path, rows: list, timeout: float, argv: list[str]) -> None:
         time_cell, rss_cell = _fmt(seconds, mb, status, timeout).split(" | ")
         lines.append(f"| {name} | {what} | {time_cell} | {rss_cell} | {status.replace('|', '/')} |")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _reading(base: Path, timeout: float) -> int:
+    versions = {"2.0.0": base, "now": REPO / "src"}
+    lines = [
+        "# Hostile reading (issue 19): before and after",
+        "",
+        "Written by `python benchmarks/dos.py --base /tmp/base/src` (2.0.0 is the `src` of commit 703adb2). Each case runs",
+        f"in a fresh process; wall time and peak RSS from the kernel (`os.wait4`); killed after {timeout:.0f} s. Budget:",
+        f"{BUDGET_S:.0f} s and {BUDGET_MB:.0f} MB. 2-core machine shared with other jobs.",
+        "",
+        "| case | what | 2.0.0 time | 2.0.0 peak RSS | now time | now peak RSS | now | within budget |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    with tempfile.TemporaryDirectory(prefix="dimtag-dos-") as tmp:
+        folder = Path(tmp)
+        _make_reading_inputs(folder)
+        for name, (what, code) in READING_CASES.items():
+            cells = []
+            for label, src in versions.items():
+                seconds, mb, status = measure(code, src, folder, timeout)
+                print(f"{name:24} {label:6} {_fmt(seconds, mb, status, timeout):32} {status}", flush=True)
+                cells.append(_fmt(seconds, mb, status, timeout))
+            ok = status != "killed" and seconds <= BUDGET_S and mb <= BUDGET_MB
+            lines.append(f"| {name} | {what} | {' | '.join(cells)} | {status} | {'yes' if ok else '**no**'} |")
+    lines += [
+        "",
+        "## Memory per input character",
+        "",
+        "Each shape tagged with `tag_document` at two sizes in fresh processes: the difference of peak RSS over",
+        "the difference of length is what one more character costs (Python, numpy and the model cancel out).",
+        "",
+        "| shape | characters | 2.0.0 bytes/char | now bytes/char |",
+        "| --- | --- | --- | --- |",
+    ]
+    per = {label: bytes_per_char(src, timeout) for label, src in versions.items()}
+    for name, (_unit, n) in SHAPES.items():
+        lines.append(f"| {name} | {n:,} and {2 * n:,} | {per['2.0.0'][name]:,.0f} | {per['now'][name]:,.0f} |")
+    out = REPO / "benchmarks" / "DOS_READING.md"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written {out}")
+    return 0
 
 
 def _write_report(path: Path, rows: list, timeout: float) -> None:

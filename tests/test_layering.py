@@ -97,7 +97,6 @@ ALLOWED: dict[tuple[str, str, str], str] = {
 FORBIDDEN: dict[tuple[str, str], str] = {
     ("dimtag.cleaning", "dimtag.lexicon"): "cleaning reads text, not the domain's words: it takes them from the vocabulary",
     ("dimtag.reading", "dimtag.segmentation"): "the reader writes the outline the segmenter reads: the type lives below both",
-    ("dimtag.reading", "dimtag.lexicon"): "reading turns bytes into text, whatever the text says",
 }
 
 

@@ -17,7 +17,6 @@ import logging
 import math
 import os
 import signal
-import stat
 import sys
 import warnings
 from collections import Counter
@@ -32,6 +31,7 @@ from ._escape import csv_escape_row, printable
 from .dimensions import Dimension
 from .document import RECORD_FIELDS
 from .errors import DimtagError, DocumentError
+from .folders import collect_documents
 
 __all__ = ["main"]
 
@@ -160,6 +160,10 @@ def _checkout_root() -> Path | None:
     return None
 
 
+def _follow_links_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--follow-links", action="store_true", help="in folders, follow symbolic links that lead outside the folder")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dimtag", description="Tag Chinese self-criticism materials by dimension.")
     parser.add_argument("--version", action="version", version=f"dimtag {_version()}")
@@ -177,6 +181,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=_jobs, default=1, help="worker processes for many files (-1: all cores)")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV with the UTF-8 byte order mark that Excel needs")
     p.add_argument("--verbose", "-v", action="store_true", help="report on stderr what cleaning dropped from each document, and why")
+    _follow_links_option(p)
 
     p = sub.add_parser("report", help="a reviewer's report on a folder: coverage, concreteness, copying")
     p.add_argument("inputs", nargs="+", metavar="PATH", help="files or folders (their .txt and .docx files)")
@@ -186,6 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV files with the UTF-8 byte order mark")
+    _follow_links_option(p)
 
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
@@ -199,6 +205,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("suggest", help="pick the sentences of new documents most worth labeling")
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_FOLDER")
+    _follow_links_option(p)
     p.add_argument("-n", type=int, default=50, help="how many sentences")
     p.add_argument("--labels", metavar="CSV", help="already labeled items, skipped (default in a checkout: data/labels.csv)")
     p.add_argument("--output", "-o", metavar="CSV", help="write here instead of stdout")
@@ -266,43 +273,12 @@ def _resolve(args: argparse.Namespace, name: str, default: str) -> None:
     setattr(args, name, str(root / default))
 
 
-def _iter_paths(inputs: Sequence[str], errors: list[str], skip: set[str] = frozenset()) -> Iterator[str]:  # type: ignore[assignment]
-    """Expand folders (recursively, sorted, hidden entries skipped) into files.
-
-    Paths whose real path is in ``skip`` (the output file) are left out;
-    FIFOs, sockets and devices in a folder are reported in ``errors`` and skipped.
-    """
-    for item in inputs:
-        if item == "-" or not os.path.isdir(item):
-            if item != "-" and os.path.realpath(item) in skip:
-                errors.append(f"{item}: is the output file, not tagged")
-                continue
-            yield item
-            continue
-        seen: set[tuple[int, int]] = set()
-        for root, dirs, files in os.walk(item, followlinks=True, onerror=lambda e: errors.append(_oserror(e))):
-            st = os.stat(root)
-            if (st.st_dev, st.st_ino) in seen:  # a symlink loop back to an ancestor
-                errors.append(f"{root}: directory visited twice (symlink loop), skipped")
-                dirs[:] = []
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                path = os.path.join(root, name)
-                if name.startswith(".") or os.path.realpath(path) in skip:
-                    continue
-                if _special_file(path):  # opening a FIFO would block the whole run
-                    errors.append(f"{path}: not a regular file (a FIFO, socket or device), skipped")
-                    continue
-                yield path
-
-
-def _special_file(path: str) -> bool:
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:  # gone or unreadable: reading it reports why
-        return False
+def _documents(inputs: Sequence[str], follow_links: bool, output: str | None) -> tuple[list[str], list[str]]:
+    """The files to read (the one folder rule, :func:`dimtag.folders.collect_documents`) and the error lines
+    of those skipped; the output file is left out."""
+    skip = {os.path.realpath(output)} if output else set()
+    files, skipped = collect_documents(inputs, follow_links=follow_links, exclude=skip)
+    return files, [str(s) for s in skipped]
 
 
 def _oserror(exc: OSError) -> str:
@@ -472,9 +448,7 @@ def _cmd_tag(args: argparse.Namespace) -> int:
         raise _UsageError("--excel applies to --format csv")
     _check_output(args.output, args.inputs)
     _worker_tagger(args.model)  # a bad --model fails here, once, before any work
-    errors: list[str] = []
-    skip = {os.path.realpath(args.output)} if args.output else set()
-    paths = list(_iter_paths(args.inputs, errors, skip))
+    paths, errors = _documents(args.inputs, args.follow_links, args.output)
     per_doc: dict[str, Counter[str]] = {}
     failed = len(errors)
     for message in errors:
@@ -527,7 +501,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     tagger = _worker_tagger(args.model)
     result = report(
         args.inputs, expect=args.expect, tagger=tagger, min_score=args.min_score,
-        formula_share=args.formula_share, errors="skip",
+        formula_share=args.formula_share, errors="skip", follow_links=args.follow_links,
     )
     for message in result.skipped:
         log.error("%s", message)
@@ -617,9 +591,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         root = _checkout_root()
         args.labels = str(root / "data" / "labels.csv") if root else None
     _check_output(args.output, args.inputs)
-    errors: list[str] = []
-    skip = {os.path.realpath(args.output)} if args.output else set()
-    paths = [p for p in _iter_paths(args.inputs, errors, skip) if p != "-"]
+    paths, errors = _documents(args.inputs, args.follow_links, args.output)
+    paths = [p for p in paths if p != "-"]
     known = read_labels(args.labels) if args.labels else []
     unreadable: list[str] = []
     rows = suggest(paths, args.n, known, errors=unreadable)
@@ -663,9 +636,10 @@ def _cmd_export_tasks(args: argparse.Namespace) -> int:
     if args.config:
         _check_output(args.config, args.inputs)
     tagger = _worker_tagger(args.model)
-    errors: list[str] = []
     skip = {os.path.realpath(p) for p in (args.output, args.config) if p}
-    paths = [p for p in _iter_paths(args.inputs, errors, skip) if p != "-"]
+    files, skipped = collect_documents(args.inputs, follow_links=getattr(args, "follow_links", False), exclude=skip)
+    errors = [str(s) for s in skipped]
+    paths = [p for p in files if p != "-"]
     unreadable: list[str] = []
     with _output(args.output) as out:
         n = write_tasks(export_tasks(paths, tagger, errors=unreadable), out, args.format)

@@ -30,6 +30,8 @@ __all__ = [
     "is_closing",
     "is_signature",
     "is_topic",
+    "CELL_ROLES",
+    "column_role",
 ]
 
 Section = Literal["problem", "cause", "measure", "positive", "other"]
@@ -147,6 +149,38 @@ def section_named(heading: str) -> Section:
         if pattern.search(heading):
             return name
     return "other"
+
+
+#: The roles of a table column whose cells are items of their own.
+CELL_ROLES = frozenset(("problem", "cause", "measure", "positive"))
+# Columns that qualify the cell before them (deadline, owner, number, progress),
+# and columns that name the aspect of their rows. Tried before the part words:
+# 整改时限 is a deadline, not a measure; 问题类别 a category, not a problem.
+_META_COLUMN = re.compile(r"时限|时间|期限|日期|责任|牵头|配合|序号|编号|^序$|备注|进度|进展|完成情况|状态")
+_ASPECT_COLUMN = re.compile(r"方面|维度|类别|类型|领域|分类|项目")
+_PROBLEM_COLUMN = re.compile(r"表现|事例|具体情况")
+
+
+def column_role(header: str) -> str:
+    """The role of a table column, from its header cell.
+
+    One of :data:`CELL_ROLES`, ``aspect`` (the column names the aspect of
+    its rows), ``meta`` (deadline, owner, number) or ``other``.
+
+    Examples
+    --------
+    >>> [column_role(h) for h in ("存在问题", "问题表现", "原因分析", "整改措施", "完成时限", "责任人", "方面", "序号")]
+    ['problem', 'problem', 'cause', 'measure', 'meta', 'meta', 'aspect', 'meta']
+    """
+    header = "".join(header.split())
+    if _META_COLUMN.search(header):
+        return "meta"
+    if _ASPECT_COLUMN.search(header):
+        return "aspect"
+    section = section_named(header)
+    if section == "other" and _PROBLEM_COLUMN.search(header):
+        return "problem"
+    return section
 
 
 _CLOSING = re.compile(

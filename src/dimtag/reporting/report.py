@@ -14,6 +14,7 @@ from .._atomic import remove_stale_temps
 from ..dimensions import Dimension
 from ..document import TaggedDocument, tag_file
 from ..errors import DocumentError, ReportError
+from ..folders import collect_documents
 from ..roles import Role
 from ..tagger import Label, Tagger, default_tagger
 from .columns import FLAG_KINDS, PARTS, PERSON_ZH, TABLE_NAMES, Table, table_columns
@@ -22,18 +23,10 @@ from .copying import CopyResult, find_copies
 from .coverage import DEFAULT_EXPECT, coverage, coverage_flags, label_name, parse_dimensions, uncertainty
 from .points import Point, points_of
 
-__all__ = ["DOCUMENT_SUFFIXES", "UNREAD_FORMATS", "Report", "report"]
+__all__ = ["Report", "report"]
 
 log = logging.getLogger(__name__)
 
-#: The files a folder contributes to a report.
-DOCUMENT_SUFFIXES = (".txt", ".docx")
-#: Formats materials come in that the report does not read: listed as skipped when a folder holds them.
-UNREAD_FORMATS = {
-    ".doc": "Word 97-2003 .doc", ".dot": "a Word 97-2003 template", ".docm": "a Word file with macros",
-    ".dotx": "a Word template", ".wps": "a WPS document", ".wpt": "a WPS template", ".pdf": "PDF", ".rtf": "RTF",
-    ".odt": "an OpenDocument text", ".pages": "a Pages document",
-}
 #: How many of a document's problems are listed as its most generic.
 MOST_GENERIC = 3
 
@@ -143,14 +136,14 @@ class Report:
         return written
 
 
-def _expand(sources: Iterable[Any]) -> tuple[list[Any], list[tuple[str, str]]]:
-    """Files and documents, with folders replaced by their documents (recursively, sorted); and the files left out.
+def _expand(sources: Iterable[Any], follow_links: bool = False) -> tuple[list[Any], list[tuple[str, str]]]:
+    """Files and documents, with folders replaced by their documents by the one folder rule
+    (:func:`dimtag.folders.collect_documents`); and the files left out, with the reason.
 
     A file given twice (by the same or another path to it) is read once. A
-    material in a folder in a format the report does not read (``.doc``,
-    ``.wps``, ``.pdf`` …: :data:`UNREAD_FORMATS`) is left out and listed
-    with the reason; other files (images, spreadsheets, a report written
-    there) are not materials and are passed over.
+    folder's files that are no documents it reads (``.doc``, ``.wps``,
+    ``.pdf``, unreadable files, links leaving the folder) are listed with the
+    reason.
     """
     found: list[Any] = []
     left_out: list[tuple[str, str]] = []
@@ -167,17 +160,10 @@ def _expand(sources: Iterable[Any]) -> tuple[list[Any], list[tuple[str, str]]]:
             if not any(source is f for f in found):
                 found.append(source)
             continue
-        path = Path(source)
-        if path.is_dir():
-            for p in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in p.relative_to(path).parts) or not p.is_file():
-                    continue
-                if p.suffix.lower() in DOCUMENT_SUFFIXES:
-                    add(str(p))
-                elif p.suffix.lower() in UNREAD_FORMATS:
-                    left_out.append((str(p), f"{p}: {UNREAD_FORMATS[p.suffix.lower()]} is not read; save it as .docx or .txt"))
-        else:
-            add(str(path))
+        files, passed = collect_documents([source], follow_links=follow_links)
+        for path in files:
+            add(path)
+        left_out.extend((s.path, str(s)) for s in passed)
     return found, left_out
 
 
@@ -192,6 +178,7 @@ def report(
     thin_chars: int = 25,
     vague_share: float = 0.25,
     errors: Literal["raise", "skip"] = "raise",
+    follow_links: bool = False,
 ) -> Report:
     """Review a folder of materials: coverage, concreteness and copying.
 
@@ -220,7 +207,11 @@ def report(
     errors : {"raise", "skip"}
         What to do with a file that cannot be read or tagged: raise its
         :class:`~dimtag.DocumentError`, or leave it out and list it in
-        :attr:`Report.skipped` (and the ``skipped`` table).
+        :attr:`Report.skipped` (and the ``skipped`` table). Files a folder
+        holds that are no documents (.doc, .wps, .pdf, unreadable, links
+        leaving the folder) are always listed there, with the reason.
+    follow_links : bool
+        Follow symbolic links that lead outside a folder (default: skip them).
 
     Returns
     -------
@@ -246,7 +237,7 @@ def report(
         raise ValueError("errors must be 'raise' or 'skip'")
     if isinstance(sources, (str, os.PathLike, TaggedDocument)):
         sources = [sources]
-    found, skipped = _expand(sources)
+    found, skipped = _expand(sources, follow_links)
     if any(not isinstance(s, TaggedDocument) for s in found):
         tagger = tagger or default_tagger()
     if tagger is not None and expect is not None:

@@ -24,7 +24,7 @@ from typing import IO, TYPE_CHECKING
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from ..reporting.report import DOCUMENT_SUFFIXES
+from ..folders import DOCUMENT_SUFFIXES
 from .limits import Limits
 from .problems import Problem
 
