@@ -58,7 +58,7 @@ def label_config() -> str:
 
 def model_version(tagger: Tagger) -> str:
     """``dimtag-<version>-<first 12 hex of the model's sha256>``: it changes whenever the answers can."""
-    from .. import __version__
+    from .._version import __version__
 
     return f"dimtag-{__version__}-{tagger.metadata_.model_sha256[:12]}"
 

@@ -54,6 +54,9 @@ DEFAULT_GRID: tuple[Config, ...] = tuple(
 #: The shipped configuration alone, for quick checks.
 SMALL_GRID: tuple[Config, ...] = (Config(),)
 
+# The installed package's folder (this file is dimtag/learn/training.py).
+_PACKAGE = Path(__file__).resolve().parents[1]
+
 #: Abstention thresholds tried on the annotated documents when a document stacker is learned.
 DOCUMENT_MIN_SCORES = (0.0, 0.2, 0.3, 0.4, 0.5)
 
@@ -147,10 +150,8 @@ def check_out_dir(out_dir: str | Path) -> Path:
     ValueError
         ``out_dir`` is inside an installed (non-checkout) dimtag package.
     """
-    import dimtag
-
     out = Path(out_dir).resolve()
-    package = Path(dimtag.__file__).resolve().parent
+    package = _PACKAGE
     checkout = package.parent.name == "src" and (package.parent.parent / "pyproject.toml").is_file()
     if not checkout and (out == package or package in out.parents):
         raise ValueError(
