@@ -148,7 +148,7 @@ def test_xlsx_has_the_sheets_and_chinese_headers(example, tmp_path):
     path = tmp_path / "r.xlsx"
     example.write(path)
     book = openpyxl.load_workbook(path, read_only=False)
-    assert book.sheetnames == ["文档概览", "维度覆盖", "问题标记", "具体程度", "雷同段落", "共用套话", "全部句子"]
+    assert book.sheetnames == ["文档概览", "维度覆盖", "问题标记", "具体程度", "雷同段落", "共用套话", "全部句子", "未读取文件"]
     docs = book["文档概览"]
     header = [c.value for c in docs[1]]
     assert header[:4] == ["文件", "标题", "字数", "问题数"] and "廉洁自律问题" in header and "理论学习措施" in header

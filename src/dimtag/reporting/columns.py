@@ -48,6 +48,8 @@ TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "sentences": ("全部句子", [
         (f, _RECORD_ZH.get(f, f)) for f in (*RECORD_FIELDS, *(() if "point" in RECORD_FIELDS else ("point",)))
     ]),
+    # Files of the folder that gave no document, and why (.doc, .wps, .pdf, unreadable, links leaving it).
+    "skipped": ("未读取文件", [("file", "文件"), ("reason", "原因")]),
 }
 #: Table name -> Chinese sheet name.
 SHEET_NAMES = {name: sheet for name, (sheet, _) in TABLES.items()}

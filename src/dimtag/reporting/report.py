@@ -94,20 +94,20 @@ class Report:
         raise ValueError(f"{target}: the report is written as .xlsx, .html, .csv or into a folder")
 
 
-def _expand(sources: Iterable[Any], follow_links: bool) -> tuple[list[Any], list[str]]:
+def _expand(sources: Iterable[Any], follow_links: bool) -> tuple[list[Any], list[tuple[str, str]]]:
     """Files and documents, with folders replaced by their documents by the one folder rule
     (:func:`dimtag.folders.collect_documents`); and the files skipped, with their reasons."""
     if isinstance(sources, (str, os.PathLike, TaggedDocument)):
         sources = [sources]  # one path, never its characters
     found: list[Any] = []
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     for source in sources:
         if isinstance(source, TaggedDocument):
             found.append(source)
             continue
         files, passed = collect_documents([source], follow_links=follow_links)
         found.extend(files)
-        skipped.extend(str(s) for s in passed)
+        skipped.extend((printable(s.path), s.reason) for s in passed)
     return found, skipped
 
 
@@ -175,8 +175,8 @@ def report(
     tagger = tagger or default_tagger()
     docs: list[TaggedDocument] = []
     sources, skipped = _expand(sources, follow_links)
-    for message in skipped:
-        log.info("%s", message)
+    for path, reason in skipped:
+        log.info("%s: %s", path, reason)
     for source in sources:
         if isinstance(source, TaggedDocument):
             docs.append(source)
@@ -189,15 +189,18 @@ def report(
             if errors == "raise":
                 raise
             log.info("%s", exc)
-            skipped.append(printable(str(exc)))
+            shown = printable(str(source))
+            message = printable(str(exc))
+            skipped.append((shown, message[len(shown) + 2 :] if message.startswith(f"{shown}: ") else message))
     return _build(docs, expected, formula_share, min_copy_chars, thin_chars, vague_share, skipped)
 
 
 def _build(
     docs: Sequence[TaggedDocument], expect: tuple[Dimension, ...], formula_share: float, min_copy_chars: int,
-    thin_chars: int, vague_share: float, skipped: list[str],
+    thin_chars: int, vague_share: float, skipped: list[tuple[str, str]],
 ) -> Report:
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    tables["skipped"] = [{"file": path, "reason": reason} for path, reason in skipped]
     records = [doc.to_records() for doc in docs]
     points = [points_of(r) for r in records]
     problems = [[p for p in doc_points if p.section == "problem" and p.dimension] for doc_points in points]
@@ -271,4 +274,4 @@ def _build(
         })
     for f in copies.formulas:
         tables["formulas"].append({"text": f.text, "documents": f.documents, "share": round(f.documents / max(1, len(docs)), 3)})
-    return Report(tables, {doc.name: doc.text for doc in docs}, expect, skipped)
+    return Report(tables, {doc.name: doc.text for doc in docs}, expect, [f"{path}: {reason}" for path, reason in skipped])
