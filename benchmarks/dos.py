@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import math
 import os
 import shutil
 import signal
@@ -289,8 +290,11 @@ def _reading(base: Path, timeout: float) -> int:
         "| --- | --- | --- | --- |",
     ]
     per = {label: bytes_per_char(src, timeout) for label, src in versions.items()}
+    def cell(value: float) -> str:
+        return "failed (the run exited with an error)" if math.isnan(value) else f"{value:,.0f}"
+
     for name, (_unit, n) in SHAPES.items():
-        lines.append(f"| {name} | {n:,} and {2 * n:,} | {per['2.0.0'][name]:,.0f} | {per['now'][name]:,.0f} |")
+        lines.append(f"| {name} | {n:,} and {2 * n:,} | {cell(per['2.0.0'][name])} | {cell(per['now'][name])} |")
     out = REPO / "benchmarks" / "DOS_READING.md"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"written {out}")
