@@ -499,19 +499,18 @@ def _join_broken_lines(t: _Text) -> bool:
     starts_text = np.zeros(len(ends), dtype=bool)
     inside = run_end < len(cp)
     starts_text[inside] = (flags[cp[run_end[inside]]] & _IDEOGRAPH) != 0
-    candidates = np.flatnonzero(~done & starts_text).tolist()
-    if not candidates:
+    where = np.flatnonzero(~done & starts_text)
+    if not len(where):
         return False
     text = t.string()
-    ends_, run_end_ = ends.tolist(), run_end.tolist()
+    # Python lists of the candidates only: a document of a million short lines has none.
+    own_starts = np.where(where > 0, run_end[np.maximum(where - 1, 0)], 0).tolist()
     drop: list[tuple[int, int]] = []
     space: list[int] = []
     joined_at, joined_start, joined_comma = -2, 0, False  # the last run joined; where its line started, a comma in it
-    for k in candidates:
-        a, b = ends_[k], run_end_[k]
+    for k, a, b, own_start in zip(where.tolist(), ends[where].tolist(), run_end[where].tolist(), own_starts):
         # A line starts after the previous run of line ends, unless that run was joined too;
         # each physical line is searched for a comma once.
-        own_start = run_end_[k - 1] if k else 0
         chained = joined_at == k - 1
         line_start = joined_start if chained else own_start
         comma = (chained and joined_comma) or text.find("，", own_start, a) >= 0

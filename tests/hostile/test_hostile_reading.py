@@ -75,6 +75,11 @@ def test_report_follows_the_same_rule_and_lists_what_it_skipped(received):
     assert "binary" in skipped["binary.txt"] and "outside the folder" in skipped["leak.txt"]
     followed = dimtag.report([str(folder)], errors="skip", follow_links=True)
     assert len(followed["documents"]) == 3
+    # Every writer lists them: a table of its own (a sheet, a CSV file), beside the HTML page's list.
+    assert {(Path(r["file"]).name, r["reason"]) for r in result["skipped"]} == set(skipped.items())
+    written = result.write(str(folder.parent / "tables") + "/")
+    skipped_csv = next(Path(p) for p in written if Path(p).name == "skipped.csv")
+    assert "old.doc" in skipped_csv.read_text(encoding="utf-8") and "PDF" in skipped_csv.read_text(encoding="utf-8")
 
 
 def test_tag_and_report_take_the_same_files_from_a_folder(received, capsys):
