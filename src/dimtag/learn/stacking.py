@@ -67,7 +67,7 @@ def document_evidence(document: AnnotatedDocument, tagger: Tagger) -> DocumentEv
     structure = read_structure(document.text)
     labels = [str(label) for label in tagger.labels_]
     context = structure_context(structure, list(tagger.labels_))
-    texts = [s.text for s in structure.items]
+    texts = structure.model_texts(structure.items)
     full = tagger.predict_proba(texts) if texts else np.zeros((0, len(tagger.classes_)))
     role_full = tagger.predict_role_proba(texts) if texts else np.zeros((0, len(ROLES)))
     found = align([u.text for u in document.units], structure.text, [(s.start, s.end) for s in structure.items])
