@@ -196,6 +196,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="model directory to write (default in a checkout: src/dimtag/model)")
     p.add_argument("--grid", choices=("default", "small"), default="default", help="model-selection grid")
     p.add_argument("--jobs", "-j", type=_jobs, default=-1, help="processes for the folds")
+    p.add_argument("--documents", metavar="DIR",
+                   help="annotated documents to learn the document decision from (default in a checkout: data/documents/src)")
     return parser
 
 
@@ -326,8 +328,10 @@ class _Writer:
         elif self.fmt == "jsonl":
             self.out.write(json.dumps({k: record[k] for k in RECORD_FIELDS}, ensure_ascii=False) + "\n")
         else:
-            dim = f"{record['dimension']} {record['dimension_zh'] or ''}".rstrip() if record["dimension"] else "- (abstained)"
-            self.out.write(f"{record['file']}:{record['index']}\t{dim}\t{record['score']:.2f}\t{record['by']}\t{record['text']}\n")
+            dim = f"{record['dimension']} {record['dimension_zh'] or ''}".rstrip() if record["dimension"] else "-"
+            self.out.write(
+                f"{record['file']}:{record['index']}\t{record['role']}\t{dim}\t{record['score']:.2f}\t{record['by']}\t{record['text']}\n"
+            )
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -506,12 +510,15 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     _resolve(args, "labels", "data/labels.csv")
     _resolve(args, "out", "src/dimtag/model")
+    if args.documents is None and _checkout_root() is not None:
+        default_docs = _checkout_root() / "data" / "documents" / "src"
+        args.documents = str(default_docs) if default_docs.is_dir() else None
     _check_out_dir(args.out)
     try:
         check_out_dir(args.out)
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
-    meta = train(args.labels, args.out, _grid(args), n_jobs=args.jobs)
+    meta = train(args.labels, args.out, _grid(args), n_jobs=args.jobs, documents=args.documents)
     parts = [f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in meta.cv.items() if isinstance(v, dict) and "macro_f1" in v]
     _print(f"model written to {args.out}: {', '.join(parts)} ({meta.config})")
     import dimtag

@@ -403,7 +403,7 @@ def dimension_features(own: np.ndarray, context: Context) -> np.ndarray:
         _pooled(evidence, context.section, use) * unnamed,
         neighbours,
     ]
-    return np.stack(pieces, axis=2).reshape(n, k, len(DIMENSION_FEATURES))
+    return np.stack(pieces, axis=2)
 
 
 @dataclass(frozen=True)

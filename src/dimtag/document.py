@@ -18,7 +18,8 @@ import numpy as np
 from .cleaning import CleanedText, Dropped, clean_document
 from .decision import DEFAULT_PRIOR, PLACES, Context, Decisions, Prior
 from .dimensions import Dimension
-from .lexicon import section_named
+from .features import has_content
+from .lexicon import is_topic, section_named
 from .reading import DocumentSource, Source, load_file, load_source
 from .roles import OTHER, ROLES, Role
 from .segmentation import OutlineMark, Segment, segment
@@ -354,7 +355,37 @@ def _structure(source: Source) -> DocumentStructure:
     segments = segment(cleaned.text, _cleaned_outline(source, cleaned))
     items = [s for s in segments if s.kind == "item"]
     headings = [s for s in segments if s.kind != "item"]
+    claims = _claim_items(segments)
+    if claims:
+        items = sorted(items + claims, key=lambda s: (s.start, s.kind != "item"))
     return DocumentStructure(cleaned.text, items, headings, segments, list(cleaned.dropped), cleaned)
+
+
+def _claim_items(segments: list[Segment]) -> list[Segment]:
+    """Section headings that make a claim ((二)宗旨意识有所淡化。), as items too.
+
+    Such a line heads the sentences under it and is also a statement of its
+    own: a reader counts it as a problem (or a measure, or an achievement).
+    It stays a heading for the structure; its copy as an item takes the
+    dimension of the headings above it as ``heading_dimension`` and the one
+    it names itself as ``point_dimension``, and its own scope (the items it
+    heads) as ``scope``. Topic headings (（二）理论学习方面) make no claim.
+    """
+    out = []
+    stack: list[tuple[int, Dimension | None]] = []
+    for index, seg in enumerate(segments):
+        if seg.kind == "item":
+            continue
+        while stack and stack[-1][0] >= seg.level:
+            stack.pop()
+        enclosing = next((d for _, d in reversed(stack) if d is not None), None)
+        if seg.kind == "section" and has_content(seg.text) and not is_topic(seg.text) and seg.level > 0:
+            out.append(seg._replace(
+                kind="item", heading_dimension=enclosing, point_dimension=seg.heading_dimension, level=0, scope=index,
+                point=None,
+            ))
+        stack.append((seg.level, seg.heading_dimension))
+    return out
 
 
 def structure_context(structure: DocumentStructure, labels: list[Label]) -> Context:

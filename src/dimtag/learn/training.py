@@ -26,8 +26,10 @@ from ..errors import LabelsError
 from ..model_file import ModelMetadata, file_sha256
 from ..tagger import Tagger
 from . import cv
+from .documents import read_corpus
 from .labels import LabeledItem, read_labels
 from .pipeline import Config, fit_model
+from .stacking import fit_stacker, score_evidence, writer_evidence
 
 __all__ = [
     "DEFAULT_GRID",
@@ -154,8 +156,19 @@ def check_out_dir(out_dir: str | Path) -> Path:
     return out
 
 
+def _fit_roles(items: Sequence[LabeledItem], model: Any, config: Config) -> Any:
+    """The role head over the dimension model's features, or None when some item has no role."""
+    if not items or any(not it.role for it in items):
+        return None
+    roles = fit_model([it.text for it in items], [it.role for it in items], config)
+    if not model.same_features(roles):
+        raise RuntimeError("the role model's features differ from the dimension model's; they are fitted on the same texts")
+    return model.with_head(roles.coef, roles.intercept, roles.classes, roles.link, roles.scale, roles.shift)
+
+
 def train(
-    labels_path: str | Path, out_dir: str | Path, grid: Sequence[Config] = DEFAULT_GRID, n_jobs: int = -1
+    labels_path: str | Path, out_dir: str | Path, grid: Sequence[Config] = DEFAULT_GRID, n_jobs: int = -1,
+    documents: str | Path | None = None,
 ) -> ModelMetadata:
     """Select, fit and write the model and its metadata.
 
@@ -169,6 +182,11 @@ def train(
         Configurations to compare by grouped cross-validation.
     n_jobs : int
         Processes for the folds (joblib convention; -1 = all cores).
+    documents : str or Path, optional
+        A folder of annotated documents (``<writer>/*.txt``, see
+        :mod:`dimtag.learn.documents`). With it, and a role on every labeled
+        item, the document decision is learned from them, leave-one-writer-out
+        (:mod:`dimtag.learn.stacking`), and its scores recorded.
 
     Returns
     -------
@@ -189,6 +207,16 @@ def train(
         )
     selection = select_config(items, grid, n_jobs=n_jobs)
     model = fit_model([it.text for it in items], [it.dimension for it in items], selection.best)
+    role = _fit_roles(items, model, selection.best)
+    stacker, documents_cv, documents_data = None, {}, {}
+    if documents is not None and role is not None:
+        docs = read_corpus(documents)
+        if docs:
+            evidence = writer_evidence(items, docs, selection.best, n_jobs=n_jobs)
+            documents_cv = score_evidence(evidence)
+            stacker = fit_stacker([ev for _, evs in evidence.values() for ev in evs])
+            documents_data = {"folder": Path(documents).name, "sha256": _folder_sha256(Path(documents)),
+                              "documents": len(docs), "writers": sorted({d.writer for d in docs})}
     counts: dict[str, dict[str, int]] = {}
     for it in items:
         key = it.writer or it.origin
@@ -196,18 +224,31 @@ def train(
         counts[it.dimension][key] += 1
     meta = ModelMetadata(
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        data={"file": Path(labels_path).name, "sha256": file_sha256(labels_path), "counts": counts},
+        data={"file": Path(labels_path).name, "sha256": file_sha256(labels_path), "counts": counts,
+              **({"documents": documents_data} if documents_data else {})},
         versions=_versions(),
         config=selection.best.to_dict(),
         cv={
             "selection": "mean macro-F1 of the two schemes; ties within 0.005 go to the lowest ECE",
             "seed": {"scheme": "leave-one-seed-document-out; tested on seed items", **selection.scores.get("seed", {})},
             "writer": {"scheme": "leave-one-writer-out; tested on written items", **selection.scores.get("writer", {})},
+            **({"documents": documents_cv} if documents_cv else {}),
         },
         calibration=selection.calibration,
         min_score=selection.calibration["min_score"],
         grid=selection.table,
     )
-    tagger = Tagger.from_model(model, meta)
+    tagger = Tagger.from_model(model, meta, role, stacker)
     tagger.save(out_dir)
     return tagger.metadata_
+
+
+def _folder_sha256(folder: Path) -> str:
+    """One sha256 over the relative names and bytes of every file under ``folder``, in sorted order."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
