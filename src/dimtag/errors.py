@@ -7,7 +7,7 @@ while programming errors still surface as tracebacks.
 
 from __future__ import annotations
 
-__all__ = ["DimtagError", "DocumentError", "ModelError", "LabelsError", "ReportError"]
+__all__ = ["DimtagError", "DocumentError", "ModelError", "LabelsError", "ReportError", "RubricError"]
 
 
 class DimtagError(Exception):
@@ -28,3 +28,7 @@ class LabelsError(DimtagError, ValueError):
 
 class ReportError(DimtagError, ValueError):
     """A report that cannot be made: no document to report on, or a required aspect the model does not have."""
+
+
+class RubricError(ReportError):
+    """A reviewer's rubric file that cannot be used: bad TOML, an unknown key, a value out of range; names file and line."""
