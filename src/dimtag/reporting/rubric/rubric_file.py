@@ -158,7 +158,7 @@ def _check(source: str, text: str, section: str, key: str, value: Any, spec: _Ke
 
 
 def parse_rubric(text: str, source: str = "rubric", base: Rubric | None = None) -> Rubric:
-    """Read a rubric from TOML text; keys it leaves out keep the value of ``base`` (the default rubric).
+    """Read a rubric from TOML text; keys it leaves out keep the value of ``base`` (default: the shipped rubric).
 
     Raises
     ------
@@ -180,11 +180,15 @@ def parse_rubric(text: str, source: str = "rubric", base: Rubric | None = None) 
     ...
     dimtag.errors.RubricError: mine.toml, line 3: [measures] max_vague_share = 5 is out of range: it must be from 0 to 1
     """
+    return _parse(text, source, (base or default_rubric()).values)
+
+
+def _parse(text: str, source: str, base: Mapping[str, Mapping[str, Any]]) -> Rubric:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RubricError(f"{source}: not valid TOML: {exc}") from None
-    values: dict[str, dict[str, Any]] = {s: dict(v) for s, v in (base.values.items() if base else {})}
+    values: dict[str, dict[str, Any]] = {s: dict(v) for s, v in base.items()}
     for section, keys in raw.items():
         if section not in SCHEMA:
             raise _fail(source, text, section, None, f"unknown section [{section}]; the sections are {', '.join(SCHEMA)}")
@@ -211,7 +215,7 @@ def default_rubric() -> Rubric:
     """The rubric that ships with dimtag (``dimtag/resources/rubric.toml``)."""
     if not _DEFAULT:
         text = resources.files("dimtag").joinpath("resources", "rubric.toml").read_text(encoding="utf-8")
-        _DEFAULT.append(parse_rubric(text, "dimtag/resources/rubric.toml"))
+        _DEFAULT.append(_parse(text, "dimtag/resources/rubric.toml", {}))
     return _DEFAULT[0]
 
 
@@ -230,4 +234,4 @@ def load_rubric(path: str | os.PathLike[str] | None = None) -> Rubric:
             text = fh.read().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise RubricError(f"{path}: cannot read the rubric: {exc}") from None
-    return parse_rubric(text, os.fspath(path), default_rubric())
+    return parse_rubric(text, os.fspath(path))
