@@ -315,7 +315,7 @@ def report(
     points = [points_of(doc, labels) for doc in docs]
     tables = _build(docs, points, labels, expected, copies, thin_chars, vague_share)
     tables["skipped"] = [{"file": f, "reason": reason} for f, reason in skipped]
-    review = {}
+    review: dict[str, Table] = {}
     if chosen is not None:
         last_year = {}
         if previous is not None:

@@ -17,7 +17,7 @@ rubric's (a unit edits them).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +32,7 @@ from .rubric_file import Rubric
 
 __all__ = [
     "COLLECTIVE", "DEADLINE", "OTHERS", "OWNER", "SELF", "TARGET", "Finding", "Quote", "causes", "concreteness",
-    "material_kind", "measures", "missing_aspects", "praise", "proportion", "subject_of", "subjects",
+    "check_document", "kind_name", "material_kind", "measures", "missing_aspects", "praise", "proportion", "subject_of", "subjects",
 ]
 
 
@@ -240,10 +240,6 @@ def causes(doc: TaggedDocument, points: Sequence[Point], rubric: Rubric) -> tupl
                           tuple(_quote(doc, p) for p in mine[:3]))]
 
 
-def _answers(measure: Point, problem_dims: set[Label | None]) -> bool:
-    return measure.dimension in problem_dims
-
-
 def measures(doc: TaggedDocument, points: Sequence[Point], labels: Sequence[Label],
              rubric: Rubric) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Finding]]:
     """Each measure's 时限, 责任人 and checkable target, and per aspect its problems and the measures answering them.
@@ -370,11 +366,3 @@ def check_document(doc: TaggedDocument, points: Sequence[Point], labels: Sequenc
     found += concreteness(doc, points, rubric)
     return tables, found
 
-
-def flag_counts(findings: Mapping[str, Sequence[Finding]]) -> dict[str, int]:
-    """How many materials raise each flag."""
-    counts: dict[str, int] = {}
-    for found in findings.values():
-        for f in {f.flag for f in found}:
-            counts[f] = counts.get(f, 0) + 1
-    return counts

@@ -131,7 +131,7 @@ def review_sections(tables: Mapping[str, Table]) -> str:
                 if c.id == "page" and value:
                     cells.append(f'<td><a href="{_e(value)}">查看</a></td>')
                 elif c.id == "grade":
-                    cells.append(f'<td><b style="color:{_GRADE_COLORS.get(value, "#222")}">{_e(value)}</b></td>')
+                    cells.append(f'<td><b style="color:{_GRADE_COLORS.get(str(value), "#222")}">{_e(value)}</b></td>')
                 else:
                     shown = display(c, value)
                     text = "" if shown is None else str(shown)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +140,3 @@ def previous_findings(doc: TaggedDocument, previous: TaggedDocument, *, min_char
     return Finding("recycled", {"previous": Path(previous.name).name, "chars": chars, "percent": round(100 * share)},
                    tuple(sorted(quotes, key=lambda q: q.start - q.end)[:3])), row
 
-
-def previous_documents(names: Sequence[str], paths: Mapping[str, Path], tag: Any) -> dict[str, TaggedDocument]:
-    """Last year's materials, tagged by ``tag(path)``."""
-    return {name: tag(path) for name, path in paths.items() if name in names}

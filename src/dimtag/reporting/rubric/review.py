@@ -133,7 +133,6 @@ def review_tables(
                     "quote_start": None if q is None else q.start, "quote_end": None if q is None else q.end,
                     "quote": None if q is None else q.text,
                 })
-    tables = {
+    return {
         name: Table(name, sheet, cols, [_shown(r) for r in rows[name]]) for name, (sheet, cols) in review_columns().items()
-    }
-    return tables, findings
+    }, findings
