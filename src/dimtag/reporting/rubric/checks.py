@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...document import TaggedDocument
-from ...lexicon import dimension_named
+from ...lexicon import dimension_named, section_named
 from ...roles import Role
 from ...tagger import Label
 from ..concreteness import evidence
@@ -292,7 +292,7 @@ def measures(doc: TaggedDocument, points: Sequence[Point], labels: Sequence[Labe
 # An aspect heading names the aspect and little else (（一）理论学习方面, 二、在政治素质上): a claim such as
 # （一）学习贯彻党的创新理论不够深入 names an aspect too, but a material of claims is not written by aspects.
 _ASPECT_HEADING_CHARS = 12
-_HEADING_NOISE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]?|[方面上存在的问题差距不足：:。，,\s]")
+_HEADING_NOISE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]?|方面|存在的?|问题|差距|不足|[上：:。，,\s]")
 
 
 def _is_aspect_heading(heading: str) -> bool:
@@ -301,7 +301,7 @@ def _is_aspect_heading(heading: str) -> bool:
 
 def _problem_headings(doc: TaggedDocument) -> set[str]:
     """The innermost headings over the items read as problems."""
-    return {s.heading for s in doc.items if s.role == Role.PROBLEM and s.heading}
+    return {s.heading for s in doc.items if s.role == Role.PROBLEM and s.heading and section_named(s.heading) == "other"}
 
 
 def missing_aspects(doc: TaggedDocument, points: Sequence[Point], labels: Sequence[Label], required: Sequence[Label],
