@@ -140,12 +140,13 @@ class Report:
             else:
                 log.warning("the page leaves rows out; the whole tables need the report extra for %s", workbook.name)
         remove_stale_temps(target)
-        if "grades" in tables:
+        workbook_written = bool(written)
+        if "grades" in tables:  # the pages first: the overview links to them
             from .rubric.pages import write_pages
 
             written.extend(write_pages(tables, self.texts, target))
         written.insert(0, write_html(tables, self.texts, target, workbook=workbook.name if workbook else None,
-                                     workbook_written=bool(written)))
+                                     workbook_written=workbook_written))
         return written
 
 
