@@ -32,7 +32,7 @@ max-width:1200px;color:#222;line-height:1.7;padding:0 12px}
 .text{border:1px solid #dde4ee;border-radius:4px;padding:8px 12px;overflow-wrap:anywhere}
 .side{border:1px solid #dde4ee;border-radius:4px;padding:8px 12px;background:#fafbfc;overflow-wrap:anywhere}
 .grade{display:inline-block;color:#fff;border-radius:3px;padding:0 8px;font-weight:bold}
-.s{padding:1px 0} mark{background:#ffd54f} .legend span{display:inline-block;margin-right:12px;font-size:13px}
+.s{padding:1px 0} .s.quoted{outline:2px dashed #e67e22;outline-offset:1px} .legend span{display:inline-block;margin-right:12px;font-size:13px}
 .legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;border:1px solid #ccc}
 .reason{margin:8px 0;padding:6px 8px;border-left:4px solid #d35400;background:#fff} .reason.fail{border-color:#c0392b}
 .reason.info{border-color:#9aa0a6} .q{color:#555;font-size:13px} table{border-collapse:collapse;width:100%;font-size:14px}
@@ -70,23 +70,27 @@ def render_page(file: str, tables: Mapping[str, Table], text: str, overview: str
         if "\n" in text[last : s["start"]]:
             body.append("<br>")
         last = s["end"]
-        inner = _e(s["text"])
-        if any(a <= s["start"] and s["end"] <= b or s["start"] <= a < s["end"] for a, b in marks):
-            inner = f"<mark>{inner}</mark>"
+        quoted = " quoted" if any(a <= s["start"] and s["end"] <= b or s["start"] <= a < s["end"] for a, b in marks) else ""
         color = DIMENSION_COLORS.get(s["dimension"], DIMENSION_COLORS[None])
         tip = f'{display(role_col, s["role"])} · {s["dimension_zh"] or s["dimension"] or "无维度"}'
-        body.append(f'<span class="s" style="background:{ROLE_COLORS.get(s["role"], "#fff")};'
-                    f'border-bottom:2px solid {color}" title="{_e(tip)}">{inner}</span>')
+        body.append(f'<span class="s{quoted}" style="background:{ROLE_COLORS.get(s["role"], "#fff")};'
+                    f'border-bottom:2px solid {color}" title="{_e(tip)}">{_e(s["text"])}</span>')
     side = [f'<p><span class="grade" style="background:{_GRADE_COLORS[grade["grade"]]}">{_e(grade["grade"])}</span></p>',
             f'<p><b>审阅意见：</b>{_e(grade["note"])}</p>']
-    for r in reasons:
-        cls = {"不合格": "fail", "需修改": "", "仅提示": "info"}[r["level"]]
-        quote = (f'<div class="q">引文（{r["quote_start"]}–{r["quote_end"]}）：{_e(r["quote"][:_CELL])}</div>'
-                 if r["quote"] else "")
-        side.append(f'<div class="reason {cls}"><b>{_e(r["flag_zh"])}</b>（{_e(r["level"])}）：{_e(r["reason"])}{quote}</div>')
+    by_reason: dict[tuple[str, str], list[dict[str, object]]] = defaultdict(list)
+    for r in reasons:  # one row per quote: one block per reason, its quotes under it
+        by_reason[(r["flag"], r["reason"])].append(r)
+    for rows in by_reason.values():
+        first = rows[0]
+        cls = {"不合格": "fail", "需修改": "", "仅提示": "info"}[str(first["level"])]
+        quotes = "".join(f'<div class="q">引文（{r["quote_start"]}–{r["quote_end"]}）：{_e(str(r["quote"])[:_CELL])}</div>'
+                         for r in rows if r["quote"])
+        side.append(f'<div class="reason {cls}"><b>{_e(first["flag_zh"])}</b>（{_e(first["level"])}）：'
+                    f'{_e(first["reason"])}{quotes}</div>')
     if not reasons:
         side.append("<p>没有标记。</p>")
     legend = "".join(f'<span><i style="background:{c}"></i>{Role(r).zh}</span>' for r, c in ROLE_COLORS.items())
+    legend += '<span><i style="outline:2px dashed #e67e22"></i>结论引用的段落</span>'
     return "".join([
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -128,10 +132,12 @@ def review_sections(tables: Mapping[str, Table]) -> str:
             cells = []
             for c in cols:
                 value = row.get(c.id)
-                if c.id == "page" and value:
+                if c.id == "file" and value:
+                    cells.append(f'<td title="{_e(value)}">{_e(Path(str(value)).name)}</td>')
+                elif c.id == "page" and value:
                     cells.append(f'<td><a href="{_e(value)}">查看</a></td>')
                 elif c.id == "grade":
-                    cells.append(f'<td><b style="color:{_GRADE_COLORS.get(str(value), "#222")}">{_e(value)}</b></td>')
+                    cells.append(f'<td style="white-space:nowrap"><b style="color:{_GRADE_COLORS.get(str(value), "#222")}">{_e(value)}</b></td>')
                 else:
                     shown = display(c, value)
                     text = "" if shown is None else str(shown)
