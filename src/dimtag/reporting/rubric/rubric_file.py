@@ -22,8 +22,11 @@ from ...errors import RubricError
 
 if sys.version_info >= (3, 11):
     import tomllib
-else:  # pragma: no cover - Python 3.10 uses the backport
-    import tomli as tomllib
+else:  # pragma: no cover - Python 3.10 reads TOML with the backport of the report extra
+    try:
+        import tomli as tomllib
+    except ImportError:
+        raise ImportError('the reviewer\'s rubric needs tomli on Python 3.10: pip install "dimtag[report]" (or pip install tomli)') from None
 
 __all__ = ["FLAGS", "SCHEMA", "Rubric", "default_rubric", "load_rubric", "parse_rubric"]
 
