@@ -192,3 +192,16 @@ def _csv(tmp_path, folder, last, mapping):
     done = _run("report", str(folder), "--previous", str(last), "--previous-map", str(mapping), "-o", str(tmp_path / "t") + "/")
     assert done.returncode == 0, done.stderr
     return (tmp_path / "t" / "grades.csv").read_text(encoding="utf-8").splitlines()
+
+
+def test_an_ignored_formula_is_never_copying_and_the_copy_is_the_one_that_keeps_less_of_its_own():
+    shared = "对群众反映的问题只登记在台账上，跟踪督办不够，个别诉求拖了两三个月才给答复，群众有不少怨言。"
+    own = "一是今年3月我在溪口村调研时，对修路资金的使用只听了汇报，没有到现场核对，后来发现多报了2万元。"
+    source = tag_document("个人对照检查材料\n一、存在的问题\n" + own + "\n" + shared + "\n" + own.replace("溪口", "石桥"), name="a.txt")
+    copy = tag_document("个人对照检查材料\n一、存在的问题\n" + shared + "\n", name="b.txt")
+    flagged = report([source, copy], rubric=default_rubric())
+    assert {(Path(r["file"]).name, r["flag"]) for r in flagged["reasons"] if r["flag"] == "copied"} == {("b.txt", "copied")}
+    roles = {r["file"]: r["role"] for r in flagged["recycling"]}
+    assert roles == {"a.txt": "被抄方", "b.txt": "抄用方"}
+    ignored = report([source, copy], rubric=default_rubric(), ignore=[shared[:20], shared[20:]])
+    assert not [r for r in ignored["reasons"] if r["flag"] == "copied"] and not ignored["copying"]
