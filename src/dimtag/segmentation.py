@@ -270,7 +270,11 @@ class _Reader:
         kind: SegmentKind = "part" if rank <= 1.0 else "section"
         if outermost:
             self.section = section_named(text)
-        elif named is None and section_named(text) != "other":
+        elif named is None and section_named(text) != "other" and not (
+            # Under a cause or measure part, a sub-heading with a problem word is a cause (（一）警力严重不足)
+            # or a measure (（二）针对学习不足), not a new problem part.
+            section_named(text) == "problem" and self.section in ("cause", "measure")
+        ):
             self.section = section_named(text)
         parent = self.stack[-1].text if self.stack else None
         self.segments.append(
