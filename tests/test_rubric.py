@@ -205,3 +205,11 @@ def test_an_ignored_formula_is_never_copying_and_the_copy_is_the_one_that_keeps_
     assert roles == {"a.txt": "被抄方", "b.txt": "抄用方"}
     ignored = report([source, copy], rubric=default_rubric(), ignore=[shared[:20], shared[20:]])
     assert not [r for r in ignored["reasons"] if r["flag"] == "copied"] and not ignored["copying"]
+
+
+def test_a_rubric_requiring_an_aspect_the_model_lacks_is_one_clear_error(tmp_path):
+    four = tmp_path / "four.toml"
+    four.write_text('[aspects]\nrequired = ["带头学习", "theory"]\n', encoding="utf-8")
+    done = _run("report", str(REVIEW / "r1" / "r1_01_jtj_juzhang_2023.txt"), "--rubric", str(four), "-o", str(tmp_path / "o.csv"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "four.toml: [aspects] required: '带头学习' is not an aspect of this model" in done.stderr
