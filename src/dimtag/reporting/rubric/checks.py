@@ -77,6 +77,9 @@ COLLECTIVE = re.compile(r"班子|我们|咱们|[我本](?:局|所|院|校|镇|�
 _PEOPLE = (r"同志|干部|党员|员工|职工|民警|辅警|警员|教师|老师|医生|护士|成员|中层|科室|股室|部门|站所|班组|子公司|"
            r"人员|同事|年轻人|负责人|村干部|村|单位|支部")
 OTHERS = re.compile(rf"(?:有的|有些|个别|少数|部分|一些)[\u4e00-\u9fff]{{0,4}}?(?:{_PEOPLE})|下属|下级|任课老师|家长")
+# A party body followed straight by the meeting (中共××局党组主题教育专题民主生活会…): the body's material, not a post's
+# (××镇党委副书记…).
+_BODY = re.compile(r"(?:党组|党委|党总支|党支部)(?:\d{4}|主题教育|专题|民主生活会|组织生活会|对照检查)")
 _KINDS = {"criticism": "批评意见", "collective": "班子材料", "personal": "个人材料"}
 
 
@@ -92,12 +95,16 @@ def material_kind(doc: TaggedDocument) -> str:
     'criticism'
     >>> material_kind(tag_document("县教育局领导班子2024年度民主生活会对照检查材料\\n一是学习不够。"))
     'collective'
+    >>> material_kind(tag_document("中共县交通运输局党组2024年度民主生活会对照检查材料\\n一是学习不够。"))
+    'collective'
+    >>> material_kind(tag_document("柳河镇党委副书记2024年度民主生活会对照检查材料\\n一是学习不够。"))
+    'personal'
     """
     titles = [h.text for h in doc.headings if h.kind == "title"]
     head = titles[0] if titles else doc.text.split("\n", 1)[0]
     if "批评" in head:
         return "criticism"
-    if "班子" in head and "个人" not in head:
+    if "个人" not in head and ("班子" in head or _BODY.search(head)):
         return "collective"
     return "personal"
 
