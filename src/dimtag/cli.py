@@ -479,6 +479,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .reporting.rubric import load_rubric
 
     rubric = None if args.no_review and not args.rubric else load_rubric(args.rubric)  # a bad rubric fails before tagging
+    if args.previous is not None and not os.path.isdir(args.previous):
+        raise _UsageError(f"{args.previous}: --previous must be a folder of last year's materials")
     result = report(
         args.inputs, expect=args.expect, tagger=tagger, min_score=args.min_score,
         formula_share=args.formula_share, errors="skip", rubric=rubric, previous=args.previous,
