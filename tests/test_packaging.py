@@ -21,7 +21,7 @@ def test_wheel_ships_model_and_resources(tmp_path):
         pytest.skip(f"cannot build a wheel here: {proc.stderr.strip()[-200:]}")
     (wheel,) = tmp_path.glob("dimtag-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("dimtag/model/metadata.json", "dimtag/resources/userdict.txt", "dimtag/py.typed",
+    for required in ("dimtag/model/metadata.json", "dimtag/resources/userdict.txt", "dimtag/resources/rubric.toml", "dimtag/py.typed",
                      "dimtag/serve/assets/index.html", "dimtag/serve/assets/page.js", "dimtag/serve/assets/page.css"):
         assert required in names
     assert any(n.startswith("dimtag/model/dimtag-") and n.endswith(".npz") for n in names)

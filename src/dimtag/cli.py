@@ -187,11 +187,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="PATH", help="files or folders (their .txt and .docx files)")
     p.add_argument("--output", "-o", required=True, metavar="OUT", help="OUT.xlsx, OUT.html, OUT.csv (one file per table) or a folder/")
     p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required aspects, comma-separated ids or Chinese names (default: every label of the model)")
-    p.add_argument("--formula-share", type=_score, default=0.25, help="a phrase in more than this share of documents is formula language (default 0.25)")
+    p.add_argument("--formula-share", type=_score, default=None, help="a phrase in more than this share of documents is formula language (default: the rubric's, 0.25)")
     p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV files with the UTF-8 byte order mark")
     _follow_links_option(p)
+    p.add_argument("--rubric", metavar="TOML", help="review under this rubric: grades, reasons, notes (default: the shipped rubric)")
+    p.add_argument("--no-review", action="store_true", help="leave out the review (grades, notes) and report only coverage, concreteness, copying")
+    p.add_argument("--previous", metavar="DIR", help="last year's materials, compared with this year's by file name")
+    p.add_argument("--previous-map", metavar="CSV", help="this year's file,last year's file: for names that differ")
+    p.add_argument("--ignore", metavar="FILE", help="formula text never counted as copied or reused, one phrase a line")
 
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
@@ -499,9 +504,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if suffix in (".xlsx", ".html", ".htm"):
         _check_output(args.output, args.inputs)
     tagger = _worker_tagger(args.model)
+    from .reporting.rubric import load_rubric
+
+    rubric = None if args.no_review and not args.rubric else load_rubric(args.rubric)  # a bad rubric fails before tagging
+    if args.previous is not None and not os.path.isdir(args.previous):
+        raise _UsageError(f"{args.previous}: --previous must be a folder of last year's materials")
     result = report(
         args.inputs, expect=args.expect, tagger=tagger, min_score=args.min_score,
-        formula_share=args.formula_share, errors="skip", follow_links=args.follow_links,
+        formula_share=args.formula_share, errors="skip", follow_links=args.follow_links, rubric=rubric,
+        previous=args.previous, previous_map=args.previous_map, ignore=args.ignore or (),
     )
     for message in result.skipped:
         log.error("%s", message)

@@ -10,7 +10,10 @@ catches those keeps working.
 
 from __future__ import annotations
 
-__all__ = ["DimtagError", "DocumentError", "ModelError", "LabelsError", "ReportError", "TextError", "ParameterError", "NotFittedError"]
+__all__ = [
+    "DimtagError", "DocumentError", "ModelError", "LabelsError", "ReportError", "RubricError", "TextError", "ParameterError",
+    "NotFittedError",
+]
 
 
 class DimtagError(Exception):
@@ -55,3 +58,7 @@ class NotFittedError(DimtagError, ValueError, AttributeError):
 
 class ReportError(DimtagError, ValueError):
     """A report that cannot be made: no document to report on, or a required aspect the model does not have."""
+
+
+class RubricError(ReportError):
+    """A reviewer's rubric file that cannot be used: bad TOML, an unknown key, a value out of range; names file and line."""

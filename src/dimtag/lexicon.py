@@ -121,9 +121,11 @@ def dimension_named(text: str | None) -> Dimension | None:
 
 _SECTION_WORDS: tuple[tuple[Section, re.Pattern[str]], ...] = (
     # Achievements first: "整改落实情况" reports what was done, not what will be.
+    # 一年来的主要工作 (a 履职 report) too, but not 下一步主要工作 or 主要工作打算 (measures).
     ("positive", re.compile(
         r"成效|成绩|亮点|主要做法|经验做法|基本做到"
         r"|(?:整改|落实|完成|推进|履职|履行|开展|进展|自查|总体|工作|廉洁自律|学习教育)[^、，。]{0,8}情况$"
+        r"|(?<!下一步)(?<!今后)主要工作(?!打算|思路|计划|安排|措施)|工作回顾"
     )),
     ("cause", re.compile(r"原因|根源|剖析|根子")),
     ("measure", re.compile(r"措施|整改|努力方向|改进|打算|方向|举措|下一步|承诺|改起|做起")),
@@ -144,6 +146,8 @@ def section_named(heading: str) -> Section:
     'problem'
     >>> section_named("一、主要做法和取得的成效")
     'positive'
+    >>> section_named("一、一年来的主要工作"), section_named("三、下一步主要工作打算")
+    ('positive', 'measure')
     """
     for name, pattern in _SECTION_WORDS:
         if pattern.search(heading):

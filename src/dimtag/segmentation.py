@@ -287,7 +287,11 @@ class _Reader:
             pass  # a table's header (问题 | 整改措施) names its columns, not a part of the document
         elif outermost:
             self.section = section_named(text)
-        elif named is None and section_named(text) != "other":
+        elif named is None and section_named(text) != "other" and not (
+            # Under a cause or measure part, a sub-heading with a problem word is a cause (（一）警力严重不足)
+            # or a measure (（二）针对学习不足), not a new problem part.
+            section_named(text) == "problem" and self.section in ("cause", "measure")
+        ):
             self.section = section_named(text)
         parent = self.stack[-1].text if self.stack else None
         self.segments.append(

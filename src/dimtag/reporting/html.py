@@ -374,12 +374,18 @@ def render_html(tables: Mapping[str, Table], texts: Mapping[str, str], *, workbo
     """The whole page as a string; ``workbook`` names the file the notes under shortened parts link to."""
     skipped = "".join(f"<li>{_cell(s['reason'])}</li>" for s in tables["skipped"].rows)
     docs = tables["documents"].rows
+    review = ""
+    if "grades" in tables:  # a review under a rubric: its sections come first, as the reviewer reads them first
+        from .rubric.pages import review_sections
+
+        review = review_sections(tables)
     return "".join([
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1"><title>材料审阅报告</title>',
         f"<style>{_CSS}</style></head><body>",
         "<h1>材料审阅报告</h1>", _summary(tables),
         f'<p class="muted">未能读取的文件（{len(tables["skipped"].rows)}）：</p><ul>{skipped}</ul>' if skipped else "",
+        review,
         "<h2>文档 × 维度：问题数 / 措施数</h2>",
         '<p class="muted">格内为“问题数 / 措施数”；每行按本材料自身最多的一格着色，颜色越深问题越多；'
         '红色“缺”表示必查维度没有问题，蓝色“？”表示材料结构或句子作用不明，未判断缺项。</p>',

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from .._atomic import remove_stale_temps
 from ..dimensions import Dimension
 from ..document import TaggedDocument, tag_file
-from ..errors import DocumentError, ReportError
+from ..errors import DocumentError, ReportError, RubricError
 from ..folders import collect_documents
 from ..roles import Role
 from ..tagger import Label, Tagger, default_tagger
@@ -22,6 +22,9 @@ from .concreteness import EVIDENCE_KINDS, evidence, genericity
 from .copying import CopyResult, find_copies
 from .coverage import DEFAULT_EXPECT, coverage, coverage_flags, label_name, parse_dimensions, uncertainty
 from .points import Point, points_of
+from .rubric.recycling import mask, match_previous, read_ignore
+from .rubric.review import review_tables
+from .rubric.rubric_file import Rubric, load_rubric
 
 __all__ = ["Report", "report"]
 
@@ -29,6 +32,8 @@ log = logging.getLogger(__name__)
 
 #: How many of a document's problems are listed as its most generic.
 MOST_GENERIC = 3
+#: Formula language and the shortest copy, when neither the call nor a rubric says (the shipped rubric says the same).
+DEFAULT_FORMULA_SHARE, DEFAULT_COPY_CHARS = 0.25, 40
 
 
 @dataclass
@@ -58,16 +63,19 @@ class Report:
     expect: tuple[Label, ...] = DEFAULT_EXPECT
     skipped: list[str] = field(default_factory=list)
     labels: tuple[Label, ...] = DEFAULT_EXPECT
+    #: The review under a rubric (grades, reasons, pairing …), when one was asked for: extra tables.
+    review: dict[str, Table] = field(default_factory=dict)
 
     def __getitem__(self, table: str) -> list[dict[str, Any]]:
-        return self.tables[table]
+        return self.review[table].rows if table in self.review else self.tables[table]
 
     def as_tables(self) -> dict[str, Table]:
         """The tables with their columns and Chinese names, as the writers take them."""
-        return {
+        base = {
             name: Table(name, sheet, cols, self.tables.get(name, []))
             for name, (sheet, cols) in table_columns(self.labels).items()
         }
+        return {**self.review, **base} if self.review else base
 
     def frames(self) -> dict[str, Any]:
         """The tables as pandas DataFrames (pandas comes with the ``report`` extra)."""
@@ -131,8 +139,13 @@ class Report:
             else:
                 log.warning("the page leaves rows out; the whole tables need the report extra for %s", workbook.name)
         remove_stale_temps(target)
+        workbook_written = bool(written)
+        if "grades" in tables:  # the pages first: the overview links to them
+            from .rubric.pages import write_pages
+
+            written.extend(write_pages(tables, self.texts, target))
         written.insert(0, write_html(tables, self.texts, target, workbook=workbook.name if workbook else None,
-                                     workbook_written=bool(written)))
+                                     workbook_written=workbook_written))
         return written
 
 
@@ -173,12 +186,16 @@ def report(
     expect: Sequence[str | Label] | None = None,
     tagger: Tagger | None = None,
     min_score: float | None = None,
-    formula_share: float = 0.25,
-    min_copy_chars: int = 40,
+    formula_share: float | None = None,
+    min_copy_chars: int | None = None,
     thin_chars: int = 25,
     vague_share: float = 0.25,
     errors: Literal["raise", "skip"] = "raise",
     follow_links: bool = False,
+    rubric: Rubric | str | os.PathLike[str] | None = None,
+    previous: str | os.PathLike[str] | None = None,
+    previous_map: str | os.PathLike[str] | None = None,
+    ignore: Sequence[str] | str | os.PathLike[str] = (),
 ) -> Report:
     """Review a folder of materials: coverage, concreteness and copying.
 
@@ -194,12 +211,14 @@ def report(
         of the model: the six dimensions, or a custom model's labels).
     tagger, min_score
         As for :func:`dimtag.tag_document`.
-    formula_share : float
+    formula_share : float, optional
         A phrase in more than this share of the documents (and in at least
-        three) is formula language: listed once, never copying.
-    min_copy_chars : int
+        three) is formula language: listed once, never copying (default:
+        the rubric's ``[recycling] formula_share``, else 0.25).
+    min_copy_chars : int, optional
         A copied passage holds at least this many matching letters, digits
-        and Han characters outside formula language.
+        and Han characters outside formula language (default: the rubric's
+        ``[recycling] min_copy_chars``, else 40).
     thin_chars : int
         A required aspect whose problems hold fewer characters is thin.
     vague_share : float
@@ -212,6 +231,18 @@ def report(
         leaving the folder) are always listed there, with the reason.
     follow_links : bool
         Follow symbolic links that lead outside a folder (default: skip them).
+    rubric : Rubric or path, optional
+        Review each material under this rubric (a TOML file, or
+        :func:`dimtag.reporting.rubric.load_rubric`'s result): grades,
+        reasons, notes and the checks' tables in :attr:`Report.review`.
+        Without it (and without ``previous``) the report has no review.
+    previous : path, optional
+        A folder of last year's materials: each material is compared with
+        the one of the same file name (or the one ``previous_map`` names,
+        a CSV of two columns: this year's file, last year's file). Implies
+        the default rubric when ``rubric`` is not given.
+    ignore : sequence of str, or the path of a file of them (one a line)
+        Formula text never counted as copied or reused.
 
     Returns
     -------
@@ -238,6 +269,9 @@ def report(
     if isinstance(sources, (str, os.PathLike, TaggedDocument)):
         sources = [sources]
     found, skipped = _expand(sources, follow_links)
+    if previous is not None:  # last year's folder inside this year's is not a member's material
+        last = os.path.realpath(previous)
+        found = [f for f in found if isinstance(f, TaggedDocument) or not os.path.realpath(f).startswith(last + os.sep)]
     if any(not isinstance(s, TaggedDocument) for s in found):
         tagger = tagger or default_tagger()
     if tagger is not None and expect is not None:
@@ -259,11 +293,36 @@ def report(
         why = f": every file was skipped ({skipped[0][1]}{' …' if len(skipped) > 1 else ''})" if skipped else ""
         raise ReportError(f"no document to report on{why}")
     labels = _labels(tagger, docs)
-    expected = _expected(labels if expect is None else expect, labels)
-    copies = find_copies([doc.text for doc in docs], min_chars=min_copy_chars, formula_share=formula_share)
-    tables = _build(docs, labels, expected, copies, thin_chars, vague_share)
+    try:
+        expected = parse_dimensions(labels if expect is None else expect, labels)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
+    chosen = None
+    if rubric is not None or previous is not None:
+        chosen = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
+        formula_share = chosen["recycling"]["formula_share"] if formula_share is None else formula_share
+        min_copy_chars = chosen["recycling"]["min_copy_chars"] if min_copy_chars is None else min_copy_chars
+        if rubric is not None and expect is None:
+            try:
+                expected = parse_dimensions(chosen["aspects"]["required"], labels)
+            except ValueError as exc:
+                raise RubricError(f"{chosen.source}: [aspects] required: {exc}") from None
+    formula_share = DEFAULT_FORMULA_SHARE if formula_share is None else formula_share
+    min_copy_chars = DEFAULT_COPY_CHARS if min_copy_chars is None else min_copy_chars
+    phrases = read_ignore(ignore) if isinstance(ignore, (str, os.PathLike)) else tuple(ignore)
+    copies = find_copies([mask(doc.text, phrases) for doc in docs], min_chars=min_copy_chars, formula_share=formula_share)
+    points = [points_of(doc, labels) for doc in docs]
+    tables = _build(docs, points, labels, expected, copies, thin_chars, vague_share)
     tables["skipped"] = [{"file": f, "reason": reason} for f, reason in skipped]
-    return Report(tables, {doc.name: doc.text for doc in docs}, expected, [r for _, r in skipped], labels)
+    review: dict[str, Table] = {}
+    if chosen is not None:
+        last_year = {}
+        if previous is not None:
+            matched = match_previous([doc.name for doc in docs], previous, previous_map)
+            tagger = tagger or default_tagger()
+            last_year = {name: tag_file(path, min_score=min_score, tagger=tagger) for name, path in matched.items()}
+        review, _ = review_tables(docs, points, labels, expected, copies, chosen, last_year, phrases)
+    return Report(tables, {doc.name: doc.text for doc in docs}, expected, [r for _, r in skipped], labels, review)
 
 
 def _expected(expect: Sequence[str | Label], labels: tuple[Label, ...]) -> tuple[Label, ...]:
@@ -286,11 +345,10 @@ def _labels(tagger: Tagger | None, docs: Sequence[TaggedDocument]) -> tuple[Labe
 
 
 def _build(
-    docs: Sequence[TaggedDocument], labels: tuple[Label, ...], expect: tuple[Label, ...], copies: CopyResult,
+    docs: Sequence[TaggedDocument], points: Sequence[Sequence[Point]], labels: tuple[Label, ...], expect: tuple[Label, ...], copies: CopyResult,
     thin_chars: int, vague_share: float,
 ) -> dict[str, list[dict[str, Any]]]:
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
-    points = [points_of(doc, labels) for doc in docs]
     problems = [[p for p in doc_points if p.role is Role.PROBLEM] for doc_points in points]
     generic = genericity([[p.text for p in probs] for probs in problems])
     copy_flags, copied_chars = _copy_flags(docs, copies)
