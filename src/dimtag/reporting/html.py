@@ -23,16 +23,11 @@ from typing import Any
 
 from .._atomic import atomic_write
 from .columns import FLAG_KINDS, Table, display
+from .palette import DIMENSION_COLORS, PALETTE
 
 __all__ = ["CELL_CHARS", "DIMENSION_COLORS", "LIMITS", "bars_svg", "heatmap_svg", "render_html", "truncated", "write_html"]
 
 #: One colour per dimension (charts and sentence highlighting); grey for none.
-DIMENSION_COLORS = {
-    "theory": "#4e79a7", "politics": "#e15759", "ability": "#f28e2b", "responsibility": "#59a14f",
-    "work_style": "#b07aa1", "integrity": "#c9a227", None: "#9aa0a6",
-}
-# Colours for the labels of a custom model, in label order (the six above are taken by the shipped dimensions).
-_PALETTE = ("#4e79a7", "#e15759", "#f28e2b", "#59a14f", "#b07aa1", "#c9a227", "#76b7b2", "#ff9da7", "#9c755f", "#8cd17d")
 #: The most rows the page shows of each long part; the workbook holds them all.
 LIMITS = {"heatmap": 200, "flags": 300, "concreteness": 300, "copying": 100, "shared": 50, "formulas": 30,
           "sentences": 30}
@@ -96,7 +91,7 @@ class _Aspects:
         self.names = {r["dimension"]: r["dimension_zh"] for r in rows}
         self.required = [r["dimension"] for r in rows if r["required"]]
         custom = [i for i in self.ids if i not in DIMENSION_COLORS]
-        self.colors = {**DIMENSION_COLORS, **{i: _PALETTE[n % len(_PALETTE)] for n, i in enumerate(custom)}}
+        self.colors = {**DIMENSION_COLORS, **{i: PALETTE[n % len(PALETTE)] for n, i in enumerate(custom)}}
 
 
 def truncated(tables: Mapping[str, Table]) -> bool:

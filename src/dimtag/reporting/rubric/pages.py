@@ -17,7 +17,7 @@ from pathlib import Path
 from ..._atomic import atomic_write
 from ...roles import Role
 from ..columns import Table, display
-from ..html import DIMENSION_COLORS
+from ..palette import DIMENSION_COLORS
 
 __all__ = ["ROLE_COLORS", "page_name", "render_page", "review_sections", "write_pages"]
 
