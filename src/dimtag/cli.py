@@ -28,7 +28,6 @@ from typing import IO, Any, NamedTuple
 
 from ._atomic import atomic_write
 from ._escape import csv_escape_row, printable
-from .dimensions import Dimension
 from .document import RECORD_FIELDS
 from .errors import DimtagError, DocumentError
 
@@ -121,13 +120,12 @@ def _score(value: str) -> float:
     return score
 
 
-def _dimension_list(value: str) -> tuple[Any, ...]:
-    from .reporting.coverage import parse_dimensions
-
-    try:
-        return parse_dimensions(v for v in value.replace("，", ",").split(",") if v.strip())
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+def _label_list(value: str) -> list[str]:
+    """Comma-separated labels (ASCII or Chinese commas); checked against the model once it is loaded."""
+    labels = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
+    if not labels:
+        raise argparse.ArgumentTypeError("give at least one label")
+    return labels
 
 
 def _checkout_root() -> Path | None:
@@ -139,6 +137,33 @@ def _checkout_root() -> Path | None:
     return None
 
 
+_TRAIN_FORMATS = """\
+Train a model on a label set of any framework. Accepted formats (--format, else from the file):
+  labels  the full labels.csv schema: text,dimension,source,origin[,role,writer,...] (docs/labeling.md);
+          cross-validated by seed document and writer
+  csv     a plain table with a text column and a label column (--text-col, --label-col), optionally
+  tsv     a role (--role-col) and a group (--group-col: the document or writer of each row); without a
+          group, stratified 5-fold cross-validation
+  jsonl   one JSON object per line with the same keys: {"text": "...", "label": "..."}
+
+A plain CSV (every label needs at least 7 rows; "none" marks texts that speak to no label):
+
+  text,label
+  带头学习贯彻党的创新理论不够深入。,theory_study
+  对上级决策部署落实打折扣。,loyalty
+  面对急难险重任务不敢挺身而出。,duty
+  在廉洁自律上要求不严。,integrity
+
+  dimtag train --labels mine.csv --names names.csv --headings headings.tsv --out my_model
+"""
+
+
+def _train_formats() -> tuple[str, ...]:
+    from .learn.formats import FORMATS  # needs neither scikit-learn nor jieba
+
+    return FORMATS
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dimtag", description="Tag Chinese self-criticism materials by dimension.")
     parser.add_argument("--version", action="version", version=f"dimtag {_version()}")
@@ -146,7 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     labels_help = "the labels CSV (default in a source checkout: data/labels.csv)"
 
     p = sub.add_parser("tag", help="tag documents: files, folders (recursively) or - for stdin")
-    p.add_argument("inputs", nargs="*", default=["-"], metavar="FILE", help="files or folders; - reads stdin (default)")
+    p.add_argument("inputs", nargs="*", metavar="FILE", help="files or folders; - reads stdin (the default when it is piped)")
     p.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
     p.add_argument("--output", "-o", metavar="FILE", help="write here, atomically, instead of stdout")
     p.add_argument("--summary", action="store_true", help="print counts per dimension for each document and in total")
@@ -160,7 +185,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="a reviewer's report on a folder: coverage, concreteness, copying")
     p.add_argument("inputs", nargs="+", metavar="PATH", help="files or folders (their .txt and .docx files)")
     p.add_argument("--output", "-o", required=True, metavar="OUT", help="OUT.xlsx, OUT.html, OUT.csv (one file per table) or a folder/")
-    p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required dimensions, comma-separated ids or Chinese names (default: the six)")
+    p.add_argument("--expect", type=_label_list, metavar="DIMS",
+                   help="required dimensions, comma-separated ids or display names of the model's labels (default: all of them)")
     p.add_argument("--formula-share", type=_score, default=0.25, help="a phrase in more than this share of documents is formula language (default 0.25)")
     p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
@@ -192,8 +218,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--grid", choices=("default", "small"), default="default", help="configurations to compare")
     p.add_argument("--jobs", "-j", type=_jobs, default=-1, help="processes for the folds")
 
-    p = sub.add_parser("train", help="train a model from a labels CSV")
-    p.add_argument("--labels", metavar="CSV", help=labels_help)
+    p = sub.add_parser(
+        "train", help="train a model from a label set (labels.csv, a plain CSV/TSV, or JSONL)",
+        formatter_class=argparse.RawDescriptionHelpFormatter, description=_TRAIN_FORMATS,
+    )
+    p.add_argument("--labels", metavar="FILE", help="the label set (default in a source checkout: data/labels.csv)")
+    p.add_argument("--format", choices=_train_formats(), default=None,
+                   help="the label set's format (default: from the file name and header)")
+    p.add_argument("--text-col", default="text", metavar="NAME", help="plain CSV/TSV/JSONL: the column (key) of the texts (default: text)")
+    p.add_argument("--label-col", default="label", metavar="NAME", help="plain CSV/TSV/JSONL: the column (key) of the labels (default: label)")
+    p.add_argument("--role-col", metavar="NAME", help="plain CSV/TSV/JSONL: a column of roles (problem, cause, measure, positive, other)")
+    p.add_argument("--group-col", metavar="NAME",
+                   help="plain CSV/TSV/JSONL: the document or writer of each row; folds hold one group out (default: stratified 5 folds)")
+    p.add_argument("--names", metavar="FILE", help="display names of the labels: a CSV or TSV of id,name rows")
+    p.add_argument("--headings", metavar="FILE",
+                   help="a heading lexicon (heading words<TAB>label per line), copied into the model: headings that name a label give evidence")
     p.add_argument("--out", metavar="DIR", help="model directory to write (default in a checkout: src/dimtag/model)")
     p.add_argument("--grid", choices=("default", "small"), default="default", help="model-selection grid")
     p.add_argument("--jobs", "-j", type=_jobs, default=-1, help="processes for the folds")
@@ -343,16 +382,22 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, unit="doc", file=sys.stderr, leave=False)
 
 
-def _summary_table(per_doc: dict[str, Counter[str]], out: IO[str]) -> None:
-    columns = [d.value for d in Dimension] + ["none"]
+def _summary_table(per_doc: dict[str, Counter[str]], out: IO[str], framework: Any) -> None:
+    """Counts per label (the model's, in its order) and abstentions, per document and in total.
+
+    Columns are headed by the label ids for the six dimensions, by the display names for another framework's labels.
+    """
+    columns = [*framework.labels, "none"]
+    heads = [c if framework.builtin or c == "none" else framework.name(c).replace(" ", "_") for c in columns]
+    cell = max([14, *(len(h) for h in heads)])
     total: Counter[str] = Counter()
     width = max([len("TOTAL")] + [len(n) for n in per_doc])
-    out.write(f"{'document':<{width}}  " + "  ".join(f"{c:>14}" for c in columns) + f"  {'items':>6}\n")
+    out.write(f"{'document':<{width}}  " + "  ".join(f"{h:>{cell}}" for h in heads) + f"  {'items':>6}\n")
     for name, counts in list(per_doc.items()) + [("TOTAL", None)]:
         counts = total if counts is None else counts
         if name != "TOTAL":
             total.update(counts)
-        out.write(f"{name:<{width}}  " + "  ".join(f"{counts.get(c, 0):>14}" for c in columns) + f"  {sum(counts.values()):>6}\n")
+        out.write(f"{name:<{width}}  " + "  ".join(f"{counts.get(c, 0):>{cell}}" for c in columns) + f"  {sum(counts.values()):>6}\n")
 
 
 @lru_cache(maxsize=2)
@@ -412,11 +457,20 @@ def _in_workers(paths: list[str], args: argparse.Namespace) -> _Results:
             results.close()
 
 
+#: What bare ``dimtag tag`` says on a terminal instead of waiting for typed text.
+TAG_HINT = "dimtag tag: give files or folders to tag (dimtag tag report.txt materials/), or pipe text in (... | dimtag tag); see dimtag tag --help"
+
+
 def _cmd_tag(args: argparse.Namespace) -> int:
     if args.excel and args.format != "csv":
         raise _UsageError("--excel applies to --format csv")
+    if not args.inputs:
+        if sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty():
+            _say(TAG_HINT)
+            return EXIT_USAGE
+        args.inputs = ["-"]
     _check_output(args.output, args.inputs)
-    _worker_tagger(args.model)  # a bad --model fails here, once, before any work
+    tagger = _worker_tagger(args.model)  # a bad --model fails here, once, before any work
     errors: list[str] = []
     skip = {os.path.realpath(args.output)} if args.output else set()
     paths = list(_iter_paths(args.inputs, errors, skip))
@@ -448,7 +502,7 @@ def _cmd_tag(args: argparse.Namespace) -> int:
                 per_doc[shown] = counts
         if args.summary:
             # Machine-readable output stays parseable: the table goes to stderr.
-            _summary_table(per_doc, out if args.format == "text" else sys.stderr)
+            _summary_table(per_doc, out if args.format == "text" else sys.stderr, tagger.framework_)
     if bar is not None:
         bar.close()
     return EXIT_FAILED if failed else EXIT_OK
@@ -470,8 +524,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if suffix in (".xlsx", ".html", ".htm"):
         _check_output(args.output, args.inputs)
     tagger = _worker_tagger(args.model)
+    expect = None
+    if args.expect:
+        try:
+            expect = tagger.framework_.parse(args.expect)
+        except ValueError as exc:
+            raise _UsageError(f"--expect: {exc}") from None
+    if not tagger.framework_.reads_headings:
+        _say("dimtag: note: the model has no heading lexicon, so headings give no evidence (train with --headings FILE)")
     result = report(
-        args.inputs, expect=args.expect or tuple(Dimension), tagger=tagger, min_score=args.min_score,
+        args.inputs, expect=expect, tagger=tagger, min_score=args.min_score,
         formula_share=args.formula_share, errors="skip",
     )
     for message in result.skipped:
@@ -509,15 +571,21 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     _resolve(args, "labels", "data/labels.csv")
     _resolve(args, "out", "src/dimtag/model")
-    if args.documents is None and _checkout_root() is not None:
-        default_docs = _checkout_root() / "data" / "documents" / "src"
+    root = _checkout_root()
+    if args.documents is None and root is not None:
+        default_docs = root / "data" / "documents" / "src"
         args.documents = str(default_docs) if default_docs.is_dir() else None
     _check_out_dir(args.out)
     try:
         check_out_dir(args.out)
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
-    meta = train(args.labels, args.out, _grid(args), n_jobs=args.jobs, documents=args.documents)
+    from .learn.formats import Columns, read_label_set, read_names
+
+    names = read_names(args.names) if args.names else None
+    columns = Columns(args.text_col, args.label_col, args.role_col, args.group_col)
+    label_set = read_label_set(args.labels, args.format, columns, labels=list(names) if names else None)
+    meta = train(label_set, args.out, _grid(args), n_jobs=args.jobs, documents=args.documents, names=names, headings=args.headings)
     parts = [f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in meta.cv.items() if isinstance(v, dict) and "macro_f1" in v]
     _print(f"model written to {args.out}: {', '.join(parts)} ({meta.config})")
     import dimtag

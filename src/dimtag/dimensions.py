@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Union
 
-__all__ = ["Dimension", "NONE_LABEL", "LABELS"]
+__all__ = ["Dimension", "Label", "NONE_LABEL", "LABELS"]
 
 #: Label used in ``data/labels.csv`` for items that speak to no dimension.
 NONE_LABEL = "none"
@@ -52,3 +53,7 @@ _ZH = {
 
 #: Every label allowed in ``data/labels.csv``: the six ids, then ``none``.
 LABELS = tuple(d.value for d in Dimension) + (NONE_LABEL,)
+
+#: What a model answers: a :class:`Dimension` for the six-dimension models,
+#: the label string for a model trained on another label set.
+Label = Union[Dimension, str]

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..dimensions import Dimension
 from ..document import RECORD_FIELDS
 
-__all__ = ["FLAG_KINDS", "HEADERS", "PERSON_ZH", "SHEET_NAMES", "TABLES", "columns"]
+__all__ = ["FLAG_KINDS", "HEADERS", "PERSON_ZH", "SHEET_NAMES", "SIX", "TABLES", "TableSpec", "columns", "tables_for"]
 
-_PER_DIMENSION = [
-    (f"{d.value}_{part}", f"{d.zh}{zh}")
-    for d in Dimension
-    for part, zh in (("problems", "问题"), ("causes", "原因"), ("measures", "措施"))
-]
+#: Table name -> (Chinese sheet name, [(column id, Chinese heading), ...]).
+TableSpec = dict[str, tuple[str, list[tuple[str, str]]]]
+#: The six dimensions as (id, display name): the labels of the shipped model.
+SIX: tuple[tuple[str, str], ...] = tuple((d.value, d.zh) for d in Dimension)
+
+
+def _per_label(labels: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [
+        (f"{label}_{part}", f"{name}{zh}")
+        for label, name in labels
+        for part, zh in (("problems", "问题"), ("causes", "原因"), ("measures", "措施"))
+    ]
 
 _RECORD_ZH = {
     "file": "文件", "index": "序号", "start": "起", "end": "止", "dimension": "维度", "dimension_zh": "维度名称",
@@ -19,12 +28,16 @@ _RECORD_ZH = {
     "heading": "标题", "text": "原文", "point": "问题序号",
 }
 
-#: Table name -> (Chinese sheet name, [(column id, Chinese heading), ...]).
-TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "documents": ("文档概览", [
+
+def tables_for(labels: Sequence[tuple[str, str]] = SIX) -> TableSpec:
+    """The tables of a report on a model's labels, given as (id, display name): one column per label and part."""
+    return {"documents": ("文档概览", [
         ("file", "文件"), ("title", "标题"), ("chars", "字数"), ("problems", "问题数"),
-        ("concrete_share", "具体问题占比"), ("flags", "标记数"), ("copied_chars", "雷同字数"), *_PER_DIMENSION,
-    ]),
+        ("concrete_share", "具体问题占比"), ("flags", "标记数"), ("copied_chars", "雷同字数"), *_per_label(labels),
+    ]), **_FIXED}
+
+
+_FIXED: TableSpec = {
     "coverage": ("维度覆盖", [
         ("file", "文件"), ("dimension", "维度"), ("dimension_zh", "维度名称"), ("required", "必查"),
         ("problems", "问题数"), ("causes", "原因数"), ("measures", "措施数"), ("problem_chars", "问题字数"),
@@ -49,6 +62,8 @@ TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         (f, _RECORD_ZH.get(f, f)) for f in (*RECORD_FIELDS, *(() if "point" in RECORD_FIELDS else ("point",)))
     ]),
 }
+#: The tables of a report on the six dimensions.
+TABLES: TableSpec = tables_for(SIX)
 #: Table name -> Chinese sheet name.
 SHEET_NAMES = {name: sheet for name, (sheet, _) in TABLES.items()}
 #: Column id -> Chinese heading, per table.
@@ -67,6 +82,6 @@ FLAG_KINDS = {
 PERSON_ZH = {"first": "第一人称", "others": "谈他人", "none": "无人称"}
 
 
-def columns(table: str) -> list[str]:
+def columns(table: str, spec: TableSpec = TABLES) -> list[str]:
     """The column ids of a table, in order."""
-    return [c for c, _ in TABLES[table][1]]
+    return [c for c, _ in spec[table][1]]

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._atomic import atomic_write
-from ..dimensions import Dimension
 from .columns import FLAG_KINDS
 
 if TYPE_CHECKING:
@@ -27,6 +26,16 @@ DIMENSION_COLORS = {
     "theory": "#4e79a7", "politics": "#e15759", "ability": "#f28e2b", "responsibility": "#59a14f",
     "work_style": "#b07aa1", "integrity": "#c9a227", None: "#9aa0a6",
 }
+# The colours of another framework's labels, in the model's label order.
+_PALETTE = ("#4e79a7", "#e15759", "#f28e2b", "#59a14f", "#b07aa1", "#c9a227", "#76b7b2", "#ff9da7", "#9c755f", "#edc948")
+
+
+def _colors(rep: Report) -> dict[str | None, str]:
+    """Each label's colour: the six dimensions keep theirs, other labels take the palette in order."""
+    ids = [label for label, _ in rep.labels]
+    if all(label in DIMENSION_COLORS for label in ids):
+        return dict(DIMENSION_COLORS)
+    return {**{label: _PALETTE[i % len(_PALETTE)] for i, label in enumerate(ids)}, None: DIMENSION_COLORS[None]}
 _SECTION_ZH = {"problem": "问题", "cause": "原因", "measure": "措施", "other": "其他"}
 _CONTEXT = 40  # characters shown around a copied passage
 _FONT = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif'
@@ -62,24 +71,24 @@ def _tint(color: str, alpha: str = "33") -> str:
 
 def heatmap_svg(rep: Report) -> str:
     """Documents x dimensions: problems / measures in each cell, missing required dimensions in red."""
-    dims = list(Dimension)
+    dims = rep.labels
     docs = rep.tables["documents"]
-    top = 64 if any(d in rep.expect for d in dims) else 48
+    top = 64 if any(d in rep.expect for d, _ in dims) else 48
     left, cell_w, cell_h = 230, 96, 30
     width, height = left + cell_w * len(dims) + 10, top + cell_h * len(docs) + 10
-    peak = max([1] + [row[f"{d.value}_problems"] for row in docs for d in dims])
+    peak = max([1] + [row[f"{d}_problems"] for row in docs for d, _ in dims])
     parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="文档×维度问题数热力图" font-size="13">']
-    for j, d in enumerate(dims):
+    for j, (d, zh) in enumerate(dims):
         x = left + j * cell_w + cell_w / 2
-        parts.append(f'<text x="{x}" y="{top - 26}" text-anchor="middle" font-weight="bold">{_e(d.zh)}</text>')
+        parts.append(f'<text x="{x}" y="{top - 26}" text-anchor="middle" font-weight="bold">{_e(zh)}</text>')
         note = "必查" if d in rep.expect else "不要求"
         parts.append(f'<text x="{x}" y="{top - 10}" text-anchor="middle" fill="#777" font-size="11">{note}</text>')
     for i, row in enumerate(docs):
         y = top + i * cell_h
         label = _short(row["file"])
         parts.append(f'<text x="{left - 8}" y="{y + cell_h / 2 + 4}" text-anchor="end"><title>{_e(row["file"])}</title>{_e(label)}</text>')
-        for j, d in enumerate(dims):
-            n, m = row[f"{d.value}_problems"], row[f"{d.value}_measures"]
+        for j, (d, _) in enumerate(dims):
+            n, m = row[f"{d}_problems"], row[f"{d}_measures"]
             x = left + j * cell_w
             if n == 0 and d in rep.expect:
                 fill, ink, text = "#f6c9c4", "#a93226", "缺"
@@ -96,7 +105,7 @@ def heatmap_svg(rep: Report) -> str:
 
 def bars_svg(rep: Report) -> str:
     """Problems, causes and measures per dimension, over the whole folder."""
-    dims = list(Dimension)
+    dims = rep.labels
     totals = {(row["dimension"], part): 0 for row in rep.tables["coverage"] for part in ("problems", "causes", "measures")}
     for row in rep.tables["coverage"]:
         for part in ("problems", "causes", "measures"):
@@ -110,15 +119,15 @@ def bars_svg(rep: Report) -> str:
         out.append(f'<rect x="{left + k * 80}" y="4" width="12" height="12" fill="{color}"/><text x="{left + k * 80 + 16}" y="15">{zh}</text>')
     base = top + plot_h
     out.append(f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#999"/>')
-    for j, d in enumerate(dims):
+    for j, (d, zh) in enumerate(dims):
         gx = left + j * group_w + (group_w - 3 * bar_w) / 2
         for k, (part, _, color) in enumerate(parts_zh):
-            value = totals.get((d.value, part), 0)
+            value = totals.get((d, part), 0)
             h = plot_h * value / peak
             x = gx + k * bar_w
             out.append(f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{bar_w - 4}" height="{h:.1f}" fill="{color}"/>')
             out.append(f'<text x="{x + (bar_w - 4) / 2:.1f}" y="{base - h - 4:.1f}" text-anchor="middle" font-size="12">{value}</text>')
-        out.append(f'<text x="{left + j * group_w + group_w / 2}" y="{base + 20}" text-anchor="middle" font-weight="bold">{_e(d.zh)}</text>')
+        out.append(f'<text x="{left + j * group_w + group_w / 2}" y="{base + 20}" text-anchor="middle" font-weight="bold">{_e(zh)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -197,10 +206,11 @@ def _formulas(rep: Report) -> str:
     return note + _table(("套话", "文档数", "占比"), rows, numeric=(1, 2))
 
 
-def _legend() -> str:
-    items = [(d.value, d.zh) for d in Dimension] + [(None, "无维度")]
+def _legend(rep: Report) -> str:
+    colors = _colors(rep)
+    items: list[tuple[str | None, str]] = [*rep.labels, (None, "无维度")]
     return '<p class="legend">' + "".join(
-        f'<span><i style="background:{DIMENSION_COLORS[k]}"></i>{_e(zh)}</span>' for k, zh in items
+        f'<span><i style="background:{colors[k]}"></i>{_e(zh)}</span>' for k, zh in items
     ) + "</p>"
 
 
@@ -208,7 +218,8 @@ def _sentences(rep: Report) -> str:
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rep.tables["sentences"]:
         by_doc[row["file"]].append(row)
-    out = [_legend()]
+    colors = _colors(rep)
+    out = [_legend(rep)]
     for i, doc in enumerate(rep.tables["documents"]):
         body, section, heading, last_end = [], None, None, 0
         text = rep.texts.get(doc["file"], "")
@@ -222,7 +233,7 @@ def _sentences(rep: Report) -> str:
             elif "\n" in text[last_end : s["start"]]:
                 body.append('<div class="para"></div>')  # the writer's paragraph break
             last_end = s["end"]
-            color = DIMENSION_COLORS.get(s["dimension"], DIMENSION_COLORS[None])
+            color = colors.get(s["dimension"], colors[None])
             tip = f'{s["dimension_zh"] or "无维度"} {s["score"]:.2f}'
             body.append(f'<span class="s" style="background:{_tint(color)};border-bottom:2px solid {color}" title="{_e(tip)}">{_e(s["text"])}</span>')
         title = doc["title"] or _short(doc["file"])
@@ -237,14 +248,15 @@ def render_html(rep: Report) -> str:
     summary = (
         f'<p class="summary"><b>{n_docs}</b> 份材料，<b>{len(rep.tables["flags"])}</b> 条标记'
         f'（<b>{flagged}</b> 份材料缺维度、问题笼统或有雷同段落），<b>{len(rep.tables["copying"])}</b> 处雷同段落，'
-        f'<b>{len(rep.tables["formulas"])}</b> 条共用套话。必查维度：{_e("、".join(d.zh for d in rep.expect))}。</p>'
+        f'<b>{len(rep.tables["formulas"])}</b> 条共用套话。必查维度：{_e("、".join(dict(rep.labels).get(str(d), str(d)) for d in rep.expect))}。</p>'
     )
+    notes = "".join(f'<p class="muted">{_e(note)}</p>' for note in rep.notes)
     skipped = "".join(f"<li>{_e(s)}</li>" for s in rep.skipped)
     return "".join([
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1"><title>材料审阅报告</title>',
         f"<style>{_CSS}</style></head><body>",
-        "<h1>材料审阅报告</h1>", summary,
+        "<h1>材料审阅报告</h1>", summary, notes,
         f"<p class=\"muted\">未能读取的文件：</p><ul>{skipped}</ul>" if skipped else "",
         "<h2>文档 × 维度：问题数 / 措施数</h2>",
         '<p class="muted">格内为“问题数 / 措施数”，颜色越深问题越多；红色“缺”表示必查维度没有问题。</p>', heatmap_svg(rep),

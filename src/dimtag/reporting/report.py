@@ -12,8 +12,9 @@ from typing import Any, Literal
 from ..dimensions import Dimension
 from ..document import TaggedDocument, tag_file
 from ..errors import DocumentError
+from ..framework import Framework
 from ..tagger import Tagger, default_tagger
-from .columns import FLAG_KINDS, PERSON_ZH, TABLES, columns
+from .columns import FLAG_KINDS, PERSON_ZH, SIX, TableSpec, columns, tables_for
 from .concreteness import EVIDENCE_KINDS, evidence, genericity
 from .copying import find_copies
 from .coverage import DEFAULT_EXPECT, coverage, coverage_flags, parse_dimensions
@@ -37,23 +38,35 @@ class Report:
     ----------
     tables : dict of str to list of dict
         ``documents``, ``coverage``, ``flags``, ``concreteness``, ``copying``,
-        ``formulas`` and ``sentences`` (see :data:`dimtag.reporting.columns.TABLES`
-        for their columns). Offsets index each document's cleaned text.
+        ``formulas`` and ``sentences`` (see :attr:`spec` for their columns).
+        Offsets index each document's cleaned text.
     texts : dict of str to str
         Each document's cleaned text, by file name.
-    expect : tuple of Dimension
-        The required dimensions.
+    expect : tuple of str
+        The required labels (:class:`Dimension` for the six).
     skipped : list of str
         Files that could not be read (with ``errors="skip"``), with the reason.
+    labels : tuple of (str, str)
+        The model's labels as (id, display name), in its order.
+    notes : list of str
+        What the reader of the report should know about how it was made (in
+        Chinese), e.g. that the model's headings give no evidence.
     """
 
     tables: dict[str, list[dict[str, Any]]]
     texts: dict[str, str]
-    expect: tuple[Dimension, ...] = DEFAULT_EXPECT
+    expect: tuple[str, ...] = DEFAULT_EXPECT
     skipped: list[str] = field(default_factory=list)
+    labels: tuple[tuple[str, str], ...] = SIX
+    notes: list[str] = field(default_factory=list)
 
     def __getitem__(self, table: str) -> list[dict[str, Any]]:
         return self.tables[table]
+
+    @property
+    def spec(self) -> TableSpec:
+        """The tables' sheet names and columns, with one column per label of the model."""
+        return tables_for(self.labels)
 
     def frames(self) -> dict[str, Any]:
         """The tables as pandas DataFrames (needs pandas)."""
@@ -61,7 +74,7 @@ class Report:
             import pandas as pd
         except ImportError:
             raise ImportError("Report.frames() needs pandas: pip install pandas") from None
-        return {name: pd.DataFrame(rows, columns=columns(name)) for name, rows in self.tables.items()}
+        return {name: pd.DataFrame(rows, columns=columns(name, self.spec)) for name, rows in self.tables.items()}
 
     def write(self, path: str | os.PathLike[str], *, bom: bool = False) -> list[Path]:
         """Write the report; the format follows the name.
@@ -115,7 +128,7 @@ def _expand(sources: Iterable[Any]) -> list[Any]:
 def report(
     sources: Iterable[Any],
     *,
-    expect: Sequence[str | Dimension] = DEFAULT_EXPECT,
+    expect: Sequence[str | Dimension] | None = None,
     tagger: Tagger | None = None,
     min_score: float | None = None,
     formula_share: float = 0.25,
@@ -131,8 +144,9 @@ def report(
     sources : iterable of path or TaggedDocument
         Files, folders (their ``.txt`` and ``.docx`` files, recursively) or
         documents already tagged.
-    expect : sequence of str or Dimension
-        The required dimensions, by id or Chinese name (default: the six).
+    expect : sequence of str or Dimension, optional
+        The required labels, by id or display name (default: every label of
+        the model; the six dimensions for the shipped one).
     tagger, min_score
         As for :func:`dimtag.tag_document`.
     formula_share : float
@@ -164,10 +178,11 @@ def report(
     >>> sorted({f["kind"] for f in r["flags"]})
     ['missing', 'no_measure', 'thin']
     """
-    expected = parse_dimensions(expect)
     if errors not in ("raise", "skip"):
         raise ValueError("errors must be 'raise' or 'skip'")
     tagger = tagger or default_tagger()
+    framework = tagger.framework_
+    expected = parse_dimensions(framework.labels if expect is None else expect, framework)
     docs: list[TaggedDocument] = []
     skipped: list[str] = []
     for source in _expand(sources):
@@ -181,14 +196,21 @@ def report(
                 raise
             log.info("%s", exc)
             skipped.append(str(exc))
-    return _build(docs, expected, formula_share, min_copy_chars, thin_chars, vague_share, skipped)
+    return _build(docs, expected, formula_share, min_copy_chars, thin_chars, vague_share, skipped, framework)
+
+
+#: The report's note when the model's headings give no evidence.
+NO_HEADING_LEXICON = "本模型没有标题词表：文档的小标题不作为维度依据，各句的维度只由模型和问题序号判断。"
 
 
 def _build(
-    docs: Sequence[TaggedDocument], expect: tuple[Dimension, ...], formula_share: float, min_copy_chars: int,
-    thin_chars: int, vague_share: float, skipped: list[str],
+    docs: Sequence[TaggedDocument], expect: tuple[str, ...], formula_share: float, min_copy_chars: int,
+    thin_chars: int, vague_share: float, skipped: list[str], framework: Framework,
 ) -> Report:
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    names = framework.names
+    labels = framework.labels
+    spec = tables_for(tuple(names.items()))
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in spec}
     records = [doc.to_records() for doc in docs]
     points = [points_of(r) for r in records]
     problems = [[p for p in doc_points if p.section == "problem" and p.dimension] for doc_points in points]
@@ -203,12 +225,12 @@ def _build(
         copied_chars[c.doc_b] += c.chars
 
     for d, doc in enumerate(docs):
-        doc_flags: list[tuple[str, Dimension | None, str]] = []
-        rows = coverage(points[d], expect)
-        doc_flags.extend(coverage_flags(rows, expect, thin_chars=thin_chars))
+        doc_flags: list[tuple[str, str | None, str]] = []
+        rows = coverage(points[d], expect, labels)
+        doc_flags.extend(coverage_flags(rows, expect, thin_chars=thin_chars, names=names))
         for row in rows:
             tables["coverage"].append({
-                "file": doc.name, "dimension": row.dimension.value, "dimension_zh": row.dimension.zh,
+                "file": doc.name, "dimension": str(row.dimension), "dimension_zh": names[str(row.dimension)],
                 "required": row.dimension in expect, "problems": row.problems, "causes": row.causes,
                 "measures": row.measures, "problem_chars": row.problem_chars,
             })
@@ -220,7 +242,7 @@ def _build(
         for i, (p, ev) in enumerate(zip(problems[d], evidences)):
             tables["concreteness"].append({
                 "file": doc.name, "point": p.id, "start": p.start, "end": p.end, "dimension": p.dimension,
-                "dimension_zh": Dimension(p.dimension).zh, "concrete": ev.concrete,
+                "dimension_zh": names.get(p.dimension or "", p.dimension), "concrete": ev.concrete,
                 **{kind: "、".join(getattr(ev, kind)) for kind in EVIDENCE_KINDS},
                 "person": PERSON_ZH[ev.person], "genericity": generic[d][i], "most_generic": i in most_generic,
                 "text": p.text,
@@ -238,8 +260,8 @@ def _build(
 
         for kind, dim, detail in doc_flags:
             tables["flags"].append({
-                "file": doc.name, "kind": kind, "kind_zh": FLAG_KINDS[kind], "dimension": dim.value if dim else None,
-                "dimension_zh": dim.zh if dim else None, "detail": detail,
+                "file": doc.name, "kind": kind, "kind_zh": FLAG_KINDS[kind], "dimension": str(dim) if dim else None,
+                "dimension_zh": names.get(str(dim), str(dim)) if dim else None, "detail": detail,
             })
         titles = [h.text for h in doc.headings if h.kind == "title"]
         point_of = {index: p.id for p in points[d] for index in p.records}
@@ -247,7 +269,7 @@ def _build(
             "file": doc.name, "title": titles[0] if titles else "", "chars": len(doc.text),
             "problems": len(problems[d]), "concrete_share": round(share, 3), "flags": len(doc_flags),
             "copied_chars": copied_chars[d],
-            **{f"{r.dimension.value}_{part}": getattr(r, part) for r in rows for part in ("problems", "causes", "measures")},
+            **{f"{r.dimension}_{part}": getattr(r, part) for r in rows for part in ("problems", "causes", "measures")},
         })
         for record in records[d]:
             tables["sentences"].append({**record, "point": record.get("point", point_of.get(record["index"]))})
@@ -262,4 +284,5 @@ def _build(
         })
     for f in copies.formulas:
         tables["formulas"].append({"text": f.text, "documents": f.documents, "share": round(f.documents / max(1, len(docs)), 3)})
-    return Report(tables, {doc.name: doc.text for doc in docs}, expect, skipped)
+    notes = [] if framework.reads_headings else [NO_HEADING_LEXICON]
+    return Report(tables, {doc.name: doc.text for doc in docs}, expect, skipped, tuple(names.items()), notes)

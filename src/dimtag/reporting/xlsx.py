@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._atomic import atomic_write
-from .columns import TABLES
 
 if TYPE_CHECKING:
     from .report import Report
@@ -45,7 +44,7 @@ def write_xlsx(report: Report, path: str | os.PathLike[str]) -> Path:
 
     book = Workbook(write_only=True)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
-    for name, (sheet_name, cols) in TABLES.items():
+    for name, (sheet_name, cols) in report.spec.items():
         sheet = book.create_sheet(sheet_name)
         for i, (col, heading) in enumerate(cols, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = _WIDE.get(col, max(8, 2 * len(heading) + 2))
