@@ -149,12 +149,16 @@ Train a model on a label set of any framework. Accepted formats (--format, else 
 A plain CSV (every label needs at least 7 rows; "none" marks texts that speak to no label):
 
   text,label
-  带头学习贯彻党的创新理论不够深入。,theory_study
-  对上级决策部署落实打折扣。,loyalty
-  面对急难险重任务不敢挺身而出。,duty
-  在廉洁自律上要求不严。,integrity
+  对党忠诚的政治自觉还不够强，有时把忠诚停留在口头上。,loyalty
+  参加组织生活不够经常，有时以工作忙为由请假。,party_spirit
+  热衷于搞形象工程、面子工程，花钱多而群众受益少。,achievements
+  斗争精神不强，遇到矛盾绕着走，怕得罪人。,struggle
 
-  dimtag train --labels mine.csv --names names.csv --headings headings.tsv --out my_model
+  dimtag train --labels four_leads.csv --names names.csv --headings headings.tsv --out four_leads
+
+--names: a CSV or TSV of id,name rows (loyalty,带头强化政治忠诚). --headings: heading words<TAB>label per line
+(带头强化政治忠诚<TAB>loyalty); copied into the model, headings that name a label give heading evidence.
+See README, "Your own framework".
 """
 
 
@@ -178,7 +182,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    p.add_argument("--jobs", "-j", type=_jobs, default=1, help="worker processes for many files (-1: all cores)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=1,
+                   help="worker processes for many files (-1: all cores); under 1 MB of input, one process is faster and is used")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV with the UTF-8 byte order mark that Excel needs")
     p.add_argument("--verbose", "-v", action="store_true", help="report on stderr what cleaning dropped from each document, and why")
 
@@ -434,9 +439,28 @@ def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str
 _Results = Generator[tuple[str, "_Tagged | str"], None, None]
 
 
+#: Below this many bytes of input, --jobs tags in one process: starting the workers and loading the
+#: model in each costs more than they save. Measured by benchmarks/jobs.py (BENCHMARKS in
+#: benchmarks/JOBS.md): on 2 cores, parallel workers break even at about 1 MB of text.
+PARALLEL_MIN_BYTES = 1_000_000
+
+
+def _input_bytes(paths: list[str], limit: int) -> int:
+    """The size of the files, counted until it reaches ``limit`` (unreadable files count 0)."""
+    total = 0
+    for path in paths:
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            continue
+        if total >= limit:
+            break
+    return total
+
+
 def _tagged_files(paths: list[str], args: argparse.Namespace) -> _Results:
-    """Results in input order, one document at a time; in parallel with --jobs."""
-    if args.jobs == 1 or len(paths) < 2 or "-" in paths:
+    """Results in input order, one document at a time; in parallel with --jobs, from PARALLEL_MIN_BYTES of input."""
+    if args.jobs == 1 or len(paths) < 2 or "-" in paths or _input_bytes(paths, PARALLEL_MIN_BYTES) < PARALLEL_MIN_BYTES:
         return (_tag_one(p, args.min_score, args.model) for p in paths)
     return _in_workers(paths, args)
 
@@ -529,7 +553,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         try:
             expect = tagger.framework_.parse(args.expect)
         except ValueError as exc:
-            raise _UsageError(f"--expect: {exc}") from None
+            # A bad option is a usage error, as argparse reports one; it is known once the model is.
+            _say(f"dimtag report: error: argument --expect: {exc}")
+            raise SystemExit(EXIT_USAGE) from None
     if not tagger.framework_.reads_headings:
         _say("dimtag: note: the model has no heading lexicon, so headings give no evidence (train with --headings FILE)")
     result = report(

@@ -154,7 +154,8 @@ class Framework:
             key = str(value).strip()
             if key not in by_name:
                 valid = ", ".join(f"{label} ({self.names[label]})" if self.names[label] != label else label for label in self.labels)
-                raise ValueError(f"{key!r} is not a label of the model; use one of: {valid}")
+                what = "dimension" if self.builtin else "label of the model"
+                raise ValueError(f"{key!r} is not a {what}; use one of: {valid}")
             if by_name[key] not in found:
                 found.append(by_name[key])
         if not found:

@@ -35,7 +35,9 @@ from .framework import HEADINGS_FILE, HeadingLexicon, format_heading_lexicon, pa
 from .linear_model import LinearTextModel
 from .roles import ROLES
 
-__all__ = ["ModelMetadata", "LoadedModel", "METADATA_FILE", "MAX_MODEL_BYTES", "file_sha256", "load_model", "save_model"]
+__all__ = [
+    "ModelMetadata", "LoadedModel", "METADATA_FILE", "MAX_MODEL_BYTES", "file_sha256", "load_headings", "load_model", "save_model",
+]
 
 # Prefixes of the optional members of an archive: the role model (a second head over the
 # dimension model's feature blocks) and the learned document decision.
@@ -56,15 +58,12 @@ class LoadedModel(NamedTuple):
         models trained without roles).
     stacker : Stacker or None
         The learned document decision (None: documents use the hand-set prior).
-    headings : tuple of (str, str) or None
-        The model's heading lexicon (:data:`dimtag.framework.HEADINGS_FILE`), None when it has none.
     """
 
     model: LinearTextModel
     metadata: ModelMetadata
     role: LinearTextModel | None = None
     stacker: Stacker | None = None
-    headings: HeadingLexicon | None = None
 
 METADATA_FILE = "metadata.json"
 #: The largest archive member (uncompressed) a model may declare; the shipped one is under 10 MB.
@@ -273,13 +272,23 @@ def load_model(path: str | Path, *, require_metadata: bool = False) -> LoadedMod
     unknown = sorted(set(meta.labels) - set(labels))
     if unknown:
         raise ModelError(f"{meta_path}: display names for {', '.join(unknown)}, which the model does not have (labels: {', '.join(labels)})")
-    headings = _read_headings(model_path.parent, meta, labels) if meta.headings else None
-    return LoadedModel(model, replace(meta, classes=list(model.classes)), role, stacker, headings)
+    return LoadedModel(model, replace(meta, classes=list(model.classes)), role, stacker)
 
 
-def _read_headings(directory: Path, meta: ModelMetadata, labels: list[str]) -> HeadingLexicon:
-    """The heading lexicon beside the model, checked against its recorded hash and the model's labels."""
-    path = directory / HEADINGS_FILE
+def load_headings(path: str | Path, meta: ModelMetadata) -> HeadingLexicon | None:
+    """The heading lexicon of a model loaded from ``path`` (its directory, or an archive in it), None when it has none.
+
+    Raises
+    ------
+    ModelError
+        The file is missing or unreadable, differs from the sha256 recorded in
+        the metadata, or names a label the model does not have.
+    """
+    if not meta.headings:
+        return None
+    path = Path(path)
+    path = (path if path.is_dir() else path.parent) / HEADINGS_FILE
+    labels = [c for c in meta.classes if c != NONE_LABEL]
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -18,7 +18,7 @@ from .errors import ModelError
 from .features import has_content
 from .framework import Framework, HeadingLexicon, parse_heading_lexicon
 from .linear_model import LinearTextModel
-from .model_file import ModelMetadata, load_model, save_model
+from .model_file import ModelMetadata, load_headings, load_model, save_model
 from .roles import ROLES, Role
 
 __all__ = [
@@ -297,6 +297,7 @@ class Tagger:
         or pickle model files, which can execute arbitrary code when loaded.
         The archive's sha256 must match the one in ``metadata.json``; that
         guards against corruption, not tampering (see :mod:`dimtag.model_file`).
+        So must the heading lexicon's, when the model has one.
 
         Parameters
         ----------
@@ -312,9 +313,11 @@ class Tagger:
         if path is None:
             with resources.as_file(resources.files("dimtag").joinpath("model")) as shipped:
                 loaded = load_model(Path(shipped), require_metadata=True)
+                headings = load_headings(Path(shipped), loaded.metadata)
         else:
             loaded = load_model(Path(path))
-        return cls.from_model(loaded.model, loaded.metadata, loaded.role, loaded.stacker, loaded.headings)
+            headings = load_headings(Path(path), loaded.metadata)
+        return cls.from_model(loaded.model, loaded.metadata, loaded.role, loaded.stacker, headings)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the model to a directory, as one unit (see :func:`dimtag.model_file.save_model`).

@@ -165,21 +165,28 @@ class LabelSet:
     format : str
     folds : str
         How cross-validation splits the items, for the model's metadata.
+    stratified : bool
+        Whether the folds are stratified K folds (no groups) rather than groups held out.
     """
 
     items: list[LabeledItem]
     path: Path
     format: str
     folds: str
+    stratified: bool = False
 
     def check_trainable(self) -> None:
-        """Refuse a set with fewer than two labels, or a label too thin for the folds, naming the row.
+        """Refuse a plain set with fewer than two labels, or a label too thin for the folds, naming the row.
+
+        A ``labels.csv`` set is checked fold by fold when it is cross-validated
+        (:func:`dimtag.learn.cv.check_folds` names the seed document or writer).
 
         Raises
         ------
         LabelsError
         """
-        _check_enough(self.path, self.items, grouped=self.format == "labels" or not self.folds.startswith("stratified"))
+        if self.format != "labels":
+            _check_enough(self.path, self.items, grouped=not self.stratified)
 
 
 def read_label_set(
@@ -218,7 +225,7 @@ def read_label_set(
         folds = (f"grouped by column {columns.group!r}: one group held out at a time" if columns.group
                  else f"stratified {STRATIFIED_FOLDS}-fold: each label's rows dealt round-robin (no --group-col)")
     _check_labels(path, items, labels)
-    return LabelSet(items, path, fmt, folds)
+    return LabelSet(items, path, fmt, folds, stratified=fmt != "labels" and columns.group is None)
 
 
 def _plain_items(path: Path, rows: list[Row], columns: Columns) -> list[LabeledItem]:
@@ -267,7 +274,7 @@ def _check_labels(path: Path, items: Sequence[LabeledItem], declared: Sequence[s
 
 
 def _check_enough(path: Path, items: Sequence[LabeledItem], grouped: bool) -> None:
-    """Refuse a set with fewer than two labels, or a label too thin for every fold to train on it."""
+    """Refuse fewer than two labels, or a label too thin for every fold to train on it, naming its rows."""
     by_label: dict[str, list[LabeledItem]] = defaultdict(list)
     for it in items:
         by_label[it.dimension].append(it)
