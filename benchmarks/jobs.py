@@ -5,7 +5,7 @@ Usage::
     python benchmarks/jobs.py                 # folders of 2 to 400 documents
     python benchmarks/jobs.py 10 100 1000     # other numbers of documents
 
-Each folder holds generated documents of about 6 KB (the eight example materials, shuffled). For each
+Each folder holds generated documents of about 9 KB (the eight example materials, shuffled). For each
 folder, in the same session, two fresh `dimtag tag --format jsonl` processes run: one process
 (``--jobs 1``) and all cores (``--jobs -1``, with the size threshold switched off so that the workers
 really start). The ratio of their wall times is what counts (over 1: the workers are slower); the

@@ -296,3 +296,33 @@ def test_readme_and_train_help_show_the_same_five_line_example():
     shown = dimtag("train", "--help").stdout
     assert "text,label" in shown and all(line in shown for line in example)
     assert all(fmt in shown for fmt in ("labels", "csv", "tsv", "jsonl", "--text-col", "--group-col"))
+
+
+@pytest.mark.slow
+def test_a_fresh_venv_with_the_train_and_report_extras_runs_a_custom_framework(tmp_path):
+    """pip install -e ".[train,report]" into a new venv (from the local wheel cache), then train, tag, summarise, report."""
+    import venv
+
+    venv.EnvBuilder(with_pip=True).create(tmp_path / "venv")
+    bin_dir = tmp_path / "venv" / ("Scripts" if os.name == "nt" else "bin")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    install = subprocess.run([bin_dir / "python", "-m", "pip", "install", "-q", "-e", f"{REPO}[train,report]"],
+                             capture_output=True, text=True, env=env, timeout=1800)
+    assert install.returncode == 0, install.stderr[-2000:]
+
+    def venv_dimtag(*args: object) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([bin_dir / "dimtag", *map(str, args)], capture_output=True, text=True, env=env, cwd=tmp_path,
+                                timeout=900)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == 0, result.stderr
+        return result
+
+    venv_dimtag("train", "--labels", FOUR_LEADS, "--names", DATA / "names.csv", "--headings", DATA / "headings.tsv",
+                "--out", "m4", "--grid", "small")
+    records = [json.loads(line) for line in venv_dimtag("tag", "--model", "m4", "--format", "jsonl", DATA / "materials").stdout.splitlines()]
+    assert {r["dimension_zh"] for r in records} == set(NAMES.values()) and any(r["by"] == "heading" for r in records)
+    assert "带头提高党性修养" in venv_dimtag("tag", "--model", "m4", "--summary", DATA / "materials").stdout
+    venv_dimtag("report", "--model", "m4", DATA / "materials", "-o", "r.xlsx", "--expect", "loyalty,带头增强斗争本领")
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["维度覆盖"]
+    assert set(NAMES.values()) <= {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}

@@ -183,7 +183,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--jobs", "-j", type=_jobs, default=1,
-                   help="worker processes for many files (-1: all cores); under 1 MB of input, one process is faster and is used")
+                   help="worker processes for many files (-1: all cores); under 10 MB of input one process is faster, and is used")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV with the UTF-8 byte order mark that Excel needs")
     p.add_argument("--verbose", "-v", action="store_true", help="report on stderr what cleaning dropped from each document, and why")
 
@@ -440,9 +440,9 @@ _Results = Generator[tuple[str, "_Tagged | str"], None, None]
 
 
 #: Below this many bytes of input, --jobs tags in one process: starting the workers and loading the
-#: model in each costs more than they save. Measured by benchmarks/jobs.py (BENCHMARKS in
-#: benchmarks/JOBS.md): on 2 cores, parallel workers break even at about 1 MB of text.
-PARALLEL_MIN_BYTES = 1_000_000
+#: model in each costs more than they save. benchmarks/jobs.py (benchmarks/JOBS.md), on 2 shared cores:
+#: the workers were slower on every folder up to 7 MB (ratio 1.3 to 4.5) and faster on 14 MB (0.76).
+PARALLEL_MIN_BYTES = 10_000_000
 
 
 def _input_bytes(paths: list[str], limit: int) -> int:
