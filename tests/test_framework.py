@@ -295,7 +295,9 @@ def test_readme_and_train_help_show_the_same_five_line_example():
         assert rows <= {(r["text"], r["label"]) for r in csv.DictReader(fh)}
     shown = dimtag("train", "--help").stdout
     assert "text,label" in shown and all(line in shown for line in example)
-    assert all(fmt in shown for fmt in ("labels", "csv", "tsv", "jsonl", "--text-col", "--group-col"))
+    from dimtag.learn.formats import FORMATS
+
+    assert all(f"  {fmt} " in shown for fmt in FORMATS) and "--text-col" in shown and "--group-col" in shown
 
 
 @pytest.mark.slow

@@ -30,6 +30,7 @@ from ._atomic import atomic_write
 from ._escape import csv_escape_row, printable
 from .document import RECORD_FIELDS
 from .errors import DimtagError, DocumentError
+from .framework import Framework
 
 __all__ = ["main"]
 
@@ -162,12 +163,6 @@ See README, "Your own framework".
 """
 
 
-def _train_formats() -> tuple[str, ...]:
-    from .learn.formats import FORMATS  # needs neither scikit-learn nor jieba
-
-    return FORMATS
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dimtag", description="Tag Chinese self-criticism materials by dimension.")
     parser.add_argument("--version", action="version", version=f"dimtag {_version()}")
@@ -228,8 +223,8 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter, description=_TRAIN_FORMATS,
     )
     p.add_argument("--labels", metavar="FILE", help="the label set (default in a source checkout: data/labels.csv)")
-    p.add_argument("--format", choices=_train_formats(), default=None,
-                   help="the label set's format (default: from the file name and header)")
+    p.add_argument("--format", default=None, metavar="FORMAT",
+                   help="labels, csv, tsv or jsonl (default: from the file name and header); checked when the file is read")
     p.add_argument("--text-col", default="text", metavar="NAME", help="plain CSV/TSV/JSONL: the column (key) of the texts (default: text)")
     p.add_argument("--label-col", default="label", metavar="NAME", help="plain CSV/TSV/JSONL: the column (key) of the labels (default: label)")
     p.add_argument("--role-col", metavar="NAME", help="plain CSV/TSV/JSONL: a column of roles (problem, cause, measure, positive, other)")
@@ -387,13 +382,13 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, unit="doc", file=sys.stderr, leave=False)
 
 
-def _summary_table(per_doc: dict[str, Counter[str]], out: IO[str], framework: Any) -> None:
+def _summary_table(per_doc: dict[str, Counter[str]], out: IO[str], framework: Framework) -> None:
     """Counts per label (the model's, in its order) and abstentions, per document and in total.
 
     Columns are headed by the label ids for the six dimensions, by the display names for another framework's labels.
     """
     columns = [*framework.labels, "none"]
-    heads = [c if framework.builtin or c == "none" else framework.name(c).replace(" ", "_") for c in columns]
+    heads = [c if framework.builtin or c == "none" else str(framework.name(c)).replace(" ", "_") for c in columns]
     cell = max([14, *(len(h) for h in heads)])
     total: Counter[str] = Counter()
     width = max([len("TOTAL")] + [len(n) for n in per_doc])
