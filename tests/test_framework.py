@@ -121,6 +121,14 @@ def test_report_names_the_custom_labels_and_takes_ids_or_names(trained, tmp_path
     assert refused.returncode == 2 and "'theory' is not a label of the model" in refused.stderr and "loyalty" in refused.stderr
 
 
+def test_extract_with_a_custom_model_reads_its_headings(trained):
+    result = dimtag("extract", "--model", trained, DATA / "materials" / "school.txt")
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    headings = {r["text"]: r["dimension"] for r in rows if r["kind"] == "heading"}
+    assert headings["（一）在带头强化政治忠诚方面"] == "loyalty" and headings["（二）在带头增强斗争本领方面"] == "struggle"
+    assert {r["origin"] for r in rows} == {"collected"}
+
+
 def test_without_a_lexicon_headings_give_no_evidence_and_the_report_says_so(tmp_path):
     pytest.importorskip("sklearn")
     texts = [t for label in LABELS for t in sentences(label)]

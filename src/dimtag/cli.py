@@ -195,6 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
     p.add_argument("--source", help="value of the source column (default: the file name)")
+    p.add_argument("--model", metavar="PATH", help="the model whose guesses and heading lexicon fill the dimension column (default: the shipped one)")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
 
     p = sub.add_parser("audit", help="list labels the model finds unlikely (confident learning)")
@@ -575,7 +576,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from .learn.extraction import extract_items, write_items
 
     _check_output(args.output, [args.input])
-    rows = extract_items(args.input, source_name=args.source)
+    rows = extract_items(args.input, source_name=args.source, tagger=_worker_tagger(args.model))
     with _output(args.output) as out:
         write_items(rows, out)
     return EXIT_OK

@@ -240,7 +240,8 @@ def train(
         versions=_versions(),
         config=selection.best.to_dict(),
         cv={
-            "selection": "mean macro-F1 of the two schemes; ties within 0.005 go to the lowest ECE",
+            "selection": ("mean macro-F1 of the two schemes" if label_set.format == "labels" else "macro-F1 of the folds")
+            + "; ties within 0.005 go to the lowest ECE",
             **({"seed": {"scheme": "leave-one-seed-document-out; tested on seed items", **selection.scores.get("seed", {})},
                 "writer": {"scheme": "leave-one-writer-out; tested on written items", **selection.scores.get("writer", {})}}
                if label_set.format == "labels" else {"folds": {"scheme": label_set.folds, **selection.scores.get("writer", {})}}),
