@@ -278,8 +278,12 @@ def _readme_section() -> str:
     return text.split("## Your own framework", 1)[1].split("\n## ", 1)[0]
 
 
+@pytest.mark.slow
 def test_readme_commands_run(tmp_path):
-    """The commands of README's "Your own framework", run as written from a copy of examples/framework."""
+    """The commands of README's "Your own framework", run as written from a copy of examples/framework.
+
+    Slow: it trains once more, as the README does; the default suite trains the same model in ``trained``.
+    """
     pytest.importorskip("sklearn")
     import shlex
     import shutil
