@@ -118,7 +118,8 @@ def test_report_names_the_custom_labels_and_takes_ids_or_names(trained, tmp_path
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert all(name in page for name in NAMES.values()) and "标题词表" not in page
     refused = dimtag("report", "--model", trained, DATA / "materials", "-o", tmp_path / "x.html", "--expect", "theory")
-    assert refused.returncode == 2 and "'theory' is not a label of the model" in refused.stderr and "loyalty" in refused.stderr
+    assert refused.returncode == 1 and "'theory' is not an aspect of this model" in refused.stderr
+    assert refused.stderr.startswith("dimtag: error:") and "loyalty (带头强化政治忠诚)" in refused.stderr
 
 
 def test_extract_with_a_custom_model_reads_its_headings(trained):

@@ -1,8 +1,9 @@
-"""``python -m dimtag``: the command line (see :mod:`dimtag.cli`)."""
+"""``python -m dimtag``: the ``dimtag`` command, run by the interpreter that imports this package."""
 
 import sys
 
-from dimtag.cli import main
+if __name__ == "__main__":
+    # Guarded: worker processes of --jobs re-import the main module under another name.
+    from dimtag.cli import main
 
-if __name__ == "__main__":  # worker processes that import this module must not run the command again
     sys.exit(main())

@@ -1,6 +1,7 @@
 """The ``dimtag`` command line.
 
-``tag`` needs the core only. ``extract``, ``train``, ``evaluate``, ``audit``,
+``tag``, ``export-tasks``, ``import-labels`` and ``labels`` need the core
+only; ``serve`` needs the ``serve`` extra and says so without it. ``extract``, ``train``, ``evaluate``, ``audit``,
 ``suggest`` and ``merge`` are the learning wing's verbs and need the
 ``train`` extra; without it they say so and exit 1. Errors caused by input,
 files or models (:class:`~dimtag.errors.DimtagError`) are caught once, in
@@ -16,7 +17,6 @@ import logging
 import math
 import os
 import signal
-import stat
 import sys
 import warnings
 from collections import Counter
@@ -30,6 +30,7 @@ from ._atomic import atomic_write
 from ._escape import csv_escape_row, printable
 from .document import RECORD_FIELDS
 from .errors import DimtagError, DocumentError
+from .folders import collect_documents
 from .framework import Framework
 
 __all__ = ["main"]
@@ -121,12 +122,33 @@ def _score(value: str) -> float:
     return score
 
 
-def _label_list(value: str) -> list[str]:
-    """Comma-separated labels (ASCII or Chinese commas); checked against the model once it is loaded."""
-    labels = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
-    if not labels:
-        raise argparse.ArgumentTypeError("give at least one label")
-    return labels
+def _dimension_list(value: str) -> tuple[str, ...]:
+    """Aspect names, checked against the model's labels once it is loaded (a custom model has its own)."""
+    names = tuple(v.strip() for v in value.replace("，", ",").split(",") if v.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("at least one aspect is required")
+    return names
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError("must be from 1 to 65535")
+    return port
+
+
+def _limit(value: str) -> tuple[str, float]:
+    name, sep, number = value.partition("=")
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = math.nan
+    if not sep or not (math.isfinite(amount) and amount > 0):
+        raise argparse.ArgumentTypeError(f"{value!r}: give NAME=VALUE with a positive number")
+    return name.strip(), amount
 
 
 def _checkout_root() -> Path | None:
@@ -163,6 +185,10 @@ See README, "Your own framework".
 """
 
 
+def _follow_links_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--follow-links", action="store_true", help="in folders, follow symbolic links that lead outside the folder")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dimtag", description="Tag Chinese self-criticism materials by dimension.")
     parser.add_argument("--version", action="version", version=f"dimtag {_version()}")
@@ -181,16 +207,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="worker processes for many files (-1: all cores); under 10 MB of input one process is faster, and is used")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV with the UTF-8 byte order mark that Excel needs")
     p.add_argument("--verbose", "-v", action="store_true", help="report on stderr what cleaning dropped from each document, and why")
+    _follow_links_option(p)
 
     p = sub.add_parser("report", help="a reviewer's report on a folder: coverage, concreteness, copying")
     p.add_argument("inputs", nargs="+", metavar="PATH", help="files or folders (their .txt and .docx files)")
     p.add_argument("--output", "-o", required=True, metavar="OUT", help="OUT.xlsx, OUT.html, OUT.csv (one file per table) or a folder/")
-    p.add_argument("--expect", type=_label_list, metavar="DIMS",
-                   help="required dimensions, comma-separated ids or display names of the model's labels (default: all of them)")
+    p.add_argument("--expect", type=_dimension_list, metavar="DIMS",
+                   help="required aspects, comma-separated ids or display names of the model's labels (default: all of them)")
     p.add_argument("--formula-share", type=_score, default=0.25, help="a phrase in more than this share of documents is formula language (default 0.25)")
     p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV files with the UTF-8 byte order mark")
+    _follow_links_option(p)
 
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
@@ -205,6 +233,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("suggest", help="pick the sentences of new documents most worth labeling")
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_FOLDER")
+    _follow_links_option(p)
     p.add_argument("-n", type=int, default=50, help="how many sentences")
     p.add_argument("--labels", metavar="CSV", help="already labeled items, skipped (default in a checkout: data/labels.csv)")
     p.add_argument("--output", "-o", metavar="CSV", help="write here instead of stdout")
@@ -212,6 +241,38 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("merge", help="apply the confirmed rows of an audit or suggest CSV to labels.csv")
     p.add_argument("updates", metavar="CSV")
     p.add_argument("--labels", metavar="CSV", help=labels_help)
+
+    p = sub.add_parser("export-tasks", help="tasks for Label Studio (JSON) or doccano (JSONL), with the model's predictions and scores")
+    p.add_argument("inputs", nargs="+", metavar="PATH", help="documents, folders, or a labels CSV to review")
+    p.add_argument("--format", choices=("label-studio", "doccano"), default="label-studio")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here, atomically, instead of stdout")
+    p.add_argument("--config", metavar="XML", help="also write a Label Studio labeling config that fits the predictions")
+    p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
+
+    p = sub.add_parser("import-labels", help="apply a Label Studio or doccano export to labels.csv (the locked merge of dimtag merge)")
+    p.add_argument("export", metavar="EXPORT", help="Label Studio JSON / JSON-MIN, or doccano JSONL")
+    p.add_argument("--labels", metavar="CSV", help=labels_help)
+
+    p = sub.add_parser("labels", help="rename a label, or merge one into another, in labels.csv")
+    labels_sub = p.add_subparsers(dest="action", required=True)
+    for action, first, second, text in (("rename", "OLD", "NEW", "rename OLD to NEW (refused if NEW is in use)"),
+                                        ("merge", "A", "B", "merge A into B (refused if no row has B)")):
+        q = labels_sub.add_parser(action, help=text)
+        q.add_argument("old", metavar=first)
+        q.add_argument("new", metavar=second)
+        q.add_argument("--labels", metavar="CSV", help=labels_help)
+        q.add_argument("--column", choices=("dimension", "role"), default="dimension", help="which labels (default: dimension)")
+        q.add_argument("--dry-run", "-n", action="store_true", help="say what would change; write nothing")
+
+    p = sub.add_parser("serve", help="the REST API, the reviewer's page and a Label Studio backend (needs the serve extra)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other needs a token)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    p.add_argument("--token", help="require this token (Authorization: Bearer TOKEN); default: $DIMTAG_TOKEN")
+    p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
+    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN", help="let this origin's scripts read answers (repeatable; default none)")
+    p.add_argument("--limit", action="append", default=[], type=_limit, metavar="NAME=VALUE",
+                   help="change a limit (repeatable): max_items, max_item_chars, max_body_bytes, max_files, max_document_chars, "
+                        "max_document_bytes, max_zip_bytes, max_zip_members, max_zip_ratio, read_timeout, timeout (seconds)")
 
     p = sub.add_parser("evaluate", help="grouped-CV report with baselines, confusion matrix and writer learning curve")
     p.add_argument("--labels", metavar="CSV", help=labels_help)
@@ -253,43 +314,12 @@ def _resolve(args: argparse.Namespace, name: str, default: str) -> None:
     setattr(args, name, str(root / default))
 
 
-def _iter_paths(inputs: Sequence[str], errors: list[str], skip: set[str] = frozenset()) -> Iterator[str]:  # type: ignore[assignment]
-    """Expand folders (recursively, sorted, hidden entries skipped) into files.
-
-    Paths whose real path is in ``skip`` (the output file) are left out;
-    FIFOs, sockets and devices in a folder are reported in ``errors`` and skipped.
-    """
-    for item in inputs:
-        if item == "-" or not os.path.isdir(item):
-            if item != "-" and os.path.realpath(item) in skip:
-                errors.append(f"{item}: is the output file, not tagged")
-                continue
-            yield item
-            continue
-        seen: set[tuple[int, int]] = set()
-        for root, dirs, files in os.walk(item, followlinks=True, onerror=lambda e: errors.append(_oserror(e))):
-            st = os.stat(root)
-            if (st.st_dev, st.st_ino) in seen:  # a symlink loop back to an ancestor
-                errors.append(f"{root}: directory visited twice (symlink loop), skipped")
-                dirs[:] = []
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                path = os.path.join(root, name)
-                if name.startswith(".") or os.path.realpath(path) in skip:
-                    continue
-                if _special_file(path):  # opening a FIFO would block the whole run
-                    errors.append(f"{path}: not a regular file (a FIFO, socket or device), skipped")
-                    continue
-                yield path
-
-
-def _special_file(path: str) -> bool:
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:  # gone or unreadable: reading it reports why
-        return False
+def _documents(inputs: Sequence[str], follow_links: bool, output: str | None) -> tuple[list[str], list[str]]:
+    """The files to read (the one folder rule, :func:`dimtag.folders.collect_documents`) and the error lines
+    of those skipped; the output file is left out."""
+    skip = {os.path.realpath(output)} if output else set()
+    files, skipped = collect_documents(inputs, follow_links=follow_links, exclude=skip)
+    return files, [str(s) for s in skipped]
 
 
 def _oserror(exc: OSError) -> str:
@@ -369,8 +399,10 @@ class _Writer:
         elif self.fmt == "jsonl":
             self.out.write(json.dumps({k: record[k] for k in RECORD_FIELDS}, ensure_ascii=False) + "\n")
         else:
-            dim = f"{record['dimension']} {record['dimension_zh'] or ''}".rstrip() if record["dimension"] else "- (abstained)"
-            self.out.write(f"{record['file']}:{record['index']}\t{dim}\t{record['score']:.2f}\t{record['by']}\t{record['text']}\n")
+            dim = f"{record['dimension']} {record['dimension_zh'] or ''}".rstrip() if record["dimension"] else "-"
+            self.out.write(
+                f"{record['file']}:{record['index']}\t{record['role']}\t{dim}\t{record['score']:.2f}\t{record['by']}\t{record['text']}\n"
+            )
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -491,9 +523,7 @@ def _cmd_tag(args: argparse.Namespace) -> int:
         args.inputs = ["-"]
     _check_output(args.output, args.inputs)
     tagger = _worker_tagger(args.model)  # a bad --model fails here, once, before any work
-    errors: list[str] = []
-    skip = {os.path.realpath(args.output)} if args.output else set()
-    paths = list(_iter_paths(args.inputs, errors, skip))
+    paths, errors = _documents(args.inputs, args.follow_links, args.output)
     per_doc: dict[str, Counter[str]] = {}
     failed = len(errors)
     for message in errors:
@@ -544,25 +574,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if suffix in (".xlsx", ".html", ".htm"):
         _check_output(args.output, args.inputs)
     tagger = _worker_tagger(args.model)
-    expect = None
-    if args.expect:
-        try:
-            expect = tagger.framework_.parse(args.expect)
-        except ValueError as exc:
-            # A bad option is a usage error, as argparse reports one; it is known once the model is.
-            _say(f"dimtag report: error: argument --expect: {exc}")
-            raise SystemExit(EXIT_USAGE) from None
+    result = report(
+        args.inputs, expect=args.expect, tagger=tagger, min_score=args.min_score,
+        formula_share=args.formula_share, errors="skip", follow_links=args.follow_links,
+    )
     if not tagger.framework_.reads_headings:
         _say("dimtag: note: the model has no heading lexicon, so headings give no evidence (train with --headings FILE)")
-    result = report(
-        args.inputs, expect=expect, tagger=tagger, min_score=args.min_score,
-        formula_share=args.formula_share, errors="skip",
-    )
     for message in result.skipped:
         log.error("%s", message)
     for path in result.write(args.output, bom=args.excel):
         print(path)
     return EXIT_FAILED if result.skipped else EXIT_OK
+
+
 def _report_dropped(path: str, dropped: list[tuple[int, int, str, str]]) -> None:
     """One stderr line per piece of debris that cleaning removed, with its raw offsets."""
     for start, end, reason, text in dropped:
@@ -651,9 +675,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         root = _checkout_root()
         args.labels = str(root / "data" / "labels.csv") if root else None
     _check_output(args.output, args.inputs)
-    errors: list[str] = []
-    skip = {os.path.realpath(args.output)} if args.output else set()
-    paths = [p for p in _iter_paths(args.inputs, errors, skip) if p != "-"]
+    paths, errors = _documents(args.inputs, args.follow_links, args.output)
+    paths = [p for p in paths if p != "-"]
     known = read_labels(args.labels) if args.labels else []
     unreadable: list[str] = []
     rows = suggest(paths, args.n, known, errors=unreadable)
@@ -690,9 +713,87 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export_tasks(args: argparse.Namespace) -> int:
+    from .learn.tasks import export_tasks, label_config, write_tasks
+
+    _check_output(args.output, args.inputs)
+    if args.config:
+        _check_output(args.config, args.inputs)
+    tagger = _worker_tagger(args.model)
+    skip = {os.path.realpath(p) for p in (args.output, args.config) if p}
+    files, skipped = collect_documents(args.inputs, follow_links=getattr(args, "follow_links", False), exclude=skip)
+    errors = [str(s) for s in skipped]
+    paths = [p for p in files if p != "-"]
+    unreadable: list[str] = []
+    with _output(args.output) as out:
+        n = write_tasks(export_tasks(paths, tagger, errors=unreadable), out, args.format)
+    if args.config:
+        with _writing(args.config), atomic_write(args.config) as fh:
+            fh.write(label_config() + "\n")
+    for message in errors + unreadable:
+        log.error("%s", message)
+    _say(f"{n} tasks written to {args.output or 'standard output'}" + (f"; labeling config in {args.config}" if args.config else ""))
+    return EXIT_FAILED if errors or unreadable else EXIT_OK
+
+
+def _cmd_import_labels(args: argparse.Namespace) -> int:
+    from .learn.tasks import import_labels
+
+    _resolve(args, "labels", "data/labels.csv")
+    counts = import_labels(args.labels, args.export)
+    _print(f"{args.labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
+    return EXIT_OK
+
+
+def _cmd_labels(args: argparse.Namespace) -> int:
+    from .learn.curation import rename_label
+
+    _resolve(args, "labels", "data/labels.csv")
+    n = rename_label(args.labels, args.old, args.new, column=args.column, into_existing=args.action == "merge", dry_run=args.dry_run)
+    verb = "renamed" if args.action == "rename" else "merged into"
+    when = "would be" if args.dry_run else "were"
+    _print(f"{args.labels}: {n} rows {when} changed ({args.column} {args.old!r} {verb} {args.new!r})")
+    return EXIT_OK
+
+
+_SERVE_NEEDS = ("starlette", "uvicorn", "python_multipart")
+SERVE_EXTRA_HINT = "pip install 'dimtag[serve]'"
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from importlib.util import find_spec
+
+    missing = [m for m in _SERVE_NEEDS if find_spec(m) is None]
+    if missing:
+        raise _UsageError(f"'serve' needs the serve extra ({', '.join(missing)} missing): {SERVE_EXTRA_HINT}")
+    from dataclasses import fields
+
+    from .serve import TOKEN_ENV, Limits, serve
+
+    known = [f.name for f in fields(Limits)]
+    changes: dict[str, Any] = {}
+    for name, value in args.limit:
+        if name not in known:
+            raise _UsageError(f"--limit {name}: no such limit (limits: {', '.join(known)})")
+        changes[name] = value if name.endswith("timeout") else int(value)
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    try:
+        from .serve.security import check_bind
+
+        check_bind(args.host, token)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    tagger = _worker_tagger(args.model)  # loaded once, before the port opens
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    _say(f"dimtag: serving http://{shown}:{args.port}/ (the page), /v1/… (the API), /openapi.json; Ctrl-C or SIGTERM stops it")
+    serve(host=args.host, port=args.port, token=token, tagger=tagger, limits=Limits(**changes), cors_origins=args.cors_origin)
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "tag": _cmd_tag, "report": _cmd_report, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate,
-    "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge,
+    "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge, "export-tasks": _cmd_export_tasks,
+    "import-labels": _cmd_import_labels, "labels": _cmd_labels, "serve": _cmd_serve,
 }
 
 

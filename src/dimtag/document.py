@@ -18,10 +18,13 @@ import numpy as np
 from .cleaning import CleanedText, Dropped, clean_document
 from .decision import DEFAULT_PRIOR, PLACES, Context, Decisions, Prior
 from .dimensions import Dimension, Label
-from .lexicon import dimension_named, section_named
+from .errors import DocumentError
+from .features import has_content
+from .glyphs import to_simplified
+from .lexicon import dimension_named, is_topic, section_named
 from .reading import DocumentSource, Source, load_file, load_source
 from .roles import OTHER, ROLES, Role
-from .segmentation import HeadingReader, OutlineMark, Segment, segment
+from .segmentation import MAX_DOCUMENT_ITEMS, HeadingReader, OutlineMark, Segment, segment
 from .tagger import Tagger, default_tagger
 
 __all__ = [
@@ -344,6 +347,10 @@ class DocumentStructure:
         Everything, in order (items' ``scope`` indexes into it).
     dropped : list of Dropped
         What cleaning removed.
+    model_text : str
+        ``text`` in simplified glyphs, character for character: what the
+        structure was read from and what the model reads. Segments keep
+        the text as written.
     """
 
     text: str
@@ -352,6 +359,12 @@ class DocumentStructure:
     segments: list[Segment]
     dropped: list[Dropped]
     cleaned: CleanedText
+    model_text: str = ""
+
+    def model_texts(self, segments: list[Segment]) -> list[str]:
+        """What the model reads of each segment: its text in simplified glyphs (see :mod:`dimtag.glyphs`)."""
+        source = self.model_text or self.text
+        return [source[s.start : s.end] for s in segments]
 
 
 def read_structure(source: DocumentSource, heading_label: HeadingReader = dimension_named) -> DocumentStructure:
@@ -365,11 +378,67 @@ def read_structure(source: DocumentSource, heading_label: HeadingReader = dimens
 
 
 def _structure(source: Source, heading_label: HeadingReader = dimension_named) -> DocumentStructure:
-    cleaned = clean_document(source.text)
-    segments = segment(cleaned.text, _cleaned_outline(source, cleaned), heading_label)
+    cleaned = clean_document(source.text, join_lines=not source.paragraphs)
+    # Traditional glyphs are read in simplified ones (headings, parts, the model); the text stays as written.
+    simple = to_simplified(cleaned.text)
+    try:
+        segments = segment(simple, _cleaned_outline(source, cleaned), heading_label, max_items=MAX_DOCUMENT_ITEMS)
+    except DocumentError as exc:  # too many items: say which document
+        raise DocumentError(f"{source.name}: {exc}") from None
+    if simple != cleaned.text:
+        segments = _as_written(segments, cleaned.text)
     items = [s for s in segments if s.kind == "item"]
     headings = [s for s in segments if s.kind != "item"]
-    return DocumentStructure(cleaned.text, items, headings, segments, list(cleaned.dropped), cleaned)
+    claims = _claim_items(segments)
+    if claims:
+        # A claim heads the point below it: one problem, its title line and its paragraph.
+        first_point = {}
+        for s in items:
+            if s.scope >= 0 and s.scope not in first_point:
+                first_point[s.scope] = s.point
+        claims = [c._replace(point=first_point.get(c.scope)) for c in claims]
+        items = sorted(items + claims, key=lambda s: (s.start, s.kind != "item"))
+    return DocumentStructure(cleaned.text, items, headings, segments, list(cleaned.dropped), cleaned, simple)
+
+
+def _as_written(segments: list[Segment], text: str) -> list[Segment]:
+    """Segments read from the simplified text, with their texts (and their headings' texts) as written."""
+    written = {s.text: text[s.start : s.end] for s in segments if s.kind != "item"}
+    return [
+        s._replace(
+            text=text[s.start : s.end], heading=written.get(s.heading, s.heading) if s.heading else s.heading,
+            headings=tuple(written.get(h, h) for h in s.headings),
+        )
+        for s in segments
+    ]
+
+
+def _claim_items(segments: list[Segment]) -> list[Segment]:
+    """Section headings that make a claim ((二)宗旨意识有所淡化。), as items too.
+
+    Such a line heads the sentences under it and is also a statement of its
+    own: a reader counts it as a problem (or a measure, or an achievement).
+    It stays a heading for the structure; its copy as an item takes the
+    dimension of the headings above it as ``heading_dimension`` and the one
+    it names itself as ``point_dimension``, its own scope (the items it
+    heads) as ``scope``, and (in :func:`_structure`) the point of the first
+    item it heads. Topic headings (（二）理论学习方面) make no claim.
+    """
+    out = []
+    stack: list[tuple[int, Label | None]] = []
+    for index, seg in enumerate(segments):
+        if seg.kind == "item":
+            continue
+        while stack and stack[-1][0] >= seg.level:
+            stack.pop()
+        enclosing = next((d for _, d in reversed(stack) if d is not None), None)
+        if seg.kind == "section" and has_content(seg.text) and not is_topic(seg.text) and seg.level > 0:
+            out.append(seg._replace(
+                kind="item", heading_dimension=enclosing, point_dimension=seg.heading_dimension, level=0, scope=index,
+                point=None,
+            ))
+        stack.append((seg.level, seg.heading_dimension))
+    return out
 
 
 def structure_context(structure: DocumentStructure, labels: list[Label]) -> Context:
@@ -396,14 +465,14 @@ def _tag_source(
     if scopes and prior.heading_reading and not tagger.has_roles:
         # The model's reading of a section heading that names no dimension is evidence too
         # (weight 0 by default: then the extra model pass is skipped).
-        read_p = tagger.predict_proba([segments[i].text for i in scopes])
+        read_p = tagger.predict_proba(read.model_texts([segments[i] for i in scopes]))
         rows = {i: k for k, i in enumerate(scopes)}
         heading_proba = np.full((len(items), read_p.shape[1]), np.nan)
         for j, scope in enumerate(pooled):
             if scope >= 0:
                 heading_proba[j] = read_p[rows[scope]]
     context = _context(segments, items, labels, heading_proba)
-    decisions = tagger.decide([s.text for s in items], min_score=min_score, context=context, prior=prior)
+    decisions = tagger.decide(read.model_texts(items), min_score=min_score, context=context, prior=prior)
     roles, role_scores = _roles(decisions, items)
     tagged = []
     for index, seg in enumerate(items):

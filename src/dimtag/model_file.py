@@ -30,13 +30,15 @@ import numpy as np
 from ._atomic import atomic_write
 from .decision import Stacker
 from .dimensions import NONE_LABEL
-from .errors import ModelError
+from .errors import ModelError, ParameterError
 from .framework import HEADINGS_FILE, HeadingLexicon, format_heading_lexicon, parse_heading_lexicon
 from .linear_model import LinearTextModel
+from .params import PARAM_NAMES, check_params
 from .roles import ROLES
 
 __all__ = [
-    "ModelMetadata", "LoadedModel", "METADATA_FILE", "MAX_MODEL_BYTES", "file_sha256", "load_headings", "load_model", "save_model",
+    "ModelMetadata", "LoadedModel", "METADATA_FILE", "METADATA_FORMAT", "MAX_MODEL_BYTES", "file_sha256", "load_headings",
+    "load_model", "save_model",
 ]
 
 # Prefixes of the optional members of an archive: the role model (a second head over the
@@ -66,6 +68,8 @@ class LoadedModel(NamedTuple):
     stacker: Stacker | None = None
 
 METADATA_FILE = "metadata.json"
+#: The ``format_version`` of the metadata this version writes and reads (metadata without one is version 1).
+METADATA_FORMAT = 1
 #: The largest archive member (uncompressed) a model may declare; the shipped one is under 10 MB.
 MAX_MODEL_BYTES = 512 * 1024 * 1024
 _MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.npz$")
@@ -78,6 +82,8 @@ class ModelMetadata:
 
     Attributes
     ----------
+    format_version : int
+        The metadata's format (:data:`METADATA_FORMAT`); another is refused at load.
     model_file : str
         The archive's file name, beside ``metadata.json``.
     model_sha256 : str
@@ -87,7 +93,7 @@ class ModelMetadata:
     min_score : float
         Default abstention threshold of documents, chosen from calibration.
     config : dict
-        The training configuration (features, classifier, C, class weights).
+        The training configuration: the parameters of :class:`dimtag.params.Config`, checked at load.
     data : dict
         The labels file, its sha256 and counts.
     versions : dict
@@ -108,6 +114,7 @@ class ModelMetadata:
         UTC time of training (not part of the model's identity).
     """
 
+    format_version: int = METADATA_FORMAT
     model_file: str = ""
     model_sha256: str = ""
     classes: list[str] = field(default_factory=list)
@@ -140,7 +147,7 @@ class ModelMetadata:
             raise ModelError(f"{name}: not valid JSON ({exc})") from None
         if not isinstance(raw, dict):
             raise ModelError(f"{name}: expected a JSON object, got {type(raw).__name__}")
-        kinds: dict[str, type | tuple[type, ...]] = {"model_file": str, "model_sha256": str, "classes": list, "min_score": (int, float), "config": dict,
+        kinds: dict[str, type | tuple[type, ...]] = {"format_version": int, "model_file": str, "model_sha256": str, "classes": list, "min_score": (int, float), "config": dict,
                  "data": dict, "versions": dict, "cv": dict, "calibration": dict, "grid": list, "created": str,
                  "labels": dict, "headings": dict}
         values: dict[str, Any] = {}
@@ -152,6 +159,15 @@ class ModelMetadata:
                 raise ModelError(f"{name}: {f.name} must be {_kind_name(kinds[f.name])}, got {type(value).__name__}")
             values[f.name] = value
         meta = cls(**values)
+        if meta.format_version != METADATA_FORMAT:
+            raise ModelError(
+                f"{name}: format_version {meta.format_version!r} is not one this dimtag reads ({METADATA_FORMAT}); "
+                "a newer dimtag wrote it, or the file was edited"
+            )
+        try:
+            check_params({k: v for k, v in meta.config.items() if k in PARAM_NAMES})
+        except ParameterError as exc:
+            raise ModelError(f"{name}: config: {exc}") from None
         if not all(isinstance(c, str) for c in meta.classes):
             raise ModelError(f"{name}: classes must be strings")
         if not (math.isfinite(meta.min_score) and 0.0 <= meta.min_score <= 1.0):
@@ -349,7 +365,12 @@ def save_model(
     :data:`~dimtag.framework.HEADINGS_FILE`, its sha256 into the metadata.
     """
     out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise ModelError(f"{out}: exists and is not a directory; a model is saved as a directory (metadata.json and its archive)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise ModelError(f"{out}: cannot create the model directory ({exc.strerror}: {exc.filename})") from None
     arrays = model.to_arrays()
     if role is not None:
         if not model.same_features(role):

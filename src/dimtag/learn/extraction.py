@@ -77,11 +77,15 @@ def extract_items(
 def _in_order(doc: Any) -> list[tuple[str, str, str, str, str | None]]:
     """Headings and items of a tagged document, in text order, as row tuples."""
     rows: list[tuple[int, tuple[str, str, str, str, str | None]]] = []
+    # A heading that makes a claim is also tagged as an item; it is one row, of kind heading, with the item's answer.
+    claims = {s.start: s for s in doc if any(h.start == s.start for h in doc.headings)}
     for h in doc.headings:
-        named = h.heading_dimension
+        claim = claims.get(h.start)
+        named = claim.dimension if claim is not None else h.heading_dimension
         rows.append((h.start, ("heading", h.text, str(named) if named else NONE_LABEL, h.section, None)))
     for s in doc:
-        rows.append((s.start, ("item", s.text, str(s.dimension) if s.dimension else NONE_LABEL, s.section, s.heading)))
+        if s.start not in claims:
+            rows.append((s.start, ("item", s.text, str(s.dimension) if s.dimension else NONE_LABEL, s.section, s.heading)))
     return [r for _, r in sorted(rows, key=lambda r: r[0])]
 
 

@@ -25,6 +25,7 @@ from ..dimensions import NONE_LABEL, Dimension
 from ..errors import LabelsError
 from ..framework import parse_heading_lexicon
 from ..model_file import ModelMetadata, file_sha256
+from ..roles import ROLES
 from ..tagger import Tagger
 from . import cv
 from .documents import read_corpus
@@ -54,6 +55,12 @@ DEFAULT_GRID: tuple[Config, ...] = tuple(
 ) + (Config("char13", "lr", 10.0, "balanced"),)
 #: The shipped configuration alone, for quick checks.
 SMALL_GRID: tuple[Config, ...] = (Config(),)
+
+# The installed package's folder (this file is dimtag/learn/training.py).
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+#: Abstention thresholds tried on the annotated documents when a document stacker is learned.
+DOCUMENT_MIN_SCORES = (0.0, 0.2, 0.3, 0.4, 0.5)
 
 #: Configurations within this selection score of the best are tied; the
 #: best-calibrated of them wins, since ``scores()`` must read as probabilities.
@@ -145,10 +152,8 @@ def check_out_dir(out_dir: str | Path) -> Path:
     ValueError
         ``out_dir`` is inside an installed (non-checkout) dimtag package.
     """
-    import dimtag
-
     out = Path(out_dir).resolve()
-    package = Path(dimtag.__file__).resolve().parent
+    package = _PACKAGE
     checkout = package.parent.name == "src" and (package.parent.parent / "pyproject.toml").is_file()
     if not checkout and (out == package or package in out.parents):
         raise ValueError(
@@ -161,6 +166,10 @@ def check_out_dir(out_dir: str | Path) -> Path:
 def _fit_roles(items: Sequence[LabeledItem], model: Any, config: Config) -> Any:
     """The role head over the dimension model's features, or None when some item has no role."""
     if not items or any(not it.role for it in items):
+        return None
+    missing = sorted(set(ROLES) - {it.role for it in items})
+    if missing:
+        log.warning("no items of role(s) %s: the model is trained without roles", ", ".join(missing))
         return None
     roles = fit_model([it.text for it in items], [it.role for it in items], config)
     if not model.same_features(roles):
@@ -223,7 +232,12 @@ def train(
         docs = read_corpus(documents)
         if docs:
             evidence = writer_evidence(items, docs, selection.best, n_jobs=n_jobs)
-            documents_cv = score_evidence(evidence)
+            # The abstention threshold of documents is chosen where documents are decided: the one of
+            # these that gives the best leave-one-writer-out item accuracy (the lowest on a tie).
+            tried = {t: score_evidence(evidence, t) for t in DOCUMENT_MIN_SCORES}
+            best_t = max(tried, key=lambda t: (tried[t]["item_accuracy"], -t))
+            documents_cv = {**tried[best_t], "min_score": best_t,
+                            "by_min_score": {str(t): r["item_accuracy"] for t, r in tried.items()}}
             stacker = fit_stacker([ev for _, evs in evidence.values() for ev in evs])
             documents_data = {"folder": Path(documents).name, "sha256": _folder_sha256(Path(documents)),
                               "documents": len(docs), "writers": sorted({d.writer for d in docs})}
@@ -248,7 +262,7 @@ def train(
             **({"documents": documents_cv} if documents_cv else {}),
         },
         calibration=selection.calibration,
-        min_score=selection.calibration["min_score"],
+        min_score=documents_cv["min_score"] if documents_cv else selection.calibration["min_score"],
         grid=selection.table,
     )
     tagger = Tagger.from_model(model, meta, role, stacker)

@@ -5,23 +5,28 @@ TF-IDF cosine by ``benchmarks/copying.py``):
 
 1. Each text is reduced to its letters, digits and Han characters (a copy
    with changed punctuation or spacing still matches); every reduced
-   character remembers its offset in the original text.
+   character remembers its offset in the original text. A shingle repeated
+   inside one document counts once (its first occurrence), so a document
+   that repeats one sentence a thousand times costs what one copy costs.
 2. Every run of ``k`` reduced characters is hashed (64-bit polynomial hash,
-   vectorised with numpy).
+   vectorised with numpy; :mod:`.shingles`).
 3. A shingle found in more than ``formula_share`` of the documents (and in at
-   least three) is *formula language*: it never makes two documents a copied
-   pair, and its runs are listed once as shared formulas.
-4. Candidate pairs come from longer shingles (3/4 of ``min_chars``)
-   found in two or more documents but not formula language, through an
-   inverted index. Each document in turn counts, over the postings of its
-   shingles, how many it shares with every other document: memory is one
-   count per document, never one per pair of documents.
-5. Pairs that share enough shingles are aligned: matching shingles on the
-   same diagonal make runs, runs close to each other are merged into
-   passages, and a passage is kept when at least ``min_chars`` of its
-   characters are matched outside formula language. Passages are found
-   wherever they sit, so a short passage copied into a long document is
-   found too (containment, not resemblance of the whole documents).
+   least three) is *formula language*: it never makes documents copies of
+   each other, and its runs are listed once as shared formulas.
+4. A passage found in exactly two documents is a *copied pair*. Candidate
+   pairs come from longer shingles (3/4 of ``min_chars``) found in exactly
+   two documents: each such shingle names one pair, so finding them is a
+   sort, linear in the folder's characters.
+5. Pairs are aligned: matching shingles on the same diagonal make runs, runs
+   close to each other are merged into passages, and a passage is kept when
+   at least ``min_chars`` of its characters are matched in these two
+   documents only. Passages are found wherever they sit, so a short passage
+   copied into a long document is found too (containment, not resemblance
+   of the whole documents).
+6. A passage found in three or more documents (but not formula language) is
+   a *shared passage*: reported once with every document that holds it,
+   never as each of their pairs. Its shingles are grouped by the set of
+   documents holding them (a hash of the set), so the work is linear too.
 """
 
 from __future__ import annotations
@@ -29,14 +34,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-__all__ = ["CopiedPassage", "CopyResult", "SharedFormula", "find_copies", "formula_threshold"]
+from ..vocabulary import CLOSERS, OPENERS, SENTENCE_END
+from .shingles import first_occurrences, frequencies, reduce_text, shingles
 
-_BASE = np.uint64(0x100000001B3)  # FNV prime: odd, large, so the 64-bit wrap mixes well
-_MIX = np.uint64(0x9E3779B97F4A7C15)
+__all__ = ["CopiedPassage", "CopyResult", "SharedFormula", "SharedPassage", "find_copies", "formula_threshold"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,25 @@ class CopiedPassage:
 
 
 @dataclass(frozen=True)
+class SharedPassage:
+    """A passage found in three or more documents (and in no more than the formula share): reported once.
+
+    Attributes
+    ----------
+    docs : tuple of int
+        The documents holding it, in input order.
+    spans : tuple of (int, int)
+        The passage in each of them (offsets into its text), in the order of ``docs``.
+    chars : int
+        Characters matched in every one of them (the fewest over the documents).
+    """
+
+    docs: tuple[int, ...]
+    spans: tuple[tuple[int, int], ...]
+    chars: int
+
+
+@dataclass(frozen=True)
 class SharedFormula:
     """A phrase found in more than the formula share of the documents.
 
@@ -91,7 +114,10 @@ class CopyResult:
     Attributes
     ----------
     passages : list of CopiedPassage
-        Sorted by pair, then by position in the first document.
+        Passages of exactly two documents, sorted by pair, then by position
+        in the first document.
+    shared : list of SharedPassage
+        Passages of three or more documents, each once, the most widespread first.
     formulas : list of SharedFormula
         Each shared formula once, the most widespread first.
     formula_spans : list of list of (int, int)
@@ -101,6 +127,7 @@ class CopyResult:
     """
 
     passages: list[CopiedPassage]
+    shared: list[SharedPassage]
     formulas: list[SharedFormula]
     formula_spans: list[list[tuple[int, int]]]
     threshold: int
@@ -118,32 +145,6 @@ def formula_threshold(n_docs: int, formula_share: float) -> int:
     (2, 500, 2)
     """
     return max(2, int(formula_share * n_docs))
-
-
-def _reduce(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The letters, digits and Han characters of ``text`` as code points, and their offsets."""
-    keep = [i for i, ch in enumerate(text) if ch.isalnum()]
-    reduced = "".join(text[i] for i in keep).casefold()
-    if len(reduced) != len(keep):  # casefold can lengthen a character (ß -> ss); keep offsets exact
-        reduced = "".join(text[i].lower()[:1] for i in keep)
-    codes = np.frombuffer(reduced.encode("utf-32-le"), dtype=np.uint32)
-    return codes, np.asarray(keep, dtype=np.int32)
-
-
-def _shingles(codes: np.ndarray, k: int) -> np.ndarray:
-    """64-bit hashes of every run of ``k`` code points (empty if shorter)."""
-    n = len(codes) - k + 1
-    if n <= 0:
-        return np.empty(0, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        h = np.zeros(n, dtype=np.uint64)
-        for j in range(k):
-            h *= _BASE
-            h += codes[j : j + n]
-        h ^= h >> np.uint64(31)
-        h *= _MIX
-        h ^= h >> np.uint64(29)
-    return h
 
 
 def _coverage(starts: np.ndarray, k: int, n: int) -> np.ndarray:
@@ -209,15 +210,26 @@ def find_copies(
         raise ValueError("formula_share must be in (0, 1]")
     n_docs = len(texts)
     threshold = formula_threshold(n_docs, formula_share)
-    reduced = [_reduce(t) for t in texts]
-    hashes = [_shingles(codes, k) for codes, _ in reduced]
+    reduced = [reduce_text(t) for t in texts]
+    hashes = [shingles(codes, k) for codes, _ in reduced]
 
-    keys, df = _frequencies(hashes)
+    keys, df = frequencies(hashes)
     if len(keys) == 0:
-        return CopyResult([], [], [[] for _ in texts], threshold)
-
-    dfs = [df[np.searchsorted(keys, h)].astype(np.int32) for h in hashes]
-    del keys, df
+        return CopyResult([], [], [], [[] for _ in texts], threshold)
+    # Each document's shingles with their document frequency (one sort of
+    # them all: a lookup per shingle in the folder's keys would cost a cache
+    # miss per step of a binary search); a repeat inside one document (after
+    # its first occurrence) is marked 0 and never matched.
+    where = np.unique(np.concatenate(hashes), return_inverse=True)[1].reshape(-1)
+    every_df = df[where].astype(np.int32)
+    del keys, df, where
+    bounds = np.cumsum([0, *(len(h) for h in hashes)])
+    dfs = []
+    for n, h in enumerate(hashes):
+        d = every_df[bounds[n] : bounds[n + 1]].copy()
+        d[~first_occurrences(h)] = 0
+        dfs.append(d)
+    del every_df
 
     # Candidate pairs come from long shingles (3/4 of min_chars): a copy of
     # min_chars holds many of them, while phrasing that many documents share
@@ -230,10 +242,10 @@ def find_copies(
     long_hashes = []
     for (codes, _), d in zip(reduced, dfs):
         in_formula = np.cumsum(np.r_[0, _coverage(np.flatnonzero(d > threshold), k, len(codes))])
-        long_h = _shingles(codes, span)
+        long_h = shingles(codes, span)
         own = span - (in_formula[span:] - in_formula[: len(long_h)])
         long_hashes.append(long_h[own >= span // 2])
-    pairs = _candidate_pairs(long_hashes, threshold, min_chars - span + 1)
+    pairs = _candidate_pairs(long_hashes, min_chars - span + 1)
 
     # Formula runs, one line at a time, each named by its most widespread
     # shingle so that the same formula is listed once however much context
@@ -249,139 +261,184 @@ def find_copies(
 
     passages = []
     for i, j in pairs:
-        passages.extend(_align(i, j, texts, hashes, dfs, reduced, threshold, k, min_chars, max_gap))
+        passages.extend(_align(i, j, texts, hashes, dfs, reduced, k, min_chars, max_gap))
     passages.sort(key=lambda p: (p.doc_a, p.doc_b, p.start_a))
-    return CopyResult(passages, _formulas(texts, formula_spans, anchors), formula_spans, threshold)
+    shared = _shared(texts, hashes, dfs, reduced, threshold, k, min_chars, max_gap)
+    return CopyResult(passages, shared, _formulas(texts, formula_spans, anchors), formula_spans, threshold)
 
 
-def _frequencies(hashes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct shingles and the number of documents holding each."""
-    every = np.concatenate([np.unique(h) for h in hashes]) if hashes else np.empty(0, dtype=np.uint64)
-    if len(every) == 0:
-        return every, np.empty(0, dtype=np.int32)
-    every.sort()  # in place: np.unique(return_counts=True) would hold two more copies
-    starts = np.flatnonzero(np.r_[True, every[1:] != every[:-1]])
-    df = np.diff(np.r_[starts, len(every)]).astype(np.int32)
-    return every[starts], df
+def _holders(hashes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every distinct shingle of the documents, sorted, with the documents holding it (stable: in input order).
+
+    Returns the sorted shingles (one entry a holder), their holders, and the
+    index of each distinct shingle's first entry.
+    """
+    uniques = [np.unique(h) for h in hashes]
+    every = np.concatenate(uniques) if uniques else np.empty(0, dtype=np.uint64)
+    owner = np.repeat(np.arange(len(hashes), dtype=np.int64), [len(u) for u in uniques])
+    order = np.argsort(every, kind="stable")
+    every, owner = every[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, every[1:] != every[:-1]]) if len(every) else np.empty(0, dtype=np.intp)
+    return every, owner, starts
 
 
-def _candidate_pairs(hashes: list[np.ndarray], threshold: int, min_shared: int) -> list[tuple[int, int]]:
-    """Pairs of documents sharing at least ``min_shared`` shingles that are not formula language.
+def _candidate_pairs(hashes: list[np.ndarray], min_shared: int) -> list[tuple[int, int]]:
+    """Pairs of documents sharing at least ``min_shared`` shingles that no other document holds.
 
-    Memory is the inverted index plus one counter per document: the pairs
-    are counted one document at a time.
+    Each shingle held by exactly two documents names one pair, so the pairs
+    are counted by one sort of the folder's shingles: time and memory grow
+    with its characters, never with its pairs of documents.
     """
     n_docs = len(hashes)
-    uniques = [np.unique(h) for h in hashes]
-    if sum(len(u) for u in uniques) == 0:
+    every, owner, starts = _holders(hashes)
+    if len(every) == 0:
         return []
-    every = np.concatenate(uniques)
-    owner = np.repeat(np.arange(n_docs, dtype=np.int32), [len(u) for u in uniques])
-    keys, df = np.unique(every, return_counts=True)
-    keep = (df >= 2) & (df <= threshold)
-    # The postings of the kept shingles, grouped by shingle.
-    in_postings = keep[np.searchsorted(keys, every)]
-    every, owner = every[in_postings], owner[in_postings]
-    order = np.argsort(every, kind="stable")
-    post_doc = owner[order]
-    post_keys, post_start, post_len = np.unique(every[order], return_index=True, return_counts=True)
-    del every, owner, order, in_postings, keys, df
-
-    pairs: list[tuple[int, int]] = []
-    for i, u in enumerate(uniques):
-        slot = np.searchsorted(post_keys, u)
-        inside = slot < len(post_keys)
-        inside[inside] = post_keys[slot[inside]] == u[inside]
-        slot = slot[inside]
-        if len(slot) < min_shared:
-            continue
-        lengths = post_len[slot]
-        offsets = np.repeat(post_start[slot] - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-        shared = np.bincount(post_doc[offsets], minlength=n_docs)
-        shared[: i + 1] = 0  # each pair once, from its first document
-        pairs.extend((i, int(j)) for j in np.flatnonzero(shared >= min_shared))
-    return pairs
+    two = starts[np.diff(np.r_[starts, len(every)]) == 2]
+    codes, counts = np.unique(owner[two] * n_docs + owner[two + 1], return_counts=True)
+    return [(int(c) // n_docs, int(c) % n_docs) for c in codes[counts >= min_shared]]
 
 
-def _align(i, j, texts, hashes, dfs, reduced, threshold, k, min_chars, max_gap) -> list[CopiedPassage]:  # type: ignore[no-untyped-def]
-    """The passages shared by documents ``i`` and ``j``."""
-    ha, hb = hashes[i], hashes[j]
-    dfa = dfs[i]
-    # Formula shingles take part in the alignment (a copy may run through a
-    # formula) but their characters never count as copied.
-    pos_a = np.flatnonzero(dfa >= 2)
-    order_b = np.argsort(hb, kind="stable")
-    sorted_b = hb[order_b]
-    lo = np.searchsorted(sorted_b, ha[pos_a], side="left")
-    hi = np.searchsorted(sorted_b, ha[pos_a], side="right")
-    hit = hi > lo
-    pos_a, lo, hi = pos_a[hit], lo[hit], hi[hit]
-    if len(pos_a) == 0:
+def _matches(hashes: list[np.ndarray], dfs: list[np.ndarray], i: int, j: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``i`` and ``j`` of the shingles both hold (first occurrences, so each matches once)."""
+    pos_a = np.flatnonzero(dfs[i] >= 2)
+    pos_b = np.flatnonzero(dfs[j] >= 2)
+    if len(pos_a) == 0 or len(pos_b) == 0:
+        return pos_a[:0], pos_b[:0]
+    order = np.argsort(hashes[j][pos_b], kind="stable")
+    sorted_b = hashes[j][pos_b][order]
+    slot = np.minimum(np.searchsorted(sorted_b, hashes[i][pos_a]), len(sorted_b) - 1)
+    hit = sorted_b[slot] == hashes[i][pos_a]
+    return pos_a[hit], pos_b[order[slot[hit]]]
+
+
+@dataclass
+class _Passage:
+    """Runs being merged into one passage: reduced spans in both documents, and its matches (as slices)."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    slices: list[tuple[int, int]]
+
+
+def _align(
+    i: int, j: int, texts: Sequence[str], hashes: list[np.ndarray], dfs: list[np.ndarray],
+    reduced: list[tuple[np.ndarray, np.ndarray]], k: int, min_chars: int, max_gap: int,
+) -> list[CopiedPassage]:
+    """The passages shared by documents ``i`` and ``j`` and by no other document."""
+    pa, pb = _matches(hashes, dfs, i, j)
+    if len(pa) == 0:
         return []
-    counts = hi - lo
-    pa = np.repeat(pos_a, counts)
-    pb = order_b[np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
-    formula = dfa[pa] > threshold
+    # Shingles other documents hold too (formulas, shared passages) take part
+    # in the alignment (a copy may run through them) but never count as copied.
+    counted = dfs[i][pa] == 2
 
     # Runs along diagonals, then runs merged across nearby diagonals.
     diag = pb - pa
     order = np.lexsort((pa, diag))
-    pa, pb, diag, formula = pa[order], pb[order], diag[order], formula[order]
+    pa, pb, diag, counted = pa[order], pb[order], diag[order], counted[order]
     new = np.r_[True, (np.diff(diag) != 0) | (np.diff(pa) > k + max_gap)]
     starts = np.flatnonzero(new)
     ends = np.r_[starts[1:], len(pa)]
-    runs = sorted(
-        (int(pa[s]), int(pa[e - 1]) + k, int(pb[s]), int(pb[e - 1]) + k, pa[s:e], formula[s:e])
-        for s, e in zip(starts, ends)
-    )
-    merged: list[list[Any]] = []
-    for run in runs:
-        if merged:
-            last = merged[-1]
-            near_a = run[0] - last[1] <= max_gap
-            near_b = -k - max_gap <= run[2] - last[3] <= max_gap
-            if near_a and near_b:
-                last[1], last[3] = max(last[1], run[1]), max(last[3], run[3])
-                last[4].append(run[4])
-                last[5].append(run[5])
-                continue
-        merged.append([run[0], run[1], run[2], run[3], [run[4]], [run[5]]])
+    runs = sorted(zip(pa[starts].tolist(), (pa[ends - 1] + k).tolist(), pb[starts].tolist(),
+                      (pb[ends - 1] + k).tolist(), starts.tolist(), ends.tolist()))
+    merged: list[_Passage] = []
+    for a0, a1, b0, b1, s, e in runs:
+        last = merged[-1] if merged else None
+        if last is not None and a0 - last.a1 <= max_gap and -k - max_gap <= b0 - last.b1 <= max_gap:
+            last.a1, last.b1 = max(last.a1, a1), max(last.b1, b1)
+            last.slices.append((s, e))
+        else:
+            merged.append(_Passage(a0, a1, b0, b1, [(s, e)]))
 
     offs_a, offs_b = reduced[i][1], reduced[j][1]
-    text_a, text_b = texts[i], texts[j]
     found = []
-    for a0, a1, b0, b1, starts_list, formula_list in merged:
-        starts_all = np.concatenate(starts_list)
-        formula_all = np.concatenate(formula_list)
-        covered = np.zeros(a1 - a0, dtype=bool)
-        in_formula = np.zeros(a1 - a0, dtype=bool)
-        for p in starts_all[~formula_all] - a0:
-            covered[p : p + k] = True
-        for p in starts_all[formula_all] - a0:
-            in_formula[p : p + k] = True
-        own = int(np.count_nonzero(covered & ~in_formula))
+    for m in merged:
+        at = np.concatenate([np.arange(s, e) for s, e in m.slices])
+        relative, mine = pa[at] - m.a0, counted[at]
+        length = m.a1 - m.a0
+        covered = _coverage(relative[mine], k, length).astype(bool)
+        elsewhere = _coverage(relative[~mine], k, length).astype(bool)
+        own = int(np.count_nonzero(covered & ~elsewhere))
         if own < min_chars:
             continue
-        matched = int(np.count_nonzero(covered | in_formula))
+        matched = int(np.count_nonzero(covered | elsewhere))
         found.append(
             CopiedPassage(
-                i, j, *_widen(text_a, int(offs_a[a0]), int(offs_a[a1 - 1]) + 1),
-                *_widen(text_b, int(offs_b[b0]), int(offs_b[b1 - 1]) + 1),
-                own, round(matched / max(a1 - a0, b1 - b0), 4),
+                i, j, *_widen(texts[i], int(offs_a[m.a0]), int(offs_a[m.a1 - 1]) + 1),
+                *_widen(texts[j], int(offs_b[m.b0]), int(offs_b[m.b1 - 1]) + 1),
+                own, round(matched / max(length, m.b1 - m.b0), 4),
             )
         )
     return found
 
 
-_OPENERS = "“‘「『（《"
-_CLOSERS = "。！？；”’」』）》"
+# What closes a copied passage's sentence: its end mark and closing quotes or brackets.
+_ENDS = SENTENCE_END + CLOSERS
+
+
+def _holder_hash(docs: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each document id; summed over a shingle's holders, it names the set of holders."""
+    with np.errstate(over="ignore"):
+        x = (docs.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+        x ^= x >> np.uint64(31)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+    return x
+
+
+def _shared(
+    texts: Sequence[str], hashes: list[np.ndarray], dfs: list[np.ndarray], reduced: list[tuple[np.ndarray, np.ndarray]],
+    threshold: int, k: int, min_chars: int, max_gap: int,
+) -> list[SharedPassage]:
+    """Passages held by three or more documents, each once with all its documents."""
+    in_range = [(d >= 3) & (d <= threshold) for d in dfs]
+    every, owner, starts = _holders([h[m] for h, m in zip(hashes, in_range)])
+    if len(every) == 0:
+        return []
+    keys = every[starts]
+    with np.errstate(over="ignore"):
+        holders = np.add.reduceat(_holder_hash(owner), starts)
+    del every, owner
+
+    # Per document, runs of shingles with the same holders, a short gap (a
+    # phrase other documents share too, a changed word) allowed inside.
+    found: dict[int, dict[int, tuple[int, int, int]]] = defaultdict(dict)
+    min_shingles = min_chars - k + 1
+    for d, (h, mask) in enumerate(zip(hashes, in_range)):
+        pos = np.flatnonzero(mask)
+        if len(pos) < min_shingles:
+            continue
+        sig = holders[np.searchsorted(keys, h[pos])]
+        order = np.lexsort((pos, sig))
+        pos, sig = pos[order], sig[order]
+        run_starts = np.flatnonzero(np.r_[True, (sig[1:] != sig[:-1]) | (np.diff(pos) > k + max_gap)])
+        run_ends = np.r_[run_starts[1:], len(pos)]
+        offs = reduced[d][1]
+        for s, e in zip(run_starts.tolist(), run_ends.tolist()):
+            if e - s < min_shingles:
+                continue
+            p = pos[s:e]
+            chars = int(k + np.minimum(np.diff(p), k).sum())  # the characters the run's shingles cover
+            best = found[int(sig[s])].get(d)
+            if chars >= min_chars and (best is None or chars > best[2]):  # a document's longest run with these holders
+                found[int(sig[s])][d] = (*_widen(texts[d], int(offs[p[0]]), int(offs[p[-1] + k - 1]) + 1), chars)
+    shared = [
+        SharedPassage(tuple(sorted(spans)), tuple(spans[d][:2] for d in sorted(spans)), min(v[2] for v in spans.values()))
+        for spans in found.values() if len(spans) >= 2
+    ]
+    shared.sort(key=lambda g: (-len(g.docs), g.docs, g.spans[0]))
+    return shared
+
+
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     """Take in the quotes and brackets around a span, and the mark that ends its sentence."""
-    while start > 0 and text[start - 1] in _OPENERS:
+    while start > 0 and text[start - 1] in OPENERS:
         start -= 1
-    while end < len(text) and text[end] in _CLOSERS:
+    while end < len(text) and text[end] in _ENDS:
         end += 1
     return start, end
 

@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .._atomic import remove_stale_temps
 from ..dimensions import Dimension
 from ..document import TaggedDocument, tag_file
-from ..errors import DocumentError
-from ..framework import Framework
-from ..tagger import Tagger, default_tagger
-from .columns import FLAG_KINDS, PERSON_ZH, SIX, TableSpec, columns, tables_for
+from ..errors import DocumentError, ReportError
+from ..folders import collect_documents
+from ..roles import Role
+from ..tagger import Label, Tagger, default_tagger
+from .columns import FLAG_KINDS, PARTS, PERSON_ZH, TABLE_NAMES, Table, table_columns
 from .concreteness import EVIDENCE_KINDS, evidence, genericity
-from .copying import find_copies
-from .coverage import DEFAULT_EXPECT, coverage, coverage_flags, parse_dimensions
-from .points import points_of
+from .copying import CopyResult, find_copies
+from .coverage import DEFAULT_EXPECT, coverage, coverage_flags, label_name, parse_dimensions, uncertainty
+from .points import Point, points_of
 
-__all__ = ["DOCUMENT_SUFFIXES", "Report", "report"]
+__all__ = ["Report", "report"]
 
 log = logging.getLogger(__name__)
 
-#: The files a folder contributes to a report.
-DOCUMENT_SUFFIXES = (".txt", ".docx")
 #: How many of a document's problems are listed as its most generic.
 MOST_GENERIC = 3
 
@@ -37,44 +38,51 @@ class Report:
     Attributes
     ----------
     tables : dict of str to list of dict
-        ``documents``, ``coverage``, ``flags``, ``concreteness``, ``copying``,
-        ``formulas`` and ``sentences`` (see :attr:`spec` for their columns).
-        Offsets index each document's cleaned text.
+        ``documents``, ``coverage``, ``flags``, ``concreteness``, ``copying``
+        (passages of two documents), ``shared`` (passages of three or more,
+        one row per document of each group), ``formulas``, ``sentences``,
+        ``aspects`` and ``skipped`` (see :func:`dimtag.reporting.columns.table_columns`
+        for their columns). Offsets index each document's cleaned text.
     texts : dict of str to str
         Each document's cleaned text, by file name.
-    expect : tuple of str
-        The required labels (:class:`Dimension` for the six).
+    expect : tuple of Dimension or str
+        The required aspects.
     skipped : list of str
         Files that could not be read (with ``errors="skip"``), with the reason.
-    labels : tuple of (str, str)
-        The model's labels as (id, display name), in its order.
+    labels : tuple of Dimension or str
+        The aspects of the model (the six dimensions, or a custom model's labels).
+    names : dict of str to str
+        The display name of each aspect (the model's framework, :attr:`dimtag.Framework.names`).
     notes : list of str
-        What the reader of the report should know about how it was made (in
+        What the reader should know about how the report was made (in
         Chinese), e.g. that the model's headings give no evidence.
     """
 
     tables: dict[str, list[dict[str, Any]]]
     texts: dict[str, str]
-    expect: tuple[str, ...] = DEFAULT_EXPECT
+    expect: tuple[Label, ...] = DEFAULT_EXPECT
     skipped: list[str] = field(default_factory=list)
-    labels: tuple[tuple[str, str], ...] = SIX
+    labels: tuple[Label, ...] = DEFAULT_EXPECT
+    names: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def __getitem__(self, table: str) -> list[dict[str, Any]]:
         return self.tables[table]
 
-    @property
-    def spec(self) -> TableSpec:
-        """The tables' sheet names and columns, with one column per label of the model."""
-        return tables_for(self.labels)
+    def as_tables(self) -> dict[str, Table]:
+        """The tables with their columns and Chinese names, as the writers take them."""
+        return {
+            name: Table(name, sheet, cols, self.tables.get(name, []), dict(self.names))
+            for name, (sheet, cols) in table_columns(self.labels, self.names).items()
+        }
 
     def frames(self) -> dict[str, Any]:
-        """The tables as pandas DataFrames (needs pandas)."""
+        """The tables as pandas DataFrames (pandas comes with the ``report`` extra)."""
         try:
             import pandas as pd
         except ImportError:
-            raise ImportError("Report.frames() needs pandas: pip install pandas") from None
-        return {name: pd.DataFrame(rows, columns=columns(name, self.spec)) for name, rows in self.tables.items()}
+            raise ImportError('Report.frames() needs pandas: pip install "dimtag[report]" (or pip install pandas)') from None
+        return {name: pd.DataFrame(t.rows, columns=[c.id for c in t.columns]) for name, t in self.as_tables().items()}
 
     def write(self, path: str | os.PathLike[str], *, bom: bool = False) -> list[Path]:
         """Write the report; the format follows the name.
@@ -83,6 +91,12 @@ class Report:
         per table beside it: ``NAME-documents.csv`` …), or an existing folder
         or a name ending in ``/`` (``documents.csv`` … inside it). ``bom``
         starts each CSV with the UTF-8 byte order mark that Excel needs.
+        Temporary files an interrupted write left beside the targets are
+        removed first.
+
+        An ``.html`` page shows the first rows of long tables; when it leaves
+        rows out and openpyxl is installed, the whole workbook is written
+        beside it (``NAME.xlsx``) and the page links to it.
 
         Returns
         -------
@@ -91,44 +105,79 @@ class Report:
         """
         target = str(path)
         suffix = Path(target).suffix.lower()
+        tables = self.as_tables()
         if suffix == ".xlsx":
             from .xlsx import write_xlsx
 
-            return [write_xlsx(self, target)]
+            remove_stale_temps(target)
+            return [write_xlsx(tables, target)]
         if suffix in (".html", ".htm"):
-            from .html import write_html
-
-            return [write_html(self, target)]
+            return self._write_html(target, tables)
         if suffix == ".csv" or target.endswith(("/", os.sep)) or os.path.isdir(target):
-            from .csvfiles import write_csv_tables
+            from .csvfiles import csv_paths, write_csv_tables
 
-            return write_csv_tables(self, target, bom=bom)
+            for each in csv_paths(target, tables).values():
+                remove_stale_temps(each)
+            return write_csv_tables(tables, target, bom=bom)
         raise ValueError(f"{target}: the report is written as .xlsx, .html, .csv or into a folder")
 
+    def _write_html(self, target: str, tables: dict[str, Table]) -> list[Path]:
+        from importlib.util import find_spec
 
-def _expand(sources: Iterable[Any]) -> list[Any]:
-    """Files and documents, with folders replaced by their documents (recursively, sorted)."""
+        from .html import truncated, write_html
+
+        written = []
+        workbook = None
+        if truncated(tables):
+            workbook = Path(target).with_suffix(".xlsx")
+            if find_spec("openpyxl") is not None:
+                from .xlsx import write_xlsx
+
+                remove_stale_temps(workbook)
+                written.append(write_xlsx(tables, workbook))
+            else:
+                log.warning("the page leaves rows out; the whole tables need the report extra for %s", workbook.name)
+        remove_stale_temps(target)
+        written.insert(0, write_html(tables, self.texts, target, workbook=workbook.name if workbook else None,
+                                     workbook_written=bool(written), notes=self.notes))
+        return written
+
+
+def _expand(sources: Iterable[Any], follow_links: bool = False) -> tuple[list[Any], list[tuple[str, str]]]:
+    """Files and documents, with folders replaced by their documents by the one folder rule
+    (:func:`dimtag.folders.collect_documents`); and the files left out, with the reason.
+
+    A file given twice (by the same or another path to it) is read once. A
+    folder's files that are no documents it reads (``.doc``, ``.wps``,
+    ``.pdf``, unreadable files, links leaving the folder) are listed with the
+    reason.
+    """
     found: list[Any] = []
+    left_out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            found.append(path)
+
     for source in sources:
         if isinstance(source, TaggedDocument):
-            found.append(source)
+            if not any(source is f for f in found):
+                found.append(source)
             continue
-        path = Path(source)
-        if path.is_dir():
-            found.extend(
-                str(p) for p in sorted(path.rglob("*"))
-                if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            found.append(str(path))
-    return found
+        files, passed = collect_documents([source], follow_links=follow_links)
+        for path in files:
+            add(path)
+        left_out.extend((s.path, str(s)) for s in passed)
+    return found, left_out
 
 
 def report(
-    sources: Iterable[Any],
+    sources: Iterable[Any] | str | os.PathLike[str] | TaggedDocument,
     *,
-    expect: Sequence[str | Dimension] | None = None,
+    expect: Sequence[str | Label] | None = None,
     tagger: Tagger | None = None,
     min_score: float | None = None,
     formula_share: float = 0.25,
@@ -136,37 +185,50 @@ def report(
     thin_chars: int = 25,
     vague_share: float = 0.25,
     errors: Literal["raise", "skip"] = "raise",
+    follow_links: bool = False,
 ) -> Report:
     """Review a folder of materials: coverage, concreteness and copying.
 
     Parameters
     ----------
-    sources : iterable of path or TaggedDocument
-        Files, folders (their ``.txt`` and ``.docx`` files, recursively) or
-        documents already tagged.
+    sources : path, TaggedDocument, or an iterable of them
+        Files, folders (their ``.txt`` and ``.docx`` files, recursively; a
+        ``.doc``, ``.wps`` or ``.pdf`` in a folder is listed as skipped) or
+        documents already tagged. A single str or path is one path, never a sequence of
+        characters. A file given twice is read once.
     expect : sequence of str or Dimension, optional
-        The required labels, by id or display name (default: every label of
-        the model; the six dimensions for the shipped one).
+        The required aspects, by id or Chinese name (default: every label
+        of the model: the six dimensions, or a custom model's labels).
     tagger, min_score
         As for :func:`dimtag.tag_document`.
     formula_share : float
         A phrase in more than this share of the documents (and in at least
-        three) is formula language: listed once, never a copied pair.
+        three) is formula language: listed once, never copying.
     min_copy_chars : int
         A copied passage holds at least this many matching letters, digits
         and Han characters outside formula language.
     thin_chars : int
-        A required dimension whose problems hold fewer characters is thin.
+        A required aspect whose problems hold fewer characters is thin.
     vague_share : float
         A document whose share of concrete problems is below this is vague.
     errors : {"raise", "skip"}
-        What to do with a file that cannot be read: raise its
+        What to do with a file that cannot be read or tagged: raise its
         :class:`~dimtag.DocumentError`, or leave it out and list it in
-        :attr:`Report.skipped`.
+        :attr:`Report.skipped` (and the ``skipped`` table). Files a folder
+        holds that are no documents (.doc, .wps, .pdf, unreadable, links
+        leaving the folder) are always listed there, with the reason.
+    follow_links : bool
+        Follow symbolic links that lead outside a folder (default: skip them).
 
     Returns
     -------
     Report
+
+    Raises
+    ------
+    ReportError
+        No document to report on (nothing given, or every file skipped), or
+        a required aspect the model does not have.
 
     Examples
     --------
@@ -180,109 +242,173 @@ def report(
     """
     if errors not in ("raise", "skip"):
         raise ValueError("errors must be 'raise' or 'skip'")
-    tagger = tagger or default_tagger()
-    framework = tagger.framework_
-    expected = parse_dimensions(framework.labels if expect is None else expect, framework)
+    if isinstance(sources, (str, os.PathLike, TaggedDocument)):
+        sources = [sources]
+    found, skipped = _expand(sources, follow_links)
+    if any(not isinstance(s, TaggedDocument) for s in found):
+        tagger = tagger or default_tagger()
+    if tagger is not None and expect is not None:
+        # a wrong aspect is refused before any tagging
+        _expected(expect, tuple(tagger.labels_), tagger.framework_.names)
     docs: list[TaggedDocument] = []
-    skipped: list[str] = []
-    for source in _expand(sources):
+    for source in found:
         if isinstance(source, TaggedDocument):
             docs.append(source)
             continue
         try:
             docs.append(tag_file(source, min_score=min_score, tagger=tagger))
-        except DocumentError as exc:
+        except ValueError as exc:  # DocumentError, or an item the tagger refuses (over 100,000 characters)
+            error = exc if isinstance(exc, DocumentError) else DocumentError(f"{source}: {exc}")
             if errors == "raise":
-                raise
-            log.info("%s", exc)
-            skipped.append(str(exc))
-    return _build(docs, expected, formula_share, min_copy_chars, thin_chars, vague_share, skipped, framework)
+                raise error from (None if error is exc else exc)
+            log.info("%s", error)
+            skipped.append((str(source), str(error)))
+    if not docs:
+        why = f": every file was skipped ({skipped[0][1]}{' …' if len(skipped) > 1 else ''})" if skipped else ""
+        raise ReportError(f"no document to report on{why}")
+    labels = _labels(tagger, docs)
+    # Display names: the model's framework, else what the documents were tagged with.
+    names = {k: v for doc in docs for k, v in doc.names.items()} | (dict(tagger.framework_.names) if tagger else {})
+    expected = _expected(labels if expect is None else expect, labels, names)
+    copies = find_copies([doc.text for doc in docs], min_chars=min_copy_chars, formula_share=formula_share)
+    tables = _build(docs, labels, expected, copies, thin_chars, vague_share, names)
+    tables["skipped"] = [{"file": f, "reason": reason} for f, reason in skipped]
+    notes = [NO_HEADING_LEXICON] if tagger is not None and not tagger.framework_.reads_headings else []
+    return Report(
+        tables, {doc.name: doc.text for doc in docs}, expected, [r for _, r in skipped], labels, names, notes,
+    )
 
 
-#: The report's note when the model's headings give no evidence.
+#: The report's note when the model's headings give no evidence (a custom framework without a heading lexicon).
 NO_HEADING_LEXICON = "本模型没有标题词表：文档的小标题不作为维度依据，各句的维度只由模型和问题序号判断。"
 
 
+def _expected(expect: Sequence[str | Label], labels: tuple[Label, ...], names: Mapping[str, str]) -> tuple[Label, ...]:
+    try:
+        return parse_dimensions(expect, labels, names)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
+
+
+def _labels(tagger: Tagger | None, docs: Sequence[TaggedDocument]) -> tuple[Label, ...]:
+    """The aspects of the report: the tagger's labels, and any other label the documents were tagged with."""
+    seen = list(dict.fromkeys(s.dimension for doc in docs for s in doc if s.dimension is not None))
+    if tagger is not None:
+        base: list[Label] = list(tagger.labels_)
+    elif all(isinstance(label, Dimension) for label in seen):
+        base = list(Dimension)
+    else:
+        base = []
+    return (*base, *(label for label in seen if label not in base))
+
+
 def _build(
-    docs: Sequence[TaggedDocument], expect: tuple[str, ...], formula_share: float, min_copy_chars: int,
-    thin_chars: int, vague_share: float, skipped: list[str], framework: Framework,
-) -> Report:
-    names = framework.names
-    labels = framework.labels
-    spec = tables_for(tuple(names.items()))
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in spec}
-    records = [doc.to_records() for doc in docs]
-    points = [points_of(r) for r in records]
-    problems = [[p for p in doc_points if p.section == "problem" and p.dimension] for doc_points in points]
+    docs: Sequence[TaggedDocument], labels: tuple[Label, ...], expect: tuple[Label, ...], copies: CopyResult,
+    thin_chars: int, vague_share: float, names: Mapping[str, str],
+) -> dict[str, list[dict[str, Any]]]:
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
+    points = [points_of(doc, labels) for doc in docs]
+    problems = [[p for p in doc_points if p.role is Role.PROBLEM] for doc_points in points]
     generic = genericity([[p.text for p in probs] for probs in problems])
-    copies = find_copies([doc.text for doc in docs], min_chars=min_copy_chars, formula_share=formula_share)
-    copied_chars = [0] * len(docs)
-    reduced_len = [sum(ch.isalnum() for ch in doc.text) for doc in docs]
-    pair_chars: dict[tuple[int, int], int] = {}
-    for c in copies.passages:
-        pair_chars[(c.doc_a, c.doc_b)] = pair_chars.get((c.doc_a, c.doc_b), 0) + c.chars
-        copied_chars[c.doc_a] += c.chars
-        copied_chars[c.doc_b] += c.chars
+    copy_flags, copied_chars = _copy_flags(docs, copies)
 
     for d, doc in enumerate(docs):
-        doc_flags: list[tuple[str, str | None, str]] = []
-        rows = coverage(points[d], expect, labels)
-        doc_flags.extend(coverage_flags(rows, expect, thin_chars=thin_chars, names=names))
+        rows = coverage(points[d], labels)
+        unsure = uncertainty(points[d])
+        doc_flags = coverage_flags(rows, expect, thin_chars=thin_chars, unsure=unsure, names=names)
         for row in rows:
             tables["coverage"].append({
-                "file": doc.name, "dimension": str(row.dimension), "dimension_zh": names[str(row.dimension)],
+                "file": doc.name, "dimension": str(row.dimension), "dimension_zh": label_name(row.dimension, names),
                 "required": row.dimension in expect, "problems": row.problems, "causes": row.causes,
-                "measures": row.measures, "problem_chars": row.problem_chars,
+                "measures": row.measures, "positives": row.positives, "problem_chars": row.problem_chars,
+                "unsure": unsure,
             })
-
-        evidences = [evidence(p.text) for p in problems[d]]
-        # The most generic problems: the formula-like ones, so concrete problems are never listed.
-        vague = sorted((i for i, ev in enumerate(evidences) if not ev.concrete), key=lambda i: -generic[d][i])
-        most_generic = set(vague[:MOST_GENERIC])
-        for i, (p, ev) in enumerate(zip(problems[d], evidences)):
-            tables["concreteness"].append({
-                "file": doc.name, "point": p.id, "start": p.start, "end": p.end, "dimension": p.dimension,
-                "dimension_zh": names.get(p.dimension or "", p.dimension), "concrete": ev.concrete,
-                **{kind: "、".join(getattr(ev, kind)) for kind in EVIDENCE_KINDS},
-                "person": PERSON_ZH[ev.person], "genericity": generic[d][i], "most_generic": i in most_generic,
-                "text": p.text,
-            })
-        share = sum(ev.concrete for ev in evidences) / len(evidences) if evidences else 0.0
-        if evidences and share < vague_share:
-            doc_flags.append(("vague", None, f"{len(evidences)}条问题中只有{sum(ev.concrete for ev in evidences)}条有具体事例、数字、时间或具名事项"))
-        others = sum(ev.person == "others" for ev in evidences)
-        if others:
-            doc_flags.append(("about_others", None, f"{others}条问题谈的是“有的同志”等他人"))
-        for (a, b), chars in pair_chars.items():
-            if d in (a, b):
-                other = Path(docs[b if d == a else a].name).name
-                doc_flags.append(("copied", None, f"与{other}有{chars}字相同段落"))
-
+        share = _concreteness(tables["concreteness"], doc, problems[d], generic[d], doc_flags, vague_share, names)
+        doc_flags.extend(copy_flags[d])
         for kind, dim, detail in doc_flags:
             tables["flags"].append({
-                "file": doc.name, "kind": kind, "kind_zh": FLAG_KINDS[kind], "dimension": str(dim) if dim else None,
-                "dimension_zh": names.get(str(dim), str(dim)) if dim else None, "detail": detail,
+                "file": doc.name, "kind": kind, "kind_zh": FLAG_KINDS[kind], "dimension": None if dim is None else str(dim),
+                "dimension_zh": None if dim is None else label_name(dim, names), "detail": detail,
             })
         titles = [h.text for h in doc.headings if h.kind == "title"]
-        point_of = {index: p.id for p in points[d] for index in p.records}
         tables["documents"].append({
             "file": doc.name, "title": titles[0] if titles else "", "chars": len(doc.text),
-            "problems": len(problems[d]), "concrete_share": round(share, 3), "flags": len(doc_flags),
-            "copied_chars": copied_chars[d],
-            **{f"{r.dimension}_{part}": getattr(r, part) for r in rows for part in ("problems", "causes", "measures")},
+            **{part: sum(p.role is role for p in points[d]) for part, role, _ in PARTS},
+            "concrete_share": round(share, 3), "flags": len(doc_flags), "copied_chars": copied_chars[d], "unsure": unsure,
+            **{f"{r.dimension}_{part}": getattr(r, part) for r in rows for part, _, _ in PARTS},
         })
-        for record in records[d]:
-            tables["sentences"].append({**record, "point": record.get("point", point_of.get(record["index"]))})
+        tables["sentences"].extend(doc.to_records())
 
+    pair_chars: Counter[tuple[int, int]] = Counter()
+    for c in copies.passages:
+        pair_chars[(c.doc_a, c.doc_b)] += c.chars
+    reduced_len = {d: sum(ch.isalnum() for ch in docs[d].text) for pair in pair_chars for d in pair}
     for c in copies.passages:
         doc_a, doc_b = docs[c.doc_a], docs[c.doc_b]
+        shorter = max(1, min(reduced_len[c.doc_a], reduced_len[c.doc_b]))
         tables["copying"].append({
             "file_a": doc_a.name, "start_a": c.start_a, "end_a": c.end_a, "file_b": doc_b.name, "start_b": c.start_b,
             "end_b": c.end_b, "chars": c.chars, "similarity": c.similarity,
-            "containment": round(pair_chars[(c.doc_a, c.doc_b)] / max(1, min(reduced_len[c.doc_a], reduced_len[c.doc_b])), 3),
+            "containment": round(pair_chars[(c.doc_a, c.doc_b)] / shorter, 3),
             "text_a": doc_a.text[c.start_a : c.end_a], "text_b": doc_b.text[c.start_b : c.end_b],
         })
+    for g, group in enumerate(copies.shared, start=1):
+        for d, (start, end) in zip(group.docs, group.spans):
+            tables["shared"].append({
+                "group": g, "documents": len(group.docs), "file": docs[d].name, "start": start, "end": end,
+                "chars": group.chars, "text": docs[d].text[start:end],
+            })
     for f in copies.formulas:
         tables["formulas"].append({"text": f.text, "documents": f.documents, "share": round(f.documents / max(1, len(docs)), 3)})
-    notes = [] if framework.reads_headings else [NO_HEADING_LEXICON]
-    return Report(tables, {doc.name: doc.text for doc in docs}, expect, skipped, tuple(names.items()), notes)
+    tables["aspects"] = [
+        {"dimension": str(label), "dimension_zh": label_name(label, names), "required": label in expect} for label in labels
+    ]
+    return tables
+
+
+def _concreteness(
+    rows: list[dict[str, Any]], doc: TaggedDocument, problems: list[Point], generic: list[float],
+    doc_flags: list[tuple[str, Label | None, str]], vague_share: float, names: Mapping[str, str],
+) -> float:
+    """Add a document's problems to the concreteness table and its flags; return its share of concrete problems."""
+    evidences = [evidence(p.text) for p in problems]
+    # The most generic problems: the formula-like ones, so concrete problems are never listed.
+    vague = sorted((i for i, ev in enumerate(evidences) if not ev.concrete), key=lambda i: -generic[i])
+    most_generic = set(vague[:MOST_GENERIC])
+    for i, (p, ev) in enumerate(zip(problems, evidences)):
+        rows.append({
+            "file": doc.name, "point": p.id, "start": p.start, "end": p.end,
+            "dimension": None if p.dimension is None else str(p.dimension),
+            "dimension_zh": None if p.dimension is None else label_name(p.dimension, names),
+            "aspect": None if p.aspect is None else str(p.aspect), "concrete": ev.concrete,
+            **{kind: "、".join(getattr(ev, kind)) for kind in EVIDENCE_KINDS},
+            "person": PERSON_ZH[ev.person], "genericity": generic[i], "most_generic": i in most_generic, "text": p.text,
+        })
+    concrete = sum(ev.concrete for ev in evidences)
+    share = concrete / len(evidences) if evidences else 0.0
+    if evidences and share < vague_share:
+        doc_flags.append(("vague", None, f"{len(evidences)}条问题中只有{concrete}条有具体事例、数字、时间或具名事项"))
+    others = sum(ev.person == "others" for ev in evidences)
+    if others:
+        doc_flags.append(("about_others", None, f"{others}条问题谈的是“有的同志”等他人"))
+    return share
+
+
+def _copy_flags(
+    docs: Sequence[TaggedDocument], copies: CopyResult
+) -> tuple[list[list[tuple[str, Label | None, str]]], list[int]]:
+    """Each document's copying flags (one a partner, one a shared passage) and its copied characters."""
+    flags: list[list[tuple[str, Label | None, str]]] = [[] for _ in docs]
+    chars = [0] * len(docs)
+    pair_chars: Counter[tuple[int, int]] = Counter()
+    for c in copies.passages:
+        pair_chars[(c.doc_a, c.doc_b)] += c.chars
+    for (a, b), n in pair_chars.items():
+        for d, other in ((a, b), (b, a)):
+            flags[d].append(("copied", None, f"与{Path(docs[other].name).name}有{n}字相同段落"))
+            chars[d] += n
+    for g, group in enumerate(copies.shared, start=1):
+        for d in group.docs:
+            flags[d].append(("copied", None, f"与另外{len(group.docs) - 1}份材料有{group.chars}字相同段落（多份雷同第{g}组）"))
+            chars[d] += group.chars
+    return flags, chars
