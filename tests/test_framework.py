@@ -339,5 +339,7 @@ def test_a_fresh_venv_with_the_train_and_report_extras_runs_a_custom_framework(t
     assert "带头提高党性修养" in venv_dimtag("tag", "--model", "m4", "--summary", DATA / "materials").stdout
     venv_dimtag("report", "--model", "m4", DATA / "materials", "-o", "r.xlsx", "--expect", "loyalty,带头增强斗争本领")
     openpyxl = pytest.importorskip("openpyxl")
-    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["维度覆盖"]
-    assert set(NAMES.values()) <= {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx")["维度覆盖"].iter_rows(values_only=True))
+    # A person's sheet shows the label column in display names (its Chinese twin column is left out).
+    column = rows[0].index("维度")
+    assert set(NAMES.values()) <= {row[column] for row in rows[1:]}
