@@ -168,7 +168,10 @@ def test_progress_bar_on_a_terminal_and_quiet_in_a_pipe(tmp_path):
     assert piped.stdout.count(b"\n") == 3
 
 
-def test_jobs_keep_order_and_records(tmp_path, capsys):
+def test_jobs_keep_order_and_records(tmp_path, capsys, monkeypatch):
+    import dimtag.cli
+
+    monkeypatch.setattr(dimtag.cli, "PARALLEL_MIN_BYTES", 0)  # start the workers for these few small files
     for i in range(6):
         (tmp_path / f"{i}.txt").write_text(f"（一）在理论学习方面。一是学得不深{i}。\n调研不深入。", encoding="utf-8")
     (tmp_path / "bad.bin").write_bytes(bytes(range(256)))

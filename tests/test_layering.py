@@ -42,6 +42,7 @@ LAYERS: dict[str, int] = {
     # 1: words and features, and the linear model over them
     "dimtag.features": 1,
     "dimtag.lexicon": 1,
+    "dimtag.framework": 1,  # a model's labels, their names and heading words (over the lexicon)
     "dimtag.linear_model": 1,
     # 2: the decision, and the model on disk
     "dimtag.decision": 2,

@@ -233,6 +233,7 @@ def test_import_dimtag_leaves_the_report_out():
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_report_notebook_runs_top_to_bottom():
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")

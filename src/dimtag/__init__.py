@@ -18,6 +18,7 @@ from .cleaning import CleanedText, Dropped, clean, clean_document
 from .dimensions import Dimension
 from .document import RECORD_FIELDS, TaggedDocument, TaggedSentence, tag_document, tag_file
 from .errors import DimtagError, DocumentError, LabelsError, ModelError, NotFittedError, ParameterError, TextError
+from .framework import Framework
 from .model_file import ModelMetadata
 from .reading import read_document
 from .roles import Role
@@ -46,6 +47,7 @@ __all__ = [
     "DocumentError",
     "Dropped",
     "Explanation",
+    "Framework",
     "LabelsError",
     "ModelError",
     "ModelMetadata",

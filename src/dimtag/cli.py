@@ -28,10 +28,10 @@ from typing import IO, Any, NamedTuple
 
 from ._atomic import atomic_write
 from ._escape import csv_escape_row, printable
-from .dimensions import Dimension
 from .document import RECORD_FIELDS
 from .errors import DimtagError, DocumentError
 from .folders import collect_documents
+from .framework import Framework
 
 __all__ = ["main"]
 
@@ -160,6 +160,31 @@ def _checkout_root() -> Path | None:
     return None
 
 
+_TRAIN_FORMATS = """\
+Train a model on a label set of any framework. Accepted formats (--format, else from the file):
+  labels  the full labels.csv schema: text,dimension,source,origin[,role,writer,...] (docs/labeling.md);
+          cross-validated by seed document and writer
+  csv     a plain table with a text column and a label column (--text-col, --label-col), optionally
+  tsv     a role (--role-col) and a group (--group-col: the document or writer of each row); without a
+          group, stratified 5-fold cross-validation
+  jsonl   one JSON object per line with the same keys: {"text": "...", "label": "..."}
+
+A plain CSV (every label needs at least 7 rows; "none" marks texts that speak to no label):
+
+  text,label
+  对党忠诚的政治自觉还不够强，有时把忠诚停留在口头上。,loyalty
+  参加组织生活不够经常，有时以工作忙为由请假。,party_spirit
+  热衷于搞形象工程、面子工程，花钱多而群众受益少。,achievements
+  斗争精神不强，遇到矛盾绕着走，怕得罪人。,struggle
+
+  dimtag train --labels four_leads.csv --names names.csv --headings headings.tsv --out four_leads
+
+--names: a CSV or TSV of id,name rows (loyalty,带头强化政治忠诚). --headings: heading words<TAB>label per line
+(带头强化政治忠诚<TAB>loyalty); copied into the model, headings that name a label give heading evidence.
+See README, "Your own framework".
+"""
+
+
 def _follow_links_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--follow-links", action="store_true", help="in folders, follow symbolic links that lead outside the folder")
 
@@ -171,14 +196,15 @@ def _parser() -> argparse.ArgumentParser:
     labels_help = "the labels CSV (default in a source checkout: data/labels.csv)"
 
     p = sub.add_parser("tag", help="tag documents: files, folders (recursively) or - for stdin")
-    p.add_argument("inputs", nargs="*", default=["-"], metavar="FILE", help="files or folders; - reads stdin (default)")
+    p.add_argument("inputs", nargs="*", metavar="FILE", help="files or folders; - reads stdin (the default when it is piped)")
     p.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
     p.add_argument("--output", "-o", metavar="FILE", help="write here, atomically, instead of stdout")
     p.add_argument("--summary", action="store_true", help="print counts per dimension for each document and in total")
     p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    p.add_argument("--jobs", "-j", type=_jobs, default=1, help="worker processes for many files (-1: all cores)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=1,
+                   help="worker processes for many files (-1: all cores); under 10 MB of input one process is faster, and is used")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV with the UTF-8 byte order mark that Excel needs")
     p.add_argument("--verbose", "-v", action="store_true", help="report on stderr what cleaning dropped from each document, and why")
     _follow_links_option(p)
@@ -186,7 +212,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="a reviewer's report on a folder: coverage, concreteness, copying")
     p.add_argument("inputs", nargs="+", metavar="PATH", help="files or folders (their .txt and .docx files)")
     p.add_argument("--output", "-o", required=True, metavar="OUT", help="OUT.xlsx, OUT.html, OUT.csv (one file per table) or a folder/")
-    p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required aspects, comma-separated ids or Chinese names (default: every label of the model)")
+    p.add_argument("--expect", type=_dimension_list, metavar="DIMS",
+                   help="required aspects, comma-separated ids or display names of the model's labels (default: all of them)")
     p.add_argument("--formula-share", type=_score, default=None, help="a phrase in more than this share of documents is formula language (default: the rubric's, 0.25)")
     p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
@@ -201,6 +228,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
     p.add_argument("--source", help="value of the source column (default: the file name)")
+    p.add_argument("--model", metavar="PATH", help="the model whose guesses and heading lexicon fill the dimension column (default: the shipped one)")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
 
     p = sub.add_parser("audit", help="list labels the model finds unlikely (confident learning)")
@@ -257,8 +285,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--grid", choices=("default", "small"), default="default", help="configurations to compare")
     p.add_argument("--jobs", "-j", type=_jobs, default=-1, help="processes for the folds")
 
-    p = sub.add_parser("train", help="train a model from a labels CSV")
-    p.add_argument("--labels", metavar="CSV", help=labels_help)
+    p = sub.add_parser(
+        "train", help="train a model from a label set (labels.csv, a plain CSV/TSV, or JSONL)",
+        formatter_class=argparse.RawDescriptionHelpFormatter, description=_TRAIN_FORMATS,
+    )
+    p.add_argument("--labels", metavar="FILE", help="the label set (default in a source checkout: data/labels.csv)")
+    p.add_argument("--format", default=None, metavar="FORMAT",
+                   help="labels, csv, tsv or jsonl (default: from the file name and header); checked when the file is read")
+    p.add_argument("--text-col", default="text", metavar="NAME", help="plain CSV/TSV/JSONL: the column (key) of the texts (default: text)")
+    p.add_argument("--label-col", default="label", metavar="NAME", help="plain CSV/TSV/JSONL: the column (key) of the labels (default: label)")
+    p.add_argument("--role-col", metavar="NAME", help="plain CSV/TSV/JSONL: a column of roles (problem, cause, measure, positive, other)")
+    p.add_argument("--group-col", metavar="NAME",
+                   help="plain CSV/TSV/JSONL: the document or writer of each row; folds hold one group out (default: stratified 5 folds)")
+    p.add_argument("--names", metavar="FILE", help="display names of the labels: a CSV or TSV of id,name rows")
+    p.add_argument("--headings", metavar="FILE",
+                   help="a heading lexicon (heading words<TAB>label per line), copied into the model: headings that name a label give evidence")
     p.add_argument("--out", metavar="DIR", help="model directory to write (default in a checkout: src/dimtag/model)")
     p.add_argument("--grid", choices=("default", "small"), default="default", help="model-selection grid")
     p.add_argument("--jobs", "-j", type=_jobs, default=-1, help="processes for the folds")
@@ -379,16 +420,22 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, unit="doc", file=sys.stderr, leave=False)
 
 
-def _summary_table(per_doc: dict[str, Counter[str]], out: IO[str]) -> None:
-    columns = [d.value for d in Dimension] + ["none"]
+def _summary_table(per_doc: dict[str, Counter[str]], out: IO[str], framework: Framework) -> None:
+    """Counts per label (the model's, in its order) and abstentions, per document and in total.
+
+    Columns are headed by the label ids for the six dimensions, by the display names for another framework's labels.
+    """
+    columns = [*framework.labels, "none"]
+    heads = [c if framework.builtin or c == "none" else str(framework.name(c)).replace(" ", "_") for c in columns]
+    cell = max([14, *(len(h) for h in heads)])
     total: Counter[str] = Counter()
     width = max([len("TOTAL")] + [len(n) for n in per_doc])
-    out.write(f"{'document':<{width}}  " + "  ".join(f"{c:>14}" for c in columns) + f"  {'items':>6}\n")
+    out.write(f"{'document':<{width}}  " + "  ".join(f"{h:>{cell}}" for h in heads) + f"  {'items':>6}\n")
     for name, counts in list(per_doc.items()) + [("TOTAL", None)]:
         counts = total if counts is None else counts
         if name != "TOTAL":
             total.update(counts)
-        out.write(f"{name:<{width}}  " + "  ".join(f"{counts.get(c, 0):>14}" for c in columns) + f"  {sum(counts.values()):>6}\n")
+        out.write(f"{name:<{width}}  " + "  ".join(f"{counts.get(c, 0):>{cell}}" for c in columns) + f"  {sum(counts.values()):>6}\n")
 
 
 @lru_cache(maxsize=2)
@@ -425,9 +472,28 @@ def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str
 _Results = Generator[tuple[str, "_Tagged | str"], None, None]
 
 
+#: Below this many bytes of input, --jobs tags in one process: starting the workers and loading the
+#: model in each costs more than they save. benchmarks/jobs.py (benchmarks/JOBS.md), on 2 shared cores:
+#: the workers were slower on every folder up to 7 MB (ratio 1.3 to 4.5) and faster on 14 MB (0.76).
+PARALLEL_MIN_BYTES = 10_000_000
+
+
+def _input_bytes(paths: list[str], limit: int) -> int:
+    """The size of the files, counted until it reaches ``limit`` (unreadable files count 0)."""
+    total = 0
+    for path in paths:
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            continue
+        if total >= limit:
+            break
+    return total
+
+
 def _tagged_files(paths: list[str], args: argparse.Namespace) -> _Results:
-    """Results in input order, one document at a time; in parallel with --jobs."""
-    if args.jobs == 1 or len(paths) < 2 or "-" in paths:
+    """Results in input order, one document at a time; in parallel with --jobs, from PARALLEL_MIN_BYTES of input."""
+    if args.jobs == 1 or len(paths) < 2 or "-" in paths or _input_bytes(paths, PARALLEL_MIN_BYTES) < PARALLEL_MIN_BYTES:
         return (_tag_one(p, args.min_score, args.model) for p in paths)
     return _in_workers(paths, args)
 
@@ -448,11 +514,20 @@ def _in_workers(paths: list[str], args: argparse.Namespace) -> _Results:
             results.close()
 
 
+#: What bare ``dimtag tag`` says on a terminal instead of waiting for typed text.
+TAG_HINT = "dimtag tag: give files or folders to tag (dimtag tag report.txt materials/), or pipe text in (... | dimtag tag); see dimtag tag --help"
+
+
 def _cmd_tag(args: argparse.Namespace) -> int:
     if args.excel and args.format != "csv":
         raise _UsageError("--excel applies to --format csv")
+    if not args.inputs:
+        if sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty():
+            _say(TAG_HINT)
+            return EXIT_USAGE
+        args.inputs = ["-"]
     _check_output(args.output, args.inputs)
-    _worker_tagger(args.model)  # a bad --model fails here, once, before any work
+    tagger = _worker_tagger(args.model)  # a bad --model fails here, once, before any work
     paths, errors = _documents(args.inputs, args.follow_links, args.output)
     per_doc: dict[str, Counter[str]] = {}
     failed = len(errors)
@@ -482,7 +557,7 @@ def _cmd_tag(args: argparse.Namespace) -> int:
                 per_doc[shown] = counts
         if args.summary:
             # Machine-readable output stays parseable: the table goes to stderr.
-            _summary_table(per_doc, out if args.format == "text" else sys.stderr)
+            _summary_table(per_doc, out if args.format == "text" else sys.stderr, tagger.framework_)
     if bar is not None:
         bar.close()
     return EXIT_FAILED if failed else EXIT_OK
@@ -514,11 +589,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
         formula_share=args.formula_share, errors="skip", follow_links=args.follow_links, rubric=rubric,
         previous=args.previous, previous_map=args.previous_map, ignore=args.ignore or (),
     )
+    if not tagger.framework_.reads_headings:
+        _say("dimtag: note: the model has no heading lexicon, so headings give no evidence (train with --headings FILE)")
     for message in result.skipped:
         log.error("%s", message)
     for path in result.write(args.output, bom=args.excel):
         print(path)
     return EXIT_FAILED if result.skipped else EXIT_OK
+
+
 def _report_dropped(path: str, dropped: list[tuple[int, int, str, str]]) -> None:
     """One stderr line per piece of debris that cleaning removed, with its raw offsets."""
     for start, end, reason, text in dropped:
@@ -532,7 +611,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from .learn.extraction import extract_items, write_items
 
     _check_output(args.output, [args.input])
-    rows = extract_items(args.input, source_name=args.source)
+    rows = extract_items(args.input, source_name=args.source, tagger=_worker_tagger(args.model))
     with _output(args.output) as out:
         write_items(rows, out)
     return EXIT_OK
@@ -558,7 +637,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
         check_out_dir(args.out)
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
-    meta = train(args.labels, args.out, _grid(args), n_jobs=args.jobs, documents=args.documents)
+    from .learn.formats import Columns, read_label_set, read_names
+
+    names = read_names(args.names) if args.names else None
+    columns = Columns(args.text_col, args.label_col, args.role_col, args.group_col)
+    label_set = read_label_set(args.labels, args.format, columns, labels=list(names) if names else None)
+    meta = train(label_set, args.out, _grid(args), n_jobs=args.jobs, documents=args.documents, names=names, headings=args.headings)
     parts = [f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in meta.cv.items() if isinstance(v, dict) and "macro_f1" in v]
     _print(f"model written to {args.out}: {', '.join(parts)} ({meta.config})")
     import dimtag

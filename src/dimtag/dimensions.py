@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 from enum import Enum
-from typing import Any
+from typing import Any, Union
 
 from .errors import LabelsError
 
-__all__ = ["Dimension", "NONE_LABEL", "LABELS", "check_label"]
+__all__ = ["Dimension", "Label", "NONE_LABEL", "LABELS", "check_label"]
 
 #: Label used in ``data/labels.csv`` for items that speak to no dimension.
 NONE_LABEL = "none"
@@ -56,6 +56,10 @@ _ZH = {
 
 #: Every label allowed in ``data/labels.csv``: the six ids, then ``none``.
 LABELS = tuple(d.value for d in Dimension) + (NONE_LABEL,)
+
+#: What a model answers: a :class:`Dimension` for the six-dimension models,
+#: the label string for a model trained on another label set.
+Label = Union[Dimension, str]
 
 
 def check_label(value: Any, where: str = "") -> str:

@@ -9,7 +9,7 @@ takes a path. A string is never looked up on disk. Each item is decided by
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, overload
 
@@ -17,15 +17,15 @@ import numpy as np
 
 from .cleaning import CleanedText, Dropped, clean_document
 from .decision import DEFAULT_PRIOR, PLACES, Context, Decisions, Prior
-from .dimensions import Dimension
+from .dimensions import Dimension, Label
 from .errors import DocumentError
 from .features import has_content
 from .glyphs import to_simplified
-from .lexicon import is_topic, section_named
+from .lexicon import dimension_named, is_topic, section_named
 from .reading import DocumentSource, Source, load_file, load_source
 from .roles import OTHER, ROLES, Role
-from .segmentation import MAX_DOCUMENT_ITEMS, OutlineMark, Segment, segment
-from .tagger import Label, Tagger, default_tagger
+from .segmentation import MAX_DOCUMENT_ITEMS, HeadingReader, OutlineMark, Segment, segment
+from .tagger import Tagger, default_tagger
 
 __all__ = [
     "TaggedSentence", "TaggedDocument", "DocumentStructure", "RECORD_FIELDS", "tag_document", "tag_file", "read_structure",
@@ -106,17 +106,19 @@ class TaggedSentence:
     point: int | None = None
     headings: tuple[str, ...] = ()
 
-    def to_record(self) -> dict[str, Any]:
-        """A flat dict for JSON or CSV (without ``file``), with ids and Chinese names.
+    def to_record(self, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """A flat dict for JSON or CSV (without ``file``), with ids and display names.
 
-        ``headings`` is joined with `` > ``.
+        ``headings`` is joined with `` > ``. ``dimension_zh`` is the label's
+        display name from ``names`` (the model's framework), else the
+        dimension's Chinese name.
         """
         record = asdict(self)
         record["headings"] = HEADING_SEPARATOR.join(self.headings)
         record["role"] = self.role.value
         record["role_score"] = round(self.role_score, 4)
         record["dimension"] = _label_id(self.dimension)
-        record["dimension_zh"] = self.dimension.zh if isinstance(self.dimension, Dimension) else None
+        record["dimension_zh"] = _display(self.dimension, names)
         record["model_dimension"] = _label_id(self.model_dimension)
         record["score"] = round(self.score, 4)
         record["model_score"] = round(self.model_score, 4)
@@ -129,6 +131,14 @@ def _ordered(record: dict[str, Any]) -> dict[str, Any]:
 
 def _label_id(label: Label | None) -> str | None:
     return None if label is None else str(label)
+
+
+def _display(label: Label | None, names: Mapping[str, str] | None) -> str | None:
+    if label is None:
+        return None
+    if names and str(label) in names:
+        return names[str(label)]
+    return label.zh if isinstance(label, Dimension) else str(label)
 
 
 @dataclass
@@ -152,6 +162,9 @@ class TaggedDocument:
         What cleaning removed from the raw text as page debris (paywall
         markers, adverts, login walls, page metadata and navigation,
         repeated titles, pinyin annotations), with raw offsets and reasons.
+    names : dict of str to str
+        The display name of each label of the model that tagged it (records'
+        ``dimension_zh``).
     """
 
     name: str
@@ -160,6 +173,7 @@ class TaggedDocument:
     headings: list[Segment] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     _cleaned: CleanedText | None = field(default=None, repr=False, compare=False)
+    names: dict[str, str] = field(default_factory=dict)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the raw text that ``text[start:end]`` was cleaned from."""
@@ -185,7 +199,7 @@ class TaggedDocument:
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per item, with ``file`` first (see :data:`RECORD_FIELDS`)."""
-        return [_ordered({"file": self.name, **s.to_record()}) for s in self.items]
+        return [_ordered({"file": self.name, **s.to_record(self.names)}) for s in self.items]
 
 
 def tag_document(
@@ -283,8 +297,8 @@ def _context(segments: list[Segment], items: list[Segment], labels: list[Label],
     """What the structure says about each item, as arrays for :func:`dimtag.decision.decide`."""
     column = {str(label): i for i, label in enumerate(labels)}
 
-    def index(d: Dimension | None) -> int:
-        return column.get(d.value, -1) if d is not None else -1
+    def index(d: Label | None) -> int:
+        return column.get(str(d), -1) if d is not None else -1
 
     return Context(
         heading=np.array([index(s.heading_dimension) for s in items], dtype=np.intp),
@@ -353,21 +367,22 @@ class DocumentStructure:
         return [source[s.start : s.end] for s in segments]
 
 
-def read_structure(source: DocumentSource) -> DocumentStructure:
+def read_structure(source: DocumentSource, heading_label: HeadingReader = dimension_named) -> DocumentStructure:
     """Read, clean and segment a document (str is text, as in :func:`tag_document`).
 
     The learning tools read annotated documents through it, so that the
     document decision is fitted on exactly what :func:`tag_document` sees.
+    ``heading_label`` reads the label a heading names (see :func:`dimtag.segment`).
     """
-    return _structure(load_source(source))
+    return _structure(load_source(source), heading_label)
 
 
-def _structure(source: Source) -> DocumentStructure:
+def _structure(source: Source, heading_label: HeadingReader = dimension_named) -> DocumentStructure:
     cleaned = clean_document(source.text, join_lines=not source.paragraphs)
     # Traditional glyphs are read in simplified ones (headings, parts, the model); the text stays as written.
     simple = to_simplified(cleaned.text)
     try:
-        segments = segment(simple, _cleaned_outline(source, cleaned), max_items=MAX_DOCUMENT_ITEMS)
+        segments = segment(simple, _cleaned_outline(source, cleaned), heading_label, max_items=MAX_DOCUMENT_ITEMS)
     except DocumentError as exc:  # too many items: say which document
         raise DocumentError(f"{source.name}: {exc}") from None
     if simple != cleaned.text:
@@ -410,7 +425,7 @@ def _claim_items(segments: list[Segment]) -> list[Segment]:
     item it heads. Topic headings (（二）理论学习方面) make no claim.
     """
     out = []
-    stack: list[tuple[int, Dimension | None]] = []
+    stack: list[tuple[int, Label | None]] = []
     for index, seg in enumerate(segments):
         if seg.kind == "item":
             continue
@@ -435,11 +450,14 @@ def _tag_source(
     source: Source, name: str, min_score: float | None, tagger: Tagger | None, prior: Prior,
 ) -> TaggedDocument:
     tagger = tagger or default_tagger()
-    read = _structure(source)
+    framework = tagger.framework_
+    # The model's framework says which heading words name which of its labels.
+    read = _structure(source, framework.heading_label)
     segments, items, text, cleaned = read.segments, read.items, read.text, read.cleaned
     headings, dropped = read.headings, read.dropped
+    names = dict(framework.names)
     if not items:
-        return TaggedDocument(name, text, [], headings, dropped, cleaned)
+        return TaggedDocument(name, text, [], headings, dropped, cleaned, names)
     labels = tagger.labels_
     pooled = [_pooled_scope(segments, s) for s in items]
     scopes = sorted(set(pooled) - {-1})
@@ -467,4 +485,4 @@ def _tag_source(
                 float(decisions.model_score[index]), seg.heading, seg.section, seg.point, seg.headings,
             )
         )
-    return TaggedDocument(name, text, tagged, headings, dropped, cleaned)
+    return TaggedDocument(name, text, tagged, headings, dropped, cleaned, names)

@@ -29,14 +29,16 @@ import numpy as np
 
 from ._atomic import atomic_write
 from .decision import Stacker
+from .dimensions import NONE_LABEL
 from .errors import ModelError, ParameterError
+from .framework import HEADINGS_FILE, HeadingLexicon, format_heading_lexicon, parse_heading_lexicon
 from .linear_model import LinearTextModel
 from .params import PARAM_NAMES, check_params
 from .roles import ROLES
 
 __all__ = [
-    "ModelMetadata", "LoadedModel", "METADATA_FILE", "METADATA_FORMAT", "MAX_MODEL_BYTES", "file_sha256", "load_model",
-    "save_model",
+    "ModelMetadata", "LoadedModel", "METADATA_FILE", "METADATA_FORMAT", "MAX_MODEL_BYTES", "file_sha256", "load_headings",
+    "load_model", "save_model",
 ]
 
 # Prefixes of the optional members of an archive: the role model (a second head over the
@@ -102,6 +104,12 @@ class ModelMetadata:
         Reliability table and expected calibration error.
     grid : list of dict
         Every configuration compared during model selection.
+    labels : dict of str to str
+        Display name of each label id (for example ``loyalty`` -> 带头强化政治忠诚);
+        empty for the six dimensions, which show their Chinese names.
+    headings : dict
+        The heading lexicon beside the model: ``{"file": "headings.tsv", "sha256": …}``,
+        checked at load; empty when the model has none.
     created : str
         UTC time of training (not part of the model's identity).
     """
@@ -117,6 +125,8 @@ class ModelMetadata:
     cv: dict[str, Any] = field(default_factory=dict)
     calibration: dict[str, Any] = field(default_factory=dict)
     grid: list[dict[str, Any]] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    headings: dict[str, str] = field(default_factory=dict)
     created: str = ""
 
     def to_json(self) -> str:
@@ -138,7 +148,8 @@ class ModelMetadata:
         if not isinstance(raw, dict):
             raise ModelError(f"{name}: expected a JSON object, got {type(raw).__name__}")
         kinds: dict[str, type | tuple[type, ...]] = {"format_version": int, "model_file": str, "model_sha256": str, "classes": list, "min_score": (int, float), "config": dict,
-                 "data": dict, "versions": dict, "cv": dict, "calibration": dict, "grid": list, "created": str}
+                 "data": dict, "versions": dict, "cv": dict, "calibration": dict, "grid": list, "created": str,
+                 "labels": dict, "headings": dict}
         values: dict[str, Any] = {}
         for f in fields(cls):
             if f.name not in raw:
@@ -165,6 +176,12 @@ class ModelMetadata:
             raise ModelError(f"{name}: model_sha256 is not a sha256 hex digest")
         if meta.model_file and not _MODEL_NAME.match(meta.model_file):
             raise ModelError(f"{name}: model_file must be a plain .npz file name, got {meta.model_file!r}")
+        if not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in meta.labels.items()):
+            raise ModelError(f"{name}: labels must map each label id to a non-empty display name")
+        if len(set(meta.labels.values())) != len(meta.labels):
+            raise ModelError(f"{name}: two labels share a display name")
+        if meta.headings and (meta.headings.get("file") != HEADINGS_FILE or not _SHA.match(str(meta.headings.get("sha256", "")))):
+            raise ModelError(f"{name}: headings must name {HEADINGS_FILE} and its sha256")
         meta.min_score = float(meta.min_score)
         return meta
 
@@ -267,7 +284,38 @@ def load_model(path: str | Path, *, require_metadata: bool = False) -> LoadedMod
     model, role, stacker = _model_from(model_path)
     if meta.classes and list(meta.classes) != list(model.classes):
         raise ModelError(f"{model_path}: classes {list(model.classes)} differ from {meta.classes} in {METADATA_FILE}")
+    labels = [c for c in model.classes if c != NONE_LABEL]
+    unknown = sorted(set(meta.labels) - set(labels))
+    if unknown:
+        raise ModelError(f"{meta_path}: display names for {', '.join(unknown)}, which the model does not have (labels: {', '.join(labels)})")
     return LoadedModel(model, replace(meta, classes=list(model.classes)), role, stacker)
+
+
+def load_headings(path: str | Path, meta: ModelMetadata) -> HeadingLexicon | None:
+    """The heading lexicon of a model loaded from ``path`` (its directory, or an archive in it), None when it has none.
+
+    Raises
+    ------
+    ModelError
+        The file is missing or unreadable, differs from the sha256 recorded in
+        the metadata, or names a label the model does not have.
+    """
+    if not meta.headings:
+        return None
+    path = Path(path)
+    path = (path if path.is_dir() else path.parent) / HEADINGS_FILE
+    labels = [c for c in meta.classes if c != NONE_LABEL]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"{path}: the model's heading lexicon is unreadable ({exc.strerror or exc})") from None
+    if hashlib.sha256(data).hexdigest() != meta.headings["sha256"]:
+        raise ModelError(f"{path}: sha256 does not match the one recorded in {METADATA_FILE}; the file was changed")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ModelError(f"{path}: not UTF-8") from None
+    return parse_heading_lexicon(text, labels, meta.labels, str(path))
 
 
 def _read_metadata(path: Path) -> ModelMetadata:
@@ -306,14 +354,15 @@ def _current_model_file(directory: Path) -> str | None:
 
 def save_model(
     model: LinearTextModel, metadata: ModelMetadata, directory: str | os.PathLike[str], *,
-    role: LinearTextModel | None = None, stacker: Stacker | None = None,
+    role: LinearTextModel | None = None, stacker: Stacker | None = None, headings: HeadingLexicon | None = None,
 ) -> ModelMetadata:
     """Write a model directory as one unit; return the metadata written.
 
     The archive goes to a file named by its hash, then ``metadata.json`` is
     replaced atomically; older archives are removed after that switch. A role
     model must share the dimension model's feature blocks; it and the
-    stacker go into the same archive.
+    stacker go into the same archive. A heading lexicon goes to
+    :data:`~dimtag.framework.HEADINGS_FILE`, its sha256 into the metadata.
     """
     out = Path(directory)
     if out.exists() and not out.is_dir():
@@ -337,7 +386,14 @@ def save_model(
     current = _current_model_file(out)
     with atomic_write(out / name, binary=True) as fh:
         fh.write(data)
-    meta = replace(metadata, model_file=name, model_sha256=sha, classes=list(model.classes))
+    headings_meta: dict[str, str] = {}
+    if headings:
+        lexicon = format_heading_lexicon(headings).encode("utf-8")
+        # Written before the switch; should the switch fail, the previous model's hash check reports the change.
+        with atomic_write(out / HEADINGS_FILE, binary=True) as fh:
+            fh.write(lexicon)
+        headings_meta = {"file": HEADINGS_FILE, "sha256": hashlib.sha256(lexicon).hexdigest()}
+    meta = replace(metadata, model_file=name, model_sha256=sha, classes=list(model.classes), headings=headings_meta)
     try:
         with atomic_write(out / METADATA_FILE) as fh:
             fh.write(meta.to_json())
@@ -349,4 +405,6 @@ def save_model(
     for stale in out.glob("dimtag*.npz"):
         if stale.name != name:
             stale.unlink(missing_ok=True)
+    if not headings:
+        (out / HEADINGS_FILE).unlink(missing_ok=True)
     return meta

@@ -25,11 +25,11 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from .dimensions import Dimension
+from .dimensions import Label
 from .errors import DocumentError
 from .lexicon import Role, Section, dimension_named, is_closing, is_signature, is_topic, role_of, section_named
 from .outline import OutlineMark
@@ -86,8 +86,12 @@ _TITLE_MAX = 80
 _BARE_MAX = 25
 _BARE_BODY_MIN = 30
 
-#: The dimension a heading names (see :func:`dimtag.lexicon.dimension_named`).
+#: The dimension a heading names (see :func:`dimtag.lexicon.dimension_named`): the default
+#: ``heading_label`` of :func:`segment`; a model of another framework reads its own lexicon
+#: (:meth:`dimtag.framework.Framework.heading_label`).
 heading_dimension = dimension_named
+#: What the segmenter asks of a heading: the label it names, or None.
+HeadingReader = Callable[[str | None], Label | None]
 #: The part of a document a heading opens (see :func:`dimtag.lexicon.section_named`).
 section_of = section_named
 
@@ -140,9 +144,10 @@ class Segment(NamedTuple):
         heading, the heading that encloses it.
     section : {"problem", "cause", "measure", "other"}
         The part of the document, read from its headings.
-    heading_dimension : Dimension or None
-        For an item, the dimension named by the innermost heading of its
-        chain that names one; for a heading, the one it names itself.
+    heading_dimension : Dimension, str or None
+        For an item, the dimension (or label of the model's framework) named
+        by the innermost heading of its chain that names one; for a heading,
+        the one it names itself.
     headings : tuple of str
         The chain of enclosing headings, outermost first.
     level : int
@@ -156,7 +161,7 @@ class Segment(NamedTuple):
         For an item, the id of the point (the enumerated problem) it
         belongs to; a paragraph outside enumerations is a point of its own.
         None for items that speak to no dimension by their role.
-    point_dimension : Dimension or None
+    point_dimension : Dimension, str or None
         The dimension the point's title names, if it names one.
     role : str
         What the item does: ``content``, or ``intro``, ``lead``,
@@ -177,12 +182,12 @@ class Segment(NamedTuple):
     end: int
     heading: str | None = None
     section: Section = "other"
-    heading_dimension: Dimension | None = None
+    heading_dimension: Label | None = None
     headings: tuple[str, ...] = ()
     level: int = 0
     style: str = ""
     point: int | None = None
-    point_dimension: Dimension | None = None
+    point_dimension: Label | None = None
     role: Role = "content"
     scope: int = -1
     row: int | None = None
@@ -221,21 +226,22 @@ class _Open:
     rank: float
     index: int
     text: str
-    named: Dimension | None
+    named: Label | None
 
 
 @dataclass
 class _Point:
     id: int
     rank: float
-    named: Dimension | None
+    named: Label | None
 
 
 class _Reader:
     """The state of one pass over a document's lines."""
 
-    def __init__(self, text: str, max_items: float):
+    def __init__(self, text: str, max_items: float, named: HeadingReader = dimension_named):
         self.text = text
+        self.named = named
         self.segments: list[Segment] = []
         self.stack: list[_Open] = []
         self.section: Section = "other"
@@ -249,7 +255,7 @@ class _Reader:
         self.table_rank = 0.0  # the rank a table's header rows sit under
         self.max_items = max_items
         self.items_left = max_items
-        self._scope: tuple[str | None, tuple[str, ...], Dimension | None, int] | None = None
+        self._scope: tuple[str | None, tuple[str, ...], Label | None, int] | None = None
 
     # -- the open headings -----------------------------------------------------
     def pop_to(self, rank: float) -> None:
@@ -264,7 +270,7 @@ class _Reader:
             self.stack.pop()
             self._scope = None
 
-    def scope(self) -> tuple[str | None, tuple[str, ...], Dimension | None, int]:
+    def scope(self) -> tuple[str | None, tuple[str, ...], Label | None, int]:
         """What the open headings give an item: heading, chain, named dimension, scope (cached until they change)."""
         if self._scope is None:
             top = self.stack[-1] if self.stack else None
@@ -280,7 +286,7 @@ class _Reader:
     def heading(self, start: int, end: int, rank: float, style: str) -> None:
         text = self.text[start:end]
         self.pop_to(rank)
-        named = dimension_named(text)
+        named = self.named(text)
         outermost = not self.stack
         kind: SegmentKind = "part" if rank <= 1.0 else "section"
         if style == _TABLE_STYLE:
@@ -316,7 +322,7 @@ class _Reader:
             return  # a deeper enumerator inside the point: the same problem
         # A point closes headings of its own rank or deeper (siblings of it).
         self.pop_to(rank)
-        self.point = _Point(self.next_point, rank, dimension_named(title) if title else None)
+        self.point = _Point(self.next_point, rank, self.named(title) if title else None)
         self.next_point += 1
 
     def paragraph(self) -> None:
@@ -464,7 +470,8 @@ def _bare_title(line: str, next_line: str | None) -> bool:
 
 
 def segment(
-    cleaned: str, outline: Mapping[int, OutlineMark] | None = None, *, max_items: int | None = None,
+    cleaned: str, outline: Mapping[int, OutlineMark] | None = None, heading_label: HeadingReader = dimension_named, *,
+    max_items: int | None = None,
 ) -> list[Segment]:
     """Split cleaned text into headings and items, in document order.
 
@@ -475,6 +482,10 @@ def segment(
     outline : mapping of int to OutlineMark, optional
         What the reader of the file knows about lines, by line start offset
         (Word heading styles, numbering, table rows).
+    heading_label : callable, optional
+        The label a heading (or a point's title) names, or None: by default
+        one of the six dimensions; a model of another framework passes its
+        own (:meth:`dimtag.framework.Framework.heading_label`).
     max_items : int, optional
         Refuse a text of more items with :class:`~dimtag.DocumentError`
         (:func:`dimtag.tag_document` passes :data:`MAX_DOCUMENT_ITEMS`).
@@ -493,7 +504,7 @@ def segment(
     ('problem', <Dimension.THEORY: 'theory'>, ('一、存在的问题', '（一）在理论学习方面。'), 1)
     """
     outline = outline or {}
-    reader = _Reader(cleaned, float("inf") if max_items is None else max_items)
+    reader = _Reader(cleaned, float("inf") if max_items is None else max_items, heading_label)
     markers = _Markers(cleaned)
     in_table = False
     # Lines are read lazily, one ahead: a document refused for its size is refused early.
@@ -552,7 +563,7 @@ _TABLE_KINDS = frozenset(("row", "header", "aspect", "cell"))
 def _bare_line(reader: _Reader, start: int, line: str, next_line: str) -> None:
     next_marked = _MARKER_AT_CUT.match(next_line) is not None
     if is_topic(line) or (next_marked and not _INTERNAL_END.search(line)):
-        section_word = section_named(line) != "other" and dimension_named(line) is None
+        section_word = section_named(line) != "other" and reader.named(line) is None
         rank = 0.5 if section_word else reader.parent_rank() + 0.5
         reader.heading(start, start + len(line), rank, "bare")
     elif len(next_line) >= max(_BARE_BODY_MIN, 2 * len(line)):

@@ -5,19 +5,20 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
 from .decision import DEFAULT_PRIOR, Context, Decisions, Prior, Stacker, decide, decide_roles, restrict, role_columns
-from .dimensions import NONE_LABEL, Dimension, check_label
+from .dimensions import NONE_LABEL, Dimension, Label, check_label
 from .errors import LabelsError, ModelError, NotFittedError, TextError
 from .features import has_content
+from .framework import Framework, HeadingLexicon, parse_heading_lexicon
 from .linear_model import LinearTextModel
-from .model_file import ModelMetadata, load_model, save_model
+from .model_file import ModelMetadata, load_headings, load_model, save_model
 from .params import DEFAULTS, PARAM_NAMES, Config, check_params
 from .roles import ROLES, Role
 
@@ -43,9 +44,6 @@ MAX_TEXT_CHARS = 100_000
 # bounded for batches of any length (about 10 MB of temporaries a chunk).
 _CHUNK = 1024
 
-#: What a tagger answers: a :class:`Dimension` for the six-dimension models,
-#: the label string for a model trained on another label set.
-Label = Union[Dimension, str]
 
 
 @dataclass(frozen=True)
@@ -145,6 +143,9 @@ class Tagger:
     labels_ : list of Dimension or str
         The labels :meth:`tag` answers with: the classes other than ``none``
         (as :class:`Dimension` for the six-dimension models).
+    framework_ : Framework
+        The labels' display names and the heading words that name them
+        (see :meth:`set_framework`).
 
     Examples
     --------
@@ -272,7 +273,7 @@ class Tagger:
 
     def _set_model(
         self, model: LinearTextModel, metadata: ModelMetadata, role: LinearTextModel | None = None,
-        stacker: Stacker | None = None,
+        stacker: Stacker | None = None, headings: HeadingLexicon | None = None,
     ) -> Tagger:
         _check_classes(model.classes)
         self.model_ = model
@@ -292,16 +293,51 @@ class Tagger:
         # A model trained with `none` items tells sentences that speak to no
         # dimension (intros, procedure); tag() still answers the best label.
         self._none_col = model.classes.index(NONE_LABEL) if NONE_LABEL in model.classes else None
+        self.headings_ = headings
+        self.framework_ = Framework.of(self.labels_, metadata.labels, headings)
         return self
+
+    def set_framework(self, names: dict[str, str] | None = None, headings: str | None = None, *, source: str = "heading lexicon") -> Tagger:
+        """Give the fitted model's labels display names and a heading lexicon; return self.
+
+        Parameters
+        ----------
+        names : dict of str to str, optional
+            Display name of label ids (``{"loyalty": "带头强化政治忠诚"}``); kept in
+            the metadata and used by every output.
+        headings : str, optional
+            The text of a heading lexicon (see :mod:`dimtag.framework`): heading
+            words that name a label give documents heading evidence. Saved
+            beside the model, its sha256 in the metadata.
+        source : str
+            The lexicon's file name, for messages.
+
+        Raises
+        ------
+        ModelError
+            A name for a label the model does not have, two labels with one
+            name, or a lexicon line that names no label of the model.
+        """
+        self._fitted()
+        labels = [str(label) for label in self.labels_]
+        names = {str(k): str(v).strip() for k, v in (names or {}).items()}
+        unknown = sorted(set(names) - set(labels))
+        if unknown:
+            raise ModelError(f"display names for {', '.join(unknown)}, which the model does not have (labels: {', '.join(labels)})")
+        if len(set(names.values())) != len(names) or not all(names.values()):
+            raise ModelError("every display name must be non-empty and name one label")
+        lexicon = parse_heading_lexicon(headings, labels, names, source) if headings is not None else self.headings_
+        self.metadata_ = replace(self.metadata_, labels=names)
+        return self._set_model(self.model_, self.metadata_, self.role_model_, self.stacker_, lexicon)
 
     @classmethod
     def from_model(
         cls, model: LinearTextModel, metadata: ModelMetadata | None = None, role: LinearTextModel | None = None,
-        stacker: Stacker | None = None,
+        stacker: Stacker | None = None, headings: HeadingLexicon | None = None,
     ) -> Tagger:
-        """A fitted Tagger around an existing model (and its role model and document stacker, if any)."""
+        """A fitted Tagger around an existing model (and its role model, document stacker and heading lexicon, if any)."""
         metadata = metadata or ModelMetadata()
-        return cls(**Config.from_dict(metadata.config).to_dict())._set_model(model, metadata, role, stacker)
+        return cls(**Config.from_dict(metadata.config).to_dict())._set_model(model, metadata, role, stacker, headings)
 
     @property
     def has_roles(self) -> bool:
@@ -324,6 +360,7 @@ class Tagger:
         or pickle model files, which can execute arbitrary code when loaded.
         The archive's sha256 must match the one in ``metadata.json``; that
         guards against corruption, not tampering (see :mod:`dimtag.model_file`).
+        So must the heading lexicon's, when the model has one.
 
         Parameters
         ----------
@@ -339,9 +376,11 @@ class Tagger:
         if path is None:
             with resources.as_file(resources.files("dimtag").joinpath("model")) as shipped:
                 loaded = load_model(Path(shipped), require_metadata=True)
+                headings = load_headings(Path(shipped), loaded.metadata)
         else:
             loaded = load_model(Path(path))
-        return cls.from_model(loaded.model, loaded.metadata, loaded.role, loaded.stacker)
+            headings = load_headings(Path(path), loaded.metadata)
+        return cls.from_model(loaded.model, loaded.metadata, loaded.role, loaded.stacker, headings)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the model to a directory, as one unit (see :func:`dimtag.model_file.save_model`).
@@ -357,7 +396,9 @@ class Tagger:
             ``path`` is a file, or a directory cannot be made there.
         """
         self._fitted()
-        self.metadata_ = save_model(self.model_, self.metadata_, path, role=self.role_model_, stacker=self.stacker_)
+        self.metadata_ = save_model(
+            self.model_, self.metadata_, path, role=self.role_model_, stacker=self.stacker_, headings=self.headings_
+        )
         return Path(path) / self.metadata_.model_file
 
     # -- inference ---------------------------------------------------------

@@ -21,14 +21,16 @@ from typing import Any
 
 import numpy as np
 
-from ..dimensions import Dimension
+from ..dimensions import NONE_LABEL, Dimension
 from ..errors import LabelsError
+from ..framework import parse_heading_lexicon
 from ..model_file import ModelMetadata, file_sha256
 from ..roles import ROLES
 from ..tagger import Tagger
 from . import cv
 from .documents import read_corpus
-from .labels import LabeledItem, read_labels
+from .formats import LabelSet, read_label_set
+from .labels import LabeledItem
 from .pipeline import Config, fit_model
 from .stacking import fit_stacker, score_evidence, writer_evidence
 
@@ -176,15 +178,16 @@ def _fit_roles(items: Sequence[LabeledItem], model: Any, config: Config) -> Any:
 
 
 def train(
-    labels_path: str | Path, out_dir: str | Path, grid: Sequence[Config] = DEFAULT_GRID, n_jobs: int = -1,
-    documents: str | Path | None = None,
+    labels_path: str | Path | LabelSet, out_dir: str | Path, grid: Sequence[Config] = DEFAULT_GRID, n_jobs: int = -1,
+    documents: str | Path | None = None, *, names: dict[str, str] | None = None, headings: str | Path | None = None,
 ) -> ModelMetadata:
     """Select, fit and write the model and its metadata.
 
     Parameters
     ----------
-    labels_path : str or Path
-        The labels CSV.
+    labels_path : str, Path or LabelSet
+        The labels CSV, or a label set read in any format by
+        :func:`dimtag.learn.formats.read_label_set` (its ``folds`` go into the metadata).
     out_dir : str or Path
         Directory that receives the model (see :mod:`dimtag.model_file`).
     grid : sequence of Config
@@ -196,6 +199,10 @@ def train(
         :mod:`dimtag.learn.documents`). With it, and a role on every labeled
         item, the document decision is learned from them, leave-one-writer-out
         (:mod:`dimtag.learn.stacking`), and its scores recorded.
+    names : dict of str to str, optional
+        Display names of the labels (``{"loyalty": "带头强化政治忠诚"}``), kept in the metadata.
+    headings : str or Path, optional
+        A heading lexicon file (see :mod:`dimtag.framework`), copied beside the model.
 
     Returns
     -------
@@ -203,12 +210,15 @@ def train(
         The metadata written beside the model.
     """
     check_out_dir(out_dir)
-    items = read_labels(labels_path)
+    label_set = labels_path if isinstance(labels_path, LabelSet) else read_label_set(labels_path, labels=list(names) if names else None)
+    labels_path, items = label_set.path, label_set.items
     present = {it.dimension for it in items}
     missing = sorted({d.value for d in Dimension} - present)
     if missing and present <= {d.value for d in Dimension} | {"none"}:
         raise LabelsError(f"{labels_path}: no items for {', '.join(missing)}; every dimension needs examples")
-    if not any(it.origin == "seed" for it in items):
+    label_set.check_trainable()
+    lexicon = _read_lexicon(headings, sorted(present - {NONE_LABEL}), names or {})
+    if label_set.format == "labels" and not any(it.origin == "seed" for it in items):
         log.warning(
             "%s: no seed documents (origin seed): the model is selected and calibrated on written items only, "
             "which are cleaner than real documents; add items cut from real documents with dimtag extract",
@@ -239,13 +249,16 @@ def train(
     meta = ModelMetadata(
         created=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         data={"file": Path(labels_path).name, "sha256": file_sha256(labels_path), "counts": counts,
+              "format": label_set.format, "folds": label_set.folds,
               **({"documents": documents_data} if documents_data else {})},
         versions=_versions(),
         config=selection.best.to_dict(),
         cv={
-            "selection": "mean macro-F1 of the two schemes; ties within 0.005 go to the lowest ECE",
-            "seed": {"scheme": "leave-one-seed-document-out; tested on seed items", **selection.scores.get("seed", {})},
-            "writer": {"scheme": "leave-one-writer-out; tested on written items", **selection.scores.get("writer", {})},
+            "selection": ("mean macro-F1 of the two schemes" if label_set.format == "labels" else "macro-F1 of the folds")
+            + "; ties within 0.005 go to the lowest ECE",
+            **({"seed": {"scheme": "leave-one-seed-document-out; tested on seed items", **selection.scores.get("seed", {})},
+                "writer": {"scheme": "leave-one-writer-out; tested on written items", **selection.scores.get("writer", {})}}
+               if label_set.format == "labels" else {"folds": {"scheme": label_set.folds, **selection.scores.get("writer", {})}}),
             **({"documents": documents_cv} if documents_cv else {}),
         },
         calibration=selection.calibration,
@@ -253,8 +266,24 @@ def train(
         grid=selection.table,
     )
     tagger = Tagger.from_model(model, meta, role, stacker)
+    if names or lexicon is not None:
+        tagger.set_framework(names, lexicon, source=str(headings))
     tagger.save(out_dir)
     return tagger.metadata_
+
+
+def _read_lexicon(headings: str | Path | None, labels: list[str], names: dict[str, str]) -> str | None:
+    """The text of a heading lexicon file, checked against the labels before any fit."""
+    if headings is None:
+        return None
+    try:
+        text = Path(headings).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise LabelsError(f"{headings}: cannot read the heading lexicon: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise LabelsError(f"{headings}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    parse_heading_lexicon(text, labels, names, str(headings))
+    return text
 
 
 def _folder_sha256(folder: Path) -> str:

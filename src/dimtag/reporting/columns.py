@@ -10,7 +10,7 @@ twin columns that only repeat another column in Chinese left out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,12 +48,17 @@ class Column:
 
 @dataclass
 class Table:
-    """A report table: its name, Chinese sheet name, columns and rows (dicts keyed by column id)."""
+    """A report table: its name, Chinese sheet name, columns and rows (dicts keyed by column id).
+
+    ``names`` holds the display names of the model's labels (its framework),
+    which a reader sees in ``label`` columns (:func:`display`).
+    """
 
     name: str
     sheet: str
     columns: tuple[Column, ...]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
 
     def shown(self) -> tuple[Column, ...]:
         """The columns a person sees (twins left out)."""
@@ -91,14 +96,18 @@ TABLE_NAMES = (
 )
 
 
-def _name(label: Label) -> str:
+def _name(label: Label, names: Mapping[str, str] | None) -> str:
+    if names and str(label) in names:
+        return names[str(label)]
     return label.zh if isinstance(label, Dimension) else str(label)
 
 
-def table_columns(labels: Sequence[Label]) -> dict[str, tuple[str, tuple[Column, ...]]]:
-    """Table name -> (Chinese sheet name, columns), for a model with these aspect labels."""
+def table_columns(
+    labels: Sequence[Label], names: Mapping[str, str] | None = None,
+) -> dict[str, tuple[str, tuple[Column, ...]]]:
+    """Table name -> (Chinese sheet name, columns), for a model with these aspect labels (and their display names)."""
     per_label = [
-        Column(f"{label}_{part}", f"{_name(label)}{zh}", "number") for label in labels for part, _, zh in PARTS
+        Column(f"{label}_{part}", f"{_name(label, names)}{zh}", "number") for label in labels for part, _, zh in PARTS
     ]
     c = Column
     return {
@@ -147,13 +156,16 @@ def table_columns(labels: Sequence[Label]) -> dict[str, tuple[str, tuple[Column,
     }
 
 
-def empty_tables(labels: Sequence[Label]) -> dict[str, Table]:
+def empty_tables(labels: Sequence[Label], names: Mapping[str, str] | None = None) -> dict[str, Table]:
     """Every table of a report, with its columns and no rows."""
-    return {name: Table(name, sheet, cols) for name, (sheet, cols) in table_columns(labels).items()}
+    shown = dict(names or {})
+    return {name: Table(name, sheet, cols, names=shown) for name, (sheet, cols) in table_columns(labels, names).items()}
 
 
-def display(column: Column, value: Any) -> Any:
+def display(column: Column, value: Any, names: Mapping[str, str] | None = None) -> Any:
     """A value as a reader sees it: Chinese words for ids and booleans, numbers and text as they are.
+
+    A label is shown by its display name in ``names`` (the model's framework, :attr:`Table.names`).
 
     Examples
     --------
@@ -163,13 +175,15 @@ def display(column: Column, value: Any) -> Any:
     ('整改措施', '缺少维度')
     >>> display(Column("dimension", "维度", "label"), "带头学习"), display(Column("chars", "字数", "number"), 12)
     ('带头学习', 12)
+    >>> display(Column("dimension", "维度", "label"), "loyalty", {"loyalty": "带头强化政治忠诚"})
+    '带头强化政治忠诚'
     """
     if value is None:
         return None
     if column.kind == "bool":
         return "是" if value else "否"
     if column.kind == "label":
-        return _DIMENSION_ZH.get(value, value)
+        return _name(value, names) if names and value in names else _DIMENSION_ZH.get(value, value)
     if column.kind == "role":
         return _ROLE_ZH.get(value, value)
     if column.kind == "by":

@@ -9,7 +9,7 @@ the labels of a model trained on another framework.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..dimensions import Dimension
@@ -53,22 +53,28 @@ class DimensionCoverage:
     problem_chars: int
 
 
-def label_name(label: Label) -> str:
-    """The name a reader sees: the Chinese name of a dimension, a custom label as it is.
+def label_name(label: Label, names: Mapping[str, str] | None = None) -> str:
+    """The name a reader sees: its display name in ``names`` (the model's framework), else the Chinese name
+    of a dimension, else a custom label as it is.
 
     Examples
     --------
-    >>> label_name(Dimension.THEORY), label_name("带头坚定理想信念")
-    ('理论学习', '带头坚定理想信念')
+    >>> label_name(Dimension.THEORY), label_name("带头坚定理想信念"), label_name("loyalty", {"loyalty": "带头强化政治忠诚"})
+    ('理论学习', '带头坚定理想信念', '带头强化政治忠诚')
     """
+    if names and str(label) in names:
+        return names[str(label)]
     return label.zh if isinstance(label, Dimension) else str(label)
 
 
-def parse_dimensions(values: Iterable[str | Label], labels: Sequence[Label] = DEFAULT_EXPECT) -> tuple[Label, ...]:
+def parse_dimensions(
+    values: Iterable[str | Label], labels: Sequence[Label] = DEFAULT_EXPECT, names: Mapping[str, str] | None = None,
+) -> tuple[Label, ...]:
     """Read aspects given by id (``theory``) or name (``理论学习``) among ``labels``.
 
     ``labels`` are the model's labels (the six dimensions by default); a
-    custom label is given as it is written.
+    custom label is given by its id or by its display name in ``names``
+    (the model's framework, :attr:`dimtag.Framework.names`).
 
     Raises
     ------
@@ -81,16 +87,18 @@ def parse_dimensions(values: Iterable[str | Label], labels: Sequence[Label] = DE
     (<Dimension.THEORY: 'theory'>, <Dimension.INTEGRITY: 'integrity'>)
     >>> parse_dimensions(["带头学习"], ["带头学习", "带头担当"])
     ('带头学习',)
+    >>> parse_dimensions(["带头强化政治忠诚", "duty"], ["loyalty", "duty"], {"loyalty": "带头强化政治忠诚"})
+    ('loyalty', 'duty')
     """
     by_name: dict[str, Label] = {}
     for label in labels:
         by_name[str(label)] = label
-        by_name[label_name(label)] = label
+        by_name[label_name(label, names)] = label
     found: list[Label] = []
     for value in values:
         key = unicodedata.normalize("NFC", str(value.value if isinstance(value, Dimension) else value).strip())
         if key not in by_name:
-            valid = ", ".join(str(label) if label_name(label) == str(label) else f"{label} ({label_name(label)})"
+            valid = ", ".join(str(label) if label_name(label, names) == str(label) else f"{label} ({label_name(label, names)})"
                               for label in labels)
             raise ValueError(f"{value!r} is not an aspect of this model; use one of: {valid}")
         if by_name[key] not in found:
@@ -144,7 +152,7 @@ def uncertainty(points: Sequence[Point]) -> str | None:
 
 def coverage_flags(
     rows: Sequence[DimensionCoverage], expect: Sequence[Label] = DEFAULT_EXPECT, *, thin_chars: int = 25,
-    unsure: str | None = None,
+    unsure: str | None = None, names: Mapping[str, str] | None = None,
 ) -> list[tuple[str, Label | None, str]]:
     """The coverage flags of one document as ``(kind, aspect, detail)``.
 
@@ -159,6 +167,8 @@ def coverage_flags(
       any of the above (``unsure`` is the reason, from :func:`uncertainty`);
       it replaces them.
 
+    ``names`` gives the display names the details use (the model's framework).
+
     Examples
     --------
     >>> rows = [DimensionCoverage(Dimension.THEORY, 2, 1, 0, 0, 80), DimensionCoverage(Dimension.INTEGRITY, 0, 0, 1, 0, 0)]
@@ -171,7 +181,7 @@ def coverage_flags(
         return [("unsure", None, f"{unsure}，未判断缺项")]
     flags: list[tuple[str, Label | None, str]] = []
     for row in rows:
-        dim, required, name = row.dimension, row.dimension in expect, label_name(row.dimension)
+        dim, required, name = row.dimension, row.dimension in expect, label_name(row.dimension, names)
         if required and row.problems == 0:
             flags.append(("missing", dim, f"没有{name}方面的问题"))
         elif required and row.problem_chars < thin_chars:

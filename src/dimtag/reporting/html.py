@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -215,7 +215,7 @@ def _flags(tables: Mapping[str, Table], workbook: str | None) -> str:
     limit = LIMITS["flags"]
     rows = [
         (_file(f["file"]), f'<span class="kind k-{_e(f["kind"])}">{_e(FLAG_KINDS.get(f["kind"], f["kind"]))}</span>',
-         _e(display(col["dimension"], f["dimension"]) or ""), _cell(f["detail"]))
+         _e(display(col["dimension"], f["dimension"], table.names) or ""), _cell(f["detail"]))
         for f in table.rows[:limit]
     ]
     if not rows:
@@ -365,8 +365,13 @@ def _summary(tables: Mapping[str, Table]) -> str:
     )
 
 
-def render_html(tables: Mapping[str, Table], texts: Mapping[str, str], *, workbook: str | None = None) -> str:
-    """The whole page as a string; ``workbook`` names the file the notes under shortened parts link to."""
+def render_html(
+    tables: Mapping[str, Table], texts: Mapping[str, str], *, workbook: str | None = None, notes: Sequence[str] = (),
+) -> str:
+    """The whole page as a string; ``workbook`` names the file the notes under shortened parts link to.
+
+    ``notes`` say how the report was made (:attr:`dimtag.reporting.Report.notes`), under the summary.
+    """
     skipped = "".join(f"<li>{_cell(s['reason'])}</li>" for s in tables["skipped"].rows)
     docs = tables["documents"].rows
     review = ""
@@ -378,7 +383,7 @@ def render_html(tables: Mapping[str, Table], texts: Mapping[str, str], *, workbo
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1"><title>材料审阅报告</title>',
         f"<style>{_CSS}</style></head><body>",
-        "<h1>材料审阅报告</h1>", _summary(tables),
+        "<h1>材料审阅报告</h1>", _summary(tables), "".join(f'<p class="muted">{_e(note)}</p>' for note in notes),
         f'<p class="muted">未能读取的文件（{len(tables["skipped"].rows)}）：</p><ul>{skipped}</ul>' if skipped else "",
         review,
         "<h2>文档 × 维度：问题数 / 措施数</h2>",
@@ -398,7 +403,7 @@ def render_html(tables: Mapping[str, Table], texts: Mapping[str, str], *, workbo
 
 def write_html(
     tables: Mapping[str, Table], texts: Mapping[str, str], path: str | os.PathLike[str], *,
-    workbook: str | None = None, workbook_written: bool = True,
+    workbook: str | None = None, workbook_written: bool = True, notes: Sequence[str] = (),
 ) -> Path:
     """Write the page atomically; return its path.
 
@@ -406,6 +411,6 @@ def write_html(
     out; when it was not written (no openpyxl), the notes say how to get it.
     """
     with atomic_write(path) as fh:
-        fh.write(render_html(tables, texts, workbook=workbook if workbook_written else None))
+        fh.write(render_html(tables, texts, workbook=workbook if workbook_written else None, notes=notes))
     return Path(path)
 

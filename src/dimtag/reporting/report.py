@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -56,6 +56,11 @@ class Report:
         Files that could not be read (with ``errors="skip"``), with the reason.
     labels : tuple of Dimension or str
         The aspects of the model (the six dimensions, or a custom model's labels).
+    names : dict of str to str
+        The display name of each aspect (the model's framework, :attr:`dimtag.Framework.names`).
+    notes : list of str
+        What the reader should know about how the report was made (in
+        Chinese), e.g. that the model's headings give no evidence.
     """
 
     tables: dict[str, list[dict[str, Any]]]
@@ -65,6 +70,8 @@ class Report:
     labels: tuple[Label, ...] = DEFAULT_EXPECT
     #: The review under a rubric (grades, reasons, pairing …), when one was asked for: extra tables.
     review: dict[str, Table] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def __getitem__(self, table: str) -> list[dict[str, Any]]:
         return self.review[table].rows if table in self.review else self.tables[table]
@@ -72,8 +79,8 @@ class Report:
     def as_tables(self) -> dict[str, Table]:
         """The tables with their columns and Chinese names, as the writers take them."""
         base = {
-            name: Table(name, sheet, cols, self.tables.get(name, []))
-            for name, (sheet, cols) in table_columns(self.labels).items()
+            name: Table(name, sheet, cols, self.tables.get(name, []), dict(self.names))
+            for name, (sheet, cols) in table_columns(self.labels, self.names).items()
         }
         return {**self.review, **base} if self.review else base
 
@@ -145,7 +152,7 @@ class Report:
 
             written.extend(write_pages(tables, self.texts, target))
         written.insert(0, write_html(tables, self.texts, target, workbook=workbook.name if workbook else None,
-                                     workbook_written=workbook_written))
+                                     workbook_written=workbook_written, notes=self.notes))
         return written
 
 
@@ -275,7 +282,8 @@ def report(
     if any(not isinstance(s, TaggedDocument) for s in found):
         tagger = tagger or default_tagger()
     if tagger is not None and expect is not None:
-        _expected(expect, tuple(tagger.labels_))  # a wrong aspect is refused before any tagging
+        # a wrong aspect is refused before any tagging
+        _expected(expect, tuple(tagger.labels_), tagger.framework_.names)
     docs: list[TaggedDocument] = []
     for source in found:
         if isinstance(source, TaggedDocument):
@@ -293,10 +301,9 @@ def report(
         why = f": every file was skipped ({skipped[0][1]}{' …' if len(skipped) > 1 else ''})" if skipped else ""
         raise ReportError(f"no document to report on{why}")
     labels = _labels(tagger, docs)
-    try:
-        expected = parse_dimensions(labels if expect is None else expect, labels)
-    except ValueError as exc:
-        raise ReportError(str(exc)) from None
+    # Display names: the model's framework, else what the documents were tagged with.
+    names = {k: v for doc in docs for k, v in doc.names.items()} | (dict(tagger.framework_.names) if tagger else {})
+    expected = _expected(labels if expect is None else expect, labels, names)
     chosen = None
     if rubric is not None or previous is not None:
         chosen = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
@@ -304,7 +311,7 @@ def report(
         min_copy_chars = chosen["recycling"]["min_copy_chars"] if min_copy_chars is None else min_copy_chars
         if rubric is not None and expect is None:
             try:
-                expected = parse_dimensions(chosen["aspects"]["required"], labels)
+                expected = parse_dimensions(chosen["aspects"]["required"], labels, names)
             except ValueError as exc:
                 raise RubricError(f"{chosen.source}: [aspects] required: {exc}") from None
     formula_share = DEFAULT_FORMULA_SHARE if formula_share is None else formula_share
@@ -312,7 +319,7 @@ def report(
     phrases = read_ignore(ignore) if isinstance(ignore, (str, os.PathLike)) else tuple(ignore)
     copies = find_copies([mask(doc.text, phrases) for doc in docs], min_chars=min_copy_chars, formula_share=formula_share)
     points = [points_of(doc, labels) for doc in docs]
-    tables = _build(docs, points, labels, expected, copies, thin_chars, vague_share)
+    tables = _build(docs, points, labels, expected, copies, thin_chars, vague_share, names)
     tables["skipped"] = [{"file": f, "reason": reason} for f, reason in skipped]
     review: dict[str, Table] = {}
     if chosen is not None:
@@ -322,12 +329,19 @@ def report(
             tagger = tagger or default_tagger()
             last_year = {name: tag_file(path, min_score=min_score, tagger=tagger) for name, path in matched.items()}
         review, _ = review_tables(docs, points, labels, expected, copies, chosen, last_year, phrases)
-    return Report(tables, {doc.name: doc.text for doc in docs}, expected, [r for _, r in skipped], labels, review)
+    notes = [NO_HEADING_LEXICON] if tagger is not None and not tagger.framework_.reads_headings else []
+    return Report(
+        tables, {doc.name: doc.text for doc in docs}, expected, [r for _, r in skipped], labels, review, names, notes,
+    )
 
 
-def _expected(expect: Sequence[str | Label], labels: tuple[Label, ...]) -> tuple[Label, ...]:
+#: The report's note when the model's headings give no evidence (a custom framework without a heading lexicon).
+NO_HEADING_LEXICON = "本模型没有标题词表：文档的小标题不作为维度依据，各句的维度只由模型和问题序号判断。"
+
+
+def _expected(expect: Sequence[str | Label], labels: tuple[Label, ...], names: Mapping[str, str]) -> tuple[Label, ...]:
     try:
-        return parse_dimensions(expect, labels)
+        return parse_dimensions(expect, labels, names)
     except ValueError as exc:
         raise ReportError(str(exc)) from None
 
@@ -346,7 +360,7 @@ def _labels(tagger: Tagger | None, docs: Sequence[TaggedDocument]) -> tuple[Labe
 
 def _build(
     docs: Sequence[TaggedDocument], points: Sequence[Sequence[Point]], labels: tuple[Label, ...], expect: tuple[Label, ...], copies: CopyResult,
-    thin_chars: int, vague_share: float,
+    thin_chars: int, vague_share: float, names: Mapping[str, str],
 ) -> dict[str, list[dict[str, Any]]]:
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
     problems = [[p for p in doc_points if p.role is Role.PROBLEM] for doc_points in points]
@@ -356,20 +370,20 @@ def _build(
     for d, doc in enumerate(docs):
         rows = coverage(points[d], labels)
         unsure = uncertainty(points[d])
-        doc_flags = coverage_flags(rows, expect, thin_chars=thin_chars, unsure=unsure)
+        doc_flags = coverage_flags(rows, expect, thin_chars=thin_chars, unsure=unsure, names=names)
         for row in rows:
             tables["coverage"].append({
-                "file": doc.name, "dimension": str(row.dimension), "dimension_zh": label_name(row.dimension),
+                "file": doc.name, "dimension": str(row.dimension), "dimension_zh": label_name(row.dimension, names),
                 "required": row.dimension in expect, "problems": row.problems, "causes": row.causes,
                 "measures": row.measures, "positives": row.positives, "problem_chars": row.problem_chars,
                 "unsure": unsure,
             })
-        share = _concreteness(tables["concreteness"], doc, problems[d], generic[d], doc_flags, vague_share)
+        share = _concreteness(tables["concreteness"], doc, problems[d], generic[d], doc_flags, vague_share, names)
         doc_flags.extend(copy_flags[d])
         for kind, dim, detail in doc_flags:
             tables["flags"].append({
                 "file": doc.name, "kind": kind, "kind_zh": FLAG_KINDS[kind], "dimension": None if dim is None else str(dim),
-                "dimension_zh": None if dim is None else label_name(dim), "detail": detail,
+                "dimension_zh": None if dim is None else label_name(dim, names), "detail": detail,
             })
         titles = [h.text for h in doc.headings if h.kind == "title"]
         tables["documents"].append({
@@ -402,14 +416,14 @@ def _build(
     for f in copies.formulas:
         tables["formulas"].append({"text": f.text, "documents": f.documents, "share": round(f.documents / max(1, len(docs)), 3)})
     tables["aspects"] = [
-        {"dimension": str(label), "dimension_zh": label_name(label), "required": label in expect} for label in labels
+        {"dimension": str(label), "dimension_zh": label_name(label, names), "required": label in expect} for label in labels
     ]
     return tables
 
 
 def _concreteness(
     rows: list[dict[str, Any]], doc: TaggedDocument, problems: list[Point], generic: list[float],
-    doc_flags: list[tuple[str, Label | None, str]], vague_share: float,
+    doc_flags: list[tuple[str, Label | None, str]], vague_share: float, names: Mapping[str, str],
 ) -> float:
     """Add a document's problems to the concreteness table and its flags; return its share of concrete problems."""
     evidences = [evidence(p.text) for p in problems]
@@ -420,7 +434,7 @@ def _concreteness(
         rows.append({
             "file": doc.name, "point": p.id, "start": p.start, "end": p.end,
             "dimension": None if p.dimension is None else str(p.dimension),
-            "dimension_zh": None if p.dimension is None else label_name(p.dimension),
+            "dimension_zh": None if p.dimension is None else label_name(p.dimension, names),
             "aspect": None if p.aspect is None else str(p.aspect), "concrete": ev.concrete,
             **{kind: "、".join(getattr(ev, kind)) for kind in EVIDENCE_KINDS},
             "person": PERSON_ZH[ev.person], "genericity": generic[i], "most_generic": i in most_generic, "text": p.text,

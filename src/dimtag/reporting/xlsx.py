@@ -72,7 +72,7 @@ def write_xlsx(tables: Mapping[str, Table], path: str | os.PathLike[str]) -> Pat
         for row in table.rows:
             cells: list[Any] = []
             for col in cols:
-                value = display(col, row.get(col.id))
+                value = display(col, row.get(col.id), table.names)
                 if value is not None and not isinstance(value, (bool, int, float)):
                     value = fit_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
                     if value.startswith("="):

@@ -129,7 +129,8 @@ def tag_texts(tagger: Tagger, texts: Sequence[str], min_score: float | None) -> 
     """One result per text, from one vectorized decision: dimension (None where it abstains), role and every score."""
     decisions = tagger.decide(list(texts), min_score=min_score)
     labels = [str(label) for label in tagger.labels_]
-    zh = [label.zh if isinstance(label, Dimension) else None for label in tagger.labels_]
+    # A custom model's labels show their display names (its framework) where it has them.
+    zh = [label.zh if isinstance(label, Dimension) else tagger.metadata_.labels.get(str(label)) for label in tagger.labels_]
     proba = decisions.proba.round(4).tolist()
     has_roles = len(decisions.role) == len(texts)
     results = []
@@ -286,7 +287,7 @@ def _build_report(
         except ImportError as exc:
             raise Problem(501, "xlsx-unavailable", str(exc)) from None
         return path.read_bytes(), REPORT_FORMATS["xlsx"]
-    html = render_html(rep.as_tables(), rep.texts)
+    html = render_html(rep.as_tables(), rep.texts, notes=rep.notes)
     if fmt == "html":
         return html.encode("utf-8"), REPORT_FORMATS["html"]
     body: dict[str, Any] = {
