@@ -333,9 +333,10 @@ DIMENSION_FEATURES: tuple[str, ...] = ("own", "heading", "point_title", "point_i
 #: prior: the stacker was fitted on documents of 12 to 50 items, and on three lines (an introduction, one
 #: problem, a closing) its neighbour and position evidence would outweigh what the one problem says about itself.
 MIN_STACKED_ITEMS = 5
-#: What a part heading adds to the log-odds of the role it names in such short documents: about what the
-#: learned stacker gives a cause part between cause and problem (4.5 at the shipped weights).
-PART_WEIGHT = 4.5
+#: What a part heading adds to the log-odds of the role it names in such short documents: what the hand-set
+#: prior adds for an aspect heading (3), so that a sentence sure of its own role (a measure written under the
+#: problems) keeps it.
+PART_WEIGHT = 3.0
 # Which ``by`` each piece of dimension evidence counts as.
 _DIMENSION_BY = {"own": "model", "heading": "heading", "point_title": "point", "point_items": "point",
                  "section_items": "section", "neighbours": "section"}
