@@ -219,13 +219,18 @@ def test_the_report_lists_a_shared_passage_once_with_its_documents():
 # -- the page stays readable --------------------------------------------------------------------------------------
 
 def test_a_3000_character_token_does_not_squash_the_tables(tmp_path):
-    token = "A" * 3000
-    path = _write(tmp_path / "in", "t.txt", PROBLEM + f"一是理论学习不够深入，{token}。\n")
-    page = report(path).write(tmp_path / "r.html")[0].read_text(encoding="utf-8")
+    pytest.importorskip("openpyxl")
+    # Built as a problem directly: whether the model calls such a sentence a problem is not what is tested here.
+    text = "一是理论学习不够深入，" + "A" * 3000 + "。"
+    item = TaggedSentence(0, text, 0, len(text), Role.PROBLEM, 0.9, Dimension.THEORY, 0.9, "model", Dimension.THEORY,
+                          0.9, None, "problem", 0, ())
+    written = report([TaggedDocument("t.txt", text, [item])], tagger=None).write(tmp_path / "r.html")
+    page = written[0].read_text(encoding="utf-8")
     assert "overflow-wrap:anywhere" in page and "word-break:break-word" in page
     cells = re.findall(r"<td[^>]*>(.*?)</td>", page, re.DOTALL)
     assert cells and max(len(re.sub(r"<[^>]+>", "", c)) for c in cells) < CELL_CHARS + 40
-    assert "全文见工作簿" in page
+    assert "全文见工作簿" in page and "共3,000字" in page
+    assert [p.name for p in written] == ["r.html", "r.xlsx"]  # the workbook the note points to is there
 
 
 def _tiny_docs(n: int) -> list[TaggedDocument]:
