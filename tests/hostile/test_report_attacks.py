@@ -266,8 +266,11 @@ def test_cells_over_excels_limit_are_marked_never_cut_silently(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     sentence = "理论学习不够深入" + "，学得不深" * 8000 + "。"
     assert 32_767 < len(sentence) < 100_000
-    path = _write(tmp_path / "in", "long.txt", PROBLEM + sentence + "\n")
-    rep = report(path)
+    # Built directly: reading cuts a run this long into items of MAX_ITEM_CHARS, yet a document made in code
+    # (or a custom segmenter) can still hold a sentence over Excel's limit.
+    item = TaggedSentence(0, sentence, 0, len(sentence), Role.PROBLEM, 0.9, Dimension.THEORY, 0.9, "model",
+                          Dimension.THEORY, 0.9, None, "problem", 0, ())
+    rep = report([TaggedDocument("long.txt", sentence, [item])], tagger=None)
     rep.write(tmp_path / "r.xlsx")
     rep.write(str(tmp_path / "csv") + "/")
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)["全部句子"]
