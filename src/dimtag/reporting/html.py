@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import atomic_write
+from .._escape import printable
 from .columns import FLAG_KINDS, Table, display
 from .palette import DIMENSION_COLORS, PALETTE
 
@@ -60,7 +61,8 @@ details{{border:1px solid #dde4ee;border-radius:4px;margin:8px 0;padding:4px 10p
 
 
 def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
+    # printable: a file name that is not UTF-8 (surrogate-escaped) would make the page unwritable.
+    return html.escape(printable("" if value is None else str(value)))
 
 
 def _cell(value: Any) -> str:
@@ -380,7 +382,7 @@ def render_html(
 
     ``notes`` say how the report was made (:attr:`dimtag.reporting.Report.notes`), under the summary.
     """
-    skipped = "".join(f"<li>{_cell(s['reason'])}</li>" for s in tables["skipped"].rows)
+    skipped = "".join(f"<li>{_e(s['file'])}：{_cell(s['reason'])}</li>" for s in tables["skipped"].rows)
     docs = tables["documents"].rows
     review = ""
     if "grades" in tables:  # a review under a rubric: its sections come first, as the reviewer reads them first
