@@ -67,7 +67,8 @@ def test_folder_is_walked_and_failures_reported_without_stopping(tmp_path, capsy
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.txt").write_bytes("学习不够深入。".encode("gb18030"))
     (tmp_path / "sub" / "b.txt").write_bytes(b"\xef\xbb\xbf" + "调研不深入。".encode())
-    (tmp_path / "c.bin").write_bytes(bytes(range(256)))
+    (tmp_path / "c.bin").write_bytes(bytes(range(256)))  # not a material: passed over silently
+    (tmp_path / "c.pdf").write_bytes(b"%PDF-1.4")  # a material dimtag cannot read: listed
     (tmp_path / ".hidden.txt").write_text("不读", encoding="utf-8")
     docx = pytest.importorskip("docx")
     d = docx.Document()
@@ -77,7 +78,8 @@ def test_folder_is_walked_and_failures_reported_without_stopping(tmp_path, capsy
     files = {json.loads(line)["file"] for line in out.splitlines()}
     assert code == 1
     assert files == {str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.txt"), str(tmp_path / "sub" / "d.docx")}
-    assert err.count("dimtag: error:") == 1 and "c.bin" in err and "not a .txt or .docx document" in err  # the one folder rule (dimtag.folders)
+    assert err.count("dimtag: error:") == 1 and "c.pdf" in err and "PDF is not read" in err  # the one folder rule (dimtag.folders)
+    assert "c.bin" not in err
     assert "Traceback" not in err
 
 
@@ -174,7 +176,7 @@ def test_jobs_keep_order_and_records(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(dimtag.cli, "PARALLEL_MIN_BYTES", 0)  # start the workers for these few small files
     for i in range(6):
         (tmp_path / f"{i}.txt").write_text(f"（一）在理论学习方面。一是学得不深{i}。\n调研不深入。", encoding="utf-8")
-    (tmp_path / "bad.bin").write_bytes(bytes(range(256)))
+    (tmp_path / "bad.doc").write_bytes(bytes(range(256)))  # listed: a material dimtag cannot read
     code1, serial, err1 = run(capsys, "tag", "--format", "jsonl", str(tmp_path))
     code2, parallel, err2 = run(capsys, "tag", "--format", "jsonl", "--jobs", "2", str(tmp_path))
     assert serial == parallel and len(serial.splitlines()) == 12

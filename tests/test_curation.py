@@ -110,10 +110,10 @@ def test_suggest_cli_reports_unreadable_files_and_goes_on(tmp_path, capsys):
     from dimtag.cli import main
 
     (tmp_path / "ok.txt").write_text("学习不够深入。调研不深入。廉洁自律不严。", encoding="utf-8")
-    (tmp_path / "bad.bin").write_bytes(bytes(range(256)))
+    (tmp_path / "bad.wps").write_bytes(bytes(range(256)))  # listed: a material dimtag cannot read
     out = tmp_path / "s.csv"
     assert main(["suggest", str(tmp_path), "-n", "2", "--labels", str(LABELS), "-o", str(out)]) == 1
-    assert "bad.bin" in capsys.readouterr().err
+    assert "bad.wps" in capsys.readouterr().err
     assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 2
 
 

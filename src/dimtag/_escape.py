@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["printable", "csv_escape", "csv_unescape", "csv_escape_row", "CSV_FORMULA_STARTS"]
+__all__ = ["printable", "printable_row", "csv_escape", "csv_unescape", "csv_escape_row", "CSV_FORMULA_STARTS"]
 
 #: First characters that make a spreadsheet read a cell as a formula.
 CSV_FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -73,6 +73,18 @@ def csv_unescape(value: str) -> str:
     if value.startswith("'") and _needs_quote(value[1:]):
         return value[1:]
     return value
+
+
+def printable_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`printable` applied to every string cell of a row (a table holding file names, for a writer).
+
+    Examples
+    --------
+    >>> import os
+    >>> printable_row({"file": os.fsdecode(b"a\\xff.txt"), "chars": 3})
+    {'file': 'a\\\\xff.txt', 'chars': 3}
+    """
+    return {k: printable(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 def csv_escape_row(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,10 @@ from .vocabulary import (
     CJK_PUNCTUATION,
     CJK_RANGES,
     CJK_SPANS,
+    CLOSERS,
     CN_NUMERALS,
+    COLON,
+    COMMA,
     CONTROLS,
     ENUMERATOR,
     FULL_STOPS,
@@ -322,20 +325,20 @@ _BUTTON = (
 _FURNITURE: tuple[tuple[re.Pattern[str], str], ...] = (
     # 当前位置：首页 > 党建 > 正文; 首页 > 新闻 > 正文.
     (re.compile(r"^[ \t]*(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|当前页面)\s*[：:]?[^\n]{0,80}$"
-                rf"|^(?=[^\n]{{1,{_FURNITURE_MAX_LINE}}}$)[^\n。！？>＞›»]{{1,20}}(?:[ \t]*[>＞›»][ \t]*[^\n。！？>＞›»]{{1,20}}){{2,}}[ \t]*[>＞›»]?[ \t]*$", re.MULTILINE), "breadcrumb"),
+                rf"|^(?=[^\n]{{1,{_FURNITURE_MAX_LINE}}}$)[^\n{FULL_STOPS}>＞›»]{{1,20}}(?:[ \t]*[>＞›»][ \t]*[^\n{FULL_STOPS}>＞›»]{{1,20}}){{2,}}[ \t]*[>＞›»]?[ \t]*$", re.MULTILINE), "breadcrumb"),
     # Lines made of button words only: 【打印本页】【关闭窗口】, 朗读 | 纠错 | 扫一扫, 字号：大 中 小, A+ A-.
     (re.compile(rf"^(?=[^\n]{{1,{_FURNITURE_MAX_LINE}}}$)(?:[ \t|｜/·•、【】\[\]（）()：:]*{_BUTTON})+[ \t|｜/·•、【】\[\]（）()：:]*$", re.MULTILINE), "page button"),
     # The site's mobile version.
-    (re.compile(r"^[^\n。！？]{0,12}(?:手机版|手机访问|手机扫码|手机扫一扫|扫码在手机|(?:在|用)?手机上?(?:浏览|阅读|查看|打开)|移动端)[^\n。！？]{0,30}$",
+    (re.compile(rf"^[^\n{FULL_STOPS}]{{0,12}}(?:手机版|手机访问|手机扫码|手机扫一扫|扫码在手机|(?:在|用)?手机上?(?:浏览|阅读|查看|打开)|移动端)[^\n{FULL_STOPS}]{{0,30}}$",
                 re.MULTILINE), "page metadata"),
     # One credit or source line: 编辑丨王某, 来源：某某网.
     (re.compile(r"^(?:编辑|责任编辑|责编|审核|审校|校对|初审|复审|终审|排版|供稿|撰稿|监制|摄影|图片|来源|信息来源|文章来源)"
-                r"[ \t]*[：:丨｜|][^\n。！？，；]{1,24}$", re.MULTILINE), "page metadata"),
+                rf"[ \t]*[：:丨｜|][^\n{SENTENCE_END}{COMMA}]{{1,24}}$", re.MULTILINE), "page metadata"),
     # A list of documents on a material site: 第一篇：…, 第2篇 …
-    (re.compile(rf"^第{_CN_OR_DIGIT}{{1,3}}篇[：:、.．\s][^\n。！？]{{0,60}}$", re.MULTILINE), "document list"),
+    (re.compile(rf"^第{_CN_OR_DIGIT}{{1,3}}篇[：:、.．\s][^\n{FULL_STOPS}]{{0,60}}$", re.MULTILINE), "document list"),
     # WeChat furniture.
-    (re.compile(r"^[^\n。！？]{0,10}(?:点击(?:上方|下方)?(?:蓝字|“[^”\n]{1,12}”)|长按(?:识别)?(?:二维码|图片)|识别二维码"
-                r"|喜欢此内容的人还喜欢|微信号[：:])[^\n。！？]{0,30}$"
+    (re.compile(rf"^[^\n{FULL_STOPS}]{{0,10}}(?:点击(?:上方|下方)?(?:蓝字|“[^”\n]{{1,12}}”)|长按(?:识别)?(?:二维码|图片)|识别二维码"
+                rf"|喜欢此内容的人还喜欢|微信号[：:])[^\n{FULL_STOPS}]{{0,30}}$"
                 r"|^[^\w\n]{0,3}(?:阅读原文|关注我们|分享[ \t]*收藏|点赞[ \t]*在看)[^\w\n]{0,5}$", re.MULTILINE), "wechat furniture"),
     # What text generators append.
     (re.compile(r"^[^\n]{0,20}(?:以上(?:内容|材料|范文)?仅供参考|(?:本文|内容|以上内容|此文)(?:由|为|系)\s*(?:AI|人工智能|智能助手)[^\n]{0,6}生成"
@@ -464,7 +467,7 @@ def _repeated_titles(lines: _Lines, gone: set[int]) -> list[tuple[int, int]]:
 
 # -- lines broken mid-sentence ---------------------------------------------------
 # A line that ends with one of these ends its sentence (or introduces what follows).
-_LINE_DONE = frozenset("。！？；：!?;:…”’」』）)》】")
+_LINE_DONE = frozenset(with_ascii(SENTENCE_END + COLON + CLOSERS) + "…】")
 _LINE_CONTINUES = frozenset("，、")
 # A line ending in an ideograph continues its sentence on the next line when it
 # is this long and holds a comma: a wrapped line of running text, not a title

@@ -4,8 +4,9 @@ A folder is walked recursively, in sorted order. It contributes its ``.txt``
 and ``.docx`` files (any case). Everything else it holds is either left out
 silently or *skipped with a reason*:
 
-- hidden entries (a name starting with ``.``: ``.git``, editor files) are
-  left out silently;
+- hidden entries (a name starting with ``.``: ``.git``, editor files) and
+  files that are not materials in any format (images, spreadsheets, a report
+  written there) are left out silently;
 - ``.doc``, ``.wps``, ``.pdf`` and other formats dimtag does not read,
   FIFOs, sockets and devices, files that cannot be read, broken links,
   symlink loops, and symbolic links that lead outside the folder are
@@ -47,6 +48,9 @@ _UNSUPPORTED = {
     ".dot": "a Word template is not read; save it as .docx",
     ".dotx": "a Word template is not read; save it as .docx",
 }
+# Not a material in any format (a photo, last year's spreadsheet, a report written into the folder): listing
+# these would bury the materials the user must convert among files nobody meant as input.
+_PASS_OVER = ""
 _OUTSIDE = "a symbolic link to outside the folder, not followed (use --follow-links or follow_links=True)"
 
 
@@ -90,7 +94,7 @@ def collect_documents(
     --------
     >>> import tempfile, pathlib
     >>> root = pathlib.Path(tempfile.mkdtemp())
-    >>> for name in ("a.txt", "b.DOCX", "c.doc", ".hidden.txt"):
+    >>> for name in ("a.txt", "b.DOCX", "c.doc", ".hidden.txt", "photo.jpg"):
     ...     _ = (root / name).write_bytes(b"")
     >>> files, skipped = collect_documents([root])
     >>> [os.path.basename(f) for f in files], [(os.path.basename(s.path), s.reason[:22]) for s in skipped]
@@ -154,12 +158,12 @@ def _walk(folder: str, follow_links: bool, excluded: set[str], files: list[str],
             reason = _why_not(path, name, root_real, follow_links)
             if reason is None:
                 files.append(path)
-            else:
+            elif reason is not _PASS_OVER:
                 skipped.append(Skipped(path, reason))
 
 
 def _why_not(path: str, name: str, root_real: str, follow_links: bool) -> str | None:
-    """Why a file in a folder contributes no document (None: it does)."""
+    """Why a file in a folder contributes no document (None: it does; :data:`_PASS_OVER`: not a material)."""
     link = os.path.islink(path)
     if link and not follow_links and not _inside(os.path.realpath(path), root_real):
         return _OUTSIDE
@@ -179,7 +183,7 @@ def _why_not(path: str, name: str, root_real: str, follow_links: bool) -> str | 
     if suffix in _UNSUPPORTED:
         return _UNSUPPORTED[suffix]
     if suffix not in DOCUMENT_SUFFIXES:
-        return f"not a .txt or .docx document ({suffix or 'no suffix'}), skipped"
+        return _PASS_OVER
     if not os.access(path, os.R_OK):
         return "permission denied"
     return None

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._atomic import atomic_write
-from .._escape import csv_escape_row
+from .._escape import csv_escape_row, printable_row
 from .columns import Table
 
 __all__ = ["BOM", "csv_paths", "write_csv_tables"]
@@ -49,5 +49,5 @@ def write_csv_tables(tables: Mapping[str, Table], target: str | os.PathLike[str]
                 fh.write(BOM)
             writer = csv.DictWriter(fh, fieldnames=[c.id for c in table.columns], extrasaction="ignore", lineterminator="\n")
             writer.writeheader()
-            writer.writerows(csv_escape_row(row) for row in table.rows)
+            writer.writerows(csv_escape_row(printable_row(row)) for row in table.rows)
     return list(paths.values())

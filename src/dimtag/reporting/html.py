@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import atomic_write
+from .._escape import printable
 from .columns import FLAG_KINDS, Table, display
 from .palette import DIMENSION_COLORS, PALETTE
 
@@ -60,7 +61,8 @@ details{{border:1px solid #dde4ee;border-radius:4px;margin:8px 0;padding:4px 10p
 
 
 def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
+    # printable: a file name that is not UTF-8 (surrogate-escaped) would make the page unwritable.
+    return html.escape(printable("" if value is None else str(value)))
 
 
 def _cell(value: Any) -> str:
@@ -95,7 +97,7 @@ class _Aspects:
 
 
 def truncated(tables: Mapping[str, Table]) -> bool:
-    """Whether the page leaves rows out of any part (then it links to the workbook)."""
+    """Whether the page leaves rows out of any part, or cuts a cell (then it links to the workbook)."""
     docs = len(tables["documents"].rows)
     groups = len({r["group"] for r in tables["shared"].rows})
     sentences_chars = sum(len(r.get("text") or "") for r in tables["sentences"].rows)
@@ -103,8 +105,16 @@ def truncated(tables: Mapping[str, Table]) -> bool:
         docs > min(LIMITS["heatmap"], LIMITS["concreteness"], LIMITS["sentences"])
         or len(tables["flags"].rows) > LIMITS["flags"] or len(tables["copying"].rows) > LIMITS["copying"]
         or groups > LIMITS["shared"] or len(tables["formulas"].rows) > LIMITS["formulas"]
-        or sentences_chars > _SENTENCE_CHARS
+        or sentences_chars > _SENTENCE_CHARS or _cuts_a_cell(tables)
     )
+
+
+def _cuts_a_cell(tables: Mapping[str, Table]) -> bool:
+    """Whether a cell the page shows through :func:`_cell` is over :data:`CELL_CHARS` (the note says 全文见工作簿)."""
+    # The sentences part shows each sentence whole (in the document's flow); only its headings are cells.
+    rows = [{"heading": r.get("heading")} for r in tables["sentences"].rows]
+    rows += [r for name, t in tables.items() if name != "sentences" for r in t.rows]
+    return any(isinstance(v, str) and len(v) > CELL_CHARS for r in rows for k, v in r.items() if not k.startswith("file"))
 
 
 def _more(shown: int, total: int, what: str, workbook: str | None) -> str:
@@ -372,7 +382,7 @@ def render_html(
 
     ``notes`` say how the report was made (:attr:`dimtag.reporting.Report.notes`), under the summary.
     """
-    skipped = "".join(f"<li>{_cell(s['reason'])}</li>" for s in tables["skipped"].rows)
+    skipped = "".join(f"<li>{_e(s['file'])}：{_cell(s['reason'])}</li>" for s in tables["skipped"].rows)
     docs = tables["documents"].rows
     review = ""
     if "grades" in tables:  # a review under a rubric: its sections come first, as the reviewer reads them first

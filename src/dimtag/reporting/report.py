@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._atomic import remove_stale_temps
+from .._escape import printable
 from ..dimensions import Dimension
 from ..document import TaggedDocument, tag_file
 from ..errors import DocumentError, ReportError, RubricError
@@ -183,8 +184,21 @@ def _expand(sources: Iterable[Any], follow_links: bool = False) -> tuple[list[An
         files, passed = collect_documents([source], follow_links=follow_links)
         for path in files:
             add(path)
-        left_out.extend((s.path, str(s)) for s in passed)
+        left_out.extend((s.path, s.reason) for s in passed)
     return found, left_out
+
+
+def _without_name(path: str, message: str) -> str:
+    """An error's reason without the ``path: `` it starts with (the skipped table has the file in a column)."""
+    for name in (path, printable(path)):
+        if message.startswith(name + ": "):
+            return message[len(name) + 2 :]
+    return message
+
+
+def _line(path: str, reason: str) -> str:
+    """A skipped file as one line, ``path: reason``, the form of every error line."""
+    return f"{printable(path)}: {reason}"
 
 
 def report(
@@ -296,9 +310,9 @@ def report(
             if errors == "raise":
                 raise error from (None if error is exc else exc)
             log.info("%s", error)
-            skipped.append((str(source), str(error)))
+            skipped.append((str(source), _without_name(str(source), str(error))))
     if not docs:
-        why = f": every file was skipped ({skipped[0][1]}{' …' if len(skipped) > 1 else ''})" if skipped else ""
+        why = f": every file was skipped ({_line(*skipped[0])}{' …' if len(skipped) > 1 else ''})" if skipped else ""
         raise ReportError(f"no document to report on{why}")
     labels = _labels(tagger, docs)
     # Display names: the model's framework, else what the documents were tagged with.
@@ -333,7 +347,8 @@ def report(
         review, _ = review_tables(docs, points, labels, expected, copies, chosen, last_year, phrases)
     notes = [NO_HEADING_LEXICON] if tagger is not None and not tagger.framework_.reads_headings else []
     return Report(
-        tables, {doc.name: doc.text for doc in docs}, expected, [r for _, r in skipped], labels, review, names, notes,
+        tables, {doc.name: doc.text for doc in docs}, expected, [_line(f, r) for f, r in skipped], labels, review, names,
+        notes,
     )
 
 

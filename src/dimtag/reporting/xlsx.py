@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import atomic_write
+from .._escape import printable
 from .columns import Table, display
 
 __all__ = ["EXCEL_CELL_MAX", "REPORT_EXTRA_HINT", "fit_cell", "write_xlsx"]
@@ -74,7 +75,7 @@ def write_xlsx(tables: Mapping[str, Table], path: str | os.PathLike[str]) -> Pat
             for col in cols:
                 value = display(col, row.get(col.id), table.names)
                 if value is not None and not isinstance(value, (bool, int, float)):
-                    value = fit_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+                    value = fit_cell(ILLEGAL_CHARACTERS_RE.sub("", printable(str(value))))
                     if value.startswith("="):
                         # Text is text: "=…" from a document must never become a formula.
                         value = WriteOnlyCell(sheet, value=value)

@@ -25,6 +25,7 @@ from ...document import TaggedDocument
 from ...lexicon import dimension_named, section_named
 from ...roles import Role
 from ...tagger import Label
+from ...vocabulary import CJK_RANGES, CN_COUNTING, CN_NUMERALS
 from ..concreteness import evidence
 from ..coverage import label_name
 from ..points import Point, aspect_of
@@ -76,7 +77,7 @@ SELF = re.compile(r"本人|自己|自身|我(?![们局所院校镇县市区委�
 COLLECTIVE = re.compile(r"班子|我们|咱们|[我本](?:局|所|院|校|镇|县|单位|集团|公司|机关|支部|中心|科|处)|单位|集团|机关")
 _PEOPLE = (r"同志|干部|党员|员工|职工|民警|辅警|警员|教师|老师|医生|护士|成员|中层|科室|股室|部门|站所|班组|子公司|"
            r"人员|同事|年轻人|负责人|村干部|村|单位|支部")
-OTHERS = re.compile(rf"(?:有的|有些|个别|少数|部分|一些)[\u4e00-\u9fff]{{0,4}}?(?:{_PEOPLE})|下属|下级|任课老师|家长")
+OTHERS = re.compile(rf"(?:有的|有些|个别|少数|部分|一些)[{CJK_RANGES}]{{0,4}}?(?:{_PEOPLE})|下属|下级|任课老师|家长")
 # A party body followed straight by the meeting (中共××局党组主题教育专题民主生活会…): the body's material, not a post's
 # (××镇党委副书记…).
 _BODY = re.compile(r"(?:党组|党委|党总支|党支部)(?:\d{4}|主题教育|专题|民主生活会|组织生活会|对照检查)")
@@ -130,16 +131,18 @@ def subject_of(text: str) -> tuple[str, str]:
     return "self", ""
 
 
+_QUARTERS = CN_NUMERALS[:4]  # 一季度 … 四季度
+
 # What makes a measure checkable: a date or period, an owner, a number or a deliverable.
 DEADLINE = re.compile(
     r"\d{4}年(?:\d{1,2}月)?(?:底|前|内|中旬|上旬|下旬|末)?|\d{1,2}月(?:底|前|份|中旬|末)|年底前|年内|年底|月底前|上半年|下半年"
-    r"|[一二三四]季度|每(?:周|月|季度|季|年|半年|学期)|[一二两三四五六七八九十\d]+个?(?:月|周|天|日)内|会后\d+天|限期|节点"
+    rf"|[{_QUARTERS}]季度|每(?:周|月|季度|季|年|半年|学期)|[{CN_NUMERALS}{CN_COUNTING}\d]+个?(?:月|周|天|日)内|会后\d+天|限期|节点"
 )
-OWNER = re.compile(r"责任人|负责人|由我|我牵头|我负责|本人负责|牵头|具体负责|负责落实|分管[\u4e00-\u9fff]{0,6}负责|责任[股科室部]|主抓")
+OWNER = re.compile(rf"责任人|负责人|由我|我牵头|我负责|本人负责|牵头|具体负责|负责落实|分管[{CJK_RANGES}]{{0,6}}负责|责任[股科室部]|主抓")
 TARGET = re.compile(
     r"\d+(?:[.．]\d+)?\s*(?:%|％|万|亿|次|个|名|人|件|天|项|家|户|篇|场|节|本|课时|小时|份|条|期|台|套|批)"
-    r"|不少于|不低于|达到|实现|确保[\u4e00-\u9fff]{0,8}(?:率|全覆盖|清零|100)|全覆盖|清零"
-    r"|(?:制定|出台|修订|完善|建立|形成|编制|完成)[\u4e00-\u9fff“”]{0,12}(?:制度|办法|方案|清单|台账|规定|细则|机制|报告|计划|规程|手册)"
+    rf"|不少于|不低于|达到|实现|确保[{CJK_RANGES}]{{0,8}}(?:率|全覆盖|清零|100)|全覆盖|清零"
+    rf"|(?:制定|出台|修订|完善|建立|形成|编制|完成)[{CJK_RANGES}“”]{{0,12}}(?:制度|办法|方案|清单|台账|规定|细则|机制|报告|计划|规程|手册)"
 )
 
 
@@ -299,7 +302,7 @@ def measures(doc: TaggedDocument, points: Sequence[Point], labels: Sequence[Labe
 # An aspect heading names the aspect and little else (（一）理论学习方面, 二、在政治素质上): a claim such as
 # （一）学习贯彻党的创新理论不够深入 names an aspect too, but a material of claims is not written by aspects.
 _ASPECT_HEADING_CHARS = 12
-_HEADING_NOISE = re.compile(r"^[（(]?[一二三四五六七八九十\d]+[）)、.．]?|方面|存在的?|问题|差距|不足|[上：:。，,\s]")
+_HEADING_NOISE = re.compile(rf"^[（(]?[{CN_NUMERALS}\d]+[）)、.．]?|方面|存在的?|问题|差距|不足|[上：:。，,\s]")
 
 
 def _is_aspect_heading(heading: str) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..._atomic import atomic_write
+from ..._escape import printable
 from ...roles import Role
 from ..columns import Table, display
 from ..palette import DIMENSION_COLORS
@@ -45,7 +46,8 @@ _CELL = 300  # characters a table cell of the overview shows
 
 
 def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
+    # printable: a file name that is not UTF-8 (surrogate-escaped) would make the page unwritable.
+    return html.escape(printable("" if value is None else str(value)))
 
 
 def page_name(index: int) -> str:

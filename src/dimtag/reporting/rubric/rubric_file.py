@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from ...errors import RubricError
+from ...vocabulary import CJK_RANGES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -106,7 +107,7 @@ def _line_of(text: str, section: str, key: str | None) -> int | None:
     """The line of ``key`` in ``[section]`` (or of the section header when key is None), from 1."""
     current = None
     header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
-    assignment = re.compile(r"^\s*([A-Za-z0-9_\u4e00-\u9fff\"'.-]+?)\s*=")
+    assignment = re.compile(rf"^\s*([A-Za-z0-9_{CJK_RANGES}\"'.-]+?)\s*=")
     for n, line in enumerate(text.splitlines(), start=1):
         m = header.match(line)
         if m:
