@@ -27,13 +27,17 @@ TF-IDF cosine by ``benchmarks/copying.py``):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["CopiedPassage", "CopyResult", "SharedFormula", "find_copies", "formula_threshold"]
+__all__ = [
+    "CopiedPassage", "CopyResult", "SharedFormula", "Shingles", "align", "candidate_rule", "candidate_shingles",
+    "check_options", "choose_formulas", "find_copies", "formula_runs", "formula_threshold", "frequencies_of",
+    "phrase_hashes", "shingle",
+]
 
 _BASE = np.uint64(0x100000001B3)  # FNV prime: odd, large, so the 64-bit wrap mixes well
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -171,6 +175,7 @@ def find_copies(
     min_chars: int = 40,
     formula_share: float = 0.25,
     max_gap: int = 6,
+    ignore: Iterable[str] = (),
 ) -> CopyResult:
     """Find passages copied between texts, apart from formula language.
 
@@ -190,6 +195,9 @@ def find_copies(
     max_gap : int
         Matches this many characters apart or closer are one passage (a
         changed or inserted word does not split a copy in two).
+    ignore : iterable of str
+        Phrases that are formula language wherever they occur, beside those
+        found by ``formula_share`` (never copying, not listed as formulas).
 
     Returns
     -------
@@ -202,56 +210,142 @@ def find_copies(
     >>> result = find_copies(texts)
     >>> [(p.doc_a, p.doc_b, texts[p.doc_b][p.start_b:p.end_b] == copied) for p in result.passages]
     [(0, 1, True)]
+    >>> find_copies(texts, ignore=["对群众反映的问题只登记在台账上，跟踪督办不够"]).passages
+    []
     """
+    check_options(k, min_chars, formula_share)
+    n_docs = len(texts)
+    threshold = formula_threshold(n_docs, formula_share)
+    ignored = phrase_hashes(ignore, k)
+    shingled = [shingle(t, k) for t in texts]
+
+    keys, df = _frequencies([s.hashes for s in shingled])
+    if len(keys) == 0:
+        return CopyResult([], [], [[] for _ in texts], threshold)
+
+    dfs = [frequencies_of(s.hashes, keys, df) for s in shingled]
+    del keys, df
+    formula = [(d > threshold) | np.isin(s.hashes, ignored) for s, d in zip(shingled, dfs)]
+    _, min_shared = candidate_rule(k, min_chars)
+    pairs = _candidate_pairs(
+        [candidate_shingles(s, f, k, min_chars) for s, f in zip(shingled, formula)], threshold, min_shared
+    )
+    runs = [formula_runs(text, s, d, threshold, k) for text, s, d in zip(texts, shingled, dfs)]
+
+    passages = []
+    for i, j in pairs:
+        passages.extend(
+            align(i, j, texts[i], texts[j], shingled[i], shingled[j], formula[i], k=k, min_chars=min_chars, max_gap=max_gap)
+        )
+    passages.sort(key=lambda p: (p.doc_a, p.doc_b, p.start_a))
+    formula_spans = [[(a, b) for a, b, _ in doc_runs] for doc_runs in runs]
+    return CopyResult(passages, _formulas(texts, runs), formula_spans, threshold)
+
+
+def check_options(k: int, min_chars: int, formula_share: float) -> None:
+    """Refuse options copy detection cannot work with (ValueError)."""
     if k < 2 or min_chars < k:
         raise ValueError("need 2 <= k <= min_chars")
     if not 0.0 < formula_share <= 1.0:
         raise ValueError("formula_share must be in (0, 1]")
-    n_docs = len(texts)
-    threshold = formula_threshold(n_docs, formula_share)
-    reduced = [_reduce(t) for t in texts]
-    hashes = [_shingles(codes, k) for codes, _ in reduced]
 
-    keys, df = _frequencies(hashes)
+
+# The steps of find_copies for one document or one pair, public so that a
+# distributed run (dimtag.spark) computes each of them with this very code.
+
+
+@dataclass(frozen=True)
+class Shingles:
+    """A text as copy detection reads it.
+
+    Attributes
+    ----------
+    codes : ndarray of uint32
+        Its letters, digits and Han characters (casefolded), as code points.
+    offsets : ndarray of int32
+        The offset of each of them in the text.
+    hashes : ndarray of uint64
+        The hash of every run of ``k`` of them, in order.
+    """
+
+    codes: np.ndarray
+    offsets: np.ndarray
+    hashes: np.ndarray
+
+
+def shingle(text: str, k: int = 8) -> Shingles:
+    """Reduce a text and hash its runs of ``k`` characters.
+
+    Examples
+    --------
+    >>> s = shingle("学习，不够深入。", k=2)
+    >>> s.offsets.tolist(), len(s.hashes)
+    ([0, 1, 3, 4, 5, 6], 5)
+    """
+    codes, offsets = _reduce(text)
+    return Shingles(codes, offsets, _shingles(codes, k))
+
+
+def phrase_hashes(phrases: Iterable[str], k: int = 8) -> np.ndarray:
+    """The sorted distinct shingle hashes of phrases (an ignore list)."""
+    found = [shingle(p, k).hashes for p in phrases]
+    return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.uint64)
+
+
+def frequencies_of(hashes: np.ndarray, keys: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """The document frequency of each hash, from sorted ``keys`` and their ``df`` (0 for a hash not in keys)."""
     if len(keys) == 0:
-        return CopyResult([], [], [[] for _ in texts], threshold)
+        return np.zeros(len(hashes), dtype=np.int32)
+    slot = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+    return np.where(keys[slot] == hashes, df[slot], 0).astype(np.int32)
 
-    dfs = [df[np.searchsorted(keys, h)].astype(np.int32) for h in hashes]
-    del keys, df
 
-    # Candidate pairs come from long shingles (3/4 of min_chars): a copy of
-    # min_chars holds many of them, while phrasing that many documents share
-    # by habit (runs of ten or twenty characters) holds few or none. Short
-    # shingles would make nearly every pair of a large folder a candidate.
-    # Long shingles made mostly of formula characters are left out too: two
-    # formulas side by side in the documents that leave out a third between
-    # them, or a formula and the number that follows it ("共收集意见25条").
+def candidate_rule(k: int, min_chars: int) -> tuple[int, int]:
+    """The length of the shingles that make candidate pairs, and how many of them a pair must share.
+
+    Long shingles (3/4 of ``min_chars``): a copy of ``min_chars`` holds many
+    of them, while phrasing that many documents share by habit (runs of ten
+    or twenty characters) holds few or none. Short shingles would make
+    nearly every pair of a large folder a candidate.
+
+    Examples
+    --------
+    >>> candidate_rule(8, 40)
+    (30, 11)
+    """
     span = max(k, min_chars * 3 // 4)
-    long_hashes = []
-    for (codes, _), d in zip(reduced, dfs):
-        in_formula = np.cumsum(np.r_[0, _coverage(np.flatnonzero(d > threshold), k, len(codes))])
-        long_h = _shingles(codes, span)
-        own = span - (in_formula[span:] - in_formula[: len(long_h)])
-        long_hashes.append(long_h[own >= span // 2])
-    pairs = _candidate_pairs(long_hashes, threshold, min_chars - span + 1)
+    return span, min_chars - span + 1
 
-    # Formula runs, one line at a time, each named by its most widespread
-    # shingle so that the same formula is listed once however much context
-    # different documents share around it.
-    formula_spans: list[list[tuple[int, int]]] = []
-    anchors: list[list[int]] = []
-    for text, h, d, (_, offs) in zip(texts, hashes, dfs, reduced):
-        line = np.searchsorted(np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), np.uint32) == 10), offs)
-        one_line = line[: len(h)] == line[k - 1 :] if len(h) else np.empty(0, dtype=bool)
-        runs = _runs(np.flatnonzero((d > threshold) & one_line), k, same_line=line)
-        formula_spans.append([(int(offs[a]), int(offs[b - 1]) + 1) for a, b in runs])
-        anchors.append([int(h[a + np.argmax(d[a : b - k + 1])]) for a, b in runs])
 
-    passages = []
-    for i, j in pairs:
-        passages.extend(_align(i, j, texts, hashes, dfs, reduced, threshold, k, min_chars, max_gap))
-    passages.sort(key=lambda p: (p.doc_a, p.doc_b, p.start_a))
-    return CopyResult(passages, _formulas(texts, formula_spans, anchors), formula_spans, threshold)
+def candidate_shingles(shingled: Shingles, formula: np.ndarray, k: int, min_chars: int) -> np.ndarray:
+    """The distinct long shingles of a text that can make it one of a candidate pair.
+
+    ``formula`` marks the text's formula shingles. Long shingles made mostly
+    of formula characters are left out: two formulas side by side in the
+    documents that leave out a third between them, or a formula and the
+    number that follows it ("共收集意见25条").
+    """
+    span, _ = candidate_rule(k, min_chars)
+    codes = shingled.codes
+    in_formula = np.cumsum(np.r_[0, _coverage(np.flatnonzero(formula), k, len(codes))])
+    long_h = _shingles(codes, span)
+    own = span - (in_formula[span:] - in_formula[: len(long_h)])
+    return np.unique(long_h[own >= span // 2])
+
+
+def formula_runs(text: str, shingled: Shingles, df: np.ndarray, threshold: int, k: int) -> list[tuple[int, int, int]]:
+    """The formula language of a text: ``(start, end, anchor)`` runs, one line at a time.
+
+    ``df`` gives the document frequency of each of the text's shingles (it
+    needs to be right only above ``threshold``). Each run is named by its
+    most widespread shingle, its anchor, so that the same formula is listed
+    once however much context different documents share around it.
+    """
+    h, offs = shingled.hashes, shingled.offsets
+    line = np.searchsorted(np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), np.uint32) == 10), offs)
+    one_line = line[: len(h)] == line[k - 1 :] if len(h) else np.empty(0, dtype=bool)
+    runs = _runs(np.flatnonzero((df > threshold) & one_line), k, same_line=line)
+    return [(int(offs[a]), int(offs[b - 1]) + 1, int(h[a + np.argmax(df[a : b - k + 1])])) for a, b in runs]
 
 
 def _frequencies(hashes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -303,13 +397,26 @@ def _candidate_pairs(hashes: list[np.ndarray], threshold: int, min_shared: int) 
     return pairs
 
 
-def _align(i, j, texts, hashes, dfs, reduced, threshold, k, min_chars, max_gap) -> list[CopiedPassage]:  # type: ignore[no-untyped-def]
-    """The passages shared by documents ``i`` and ``j``."""
-    ha, hb = hashes[i], hashes[j]
-    dfa = dfs[i]
-    # Formula shingles take part in the alignment (a copy may run through a
-    # formula) but their characters never count as copied.
-    pos_a = np.flatnonzero(dfa >= 2)
+def align(
+    i: int, j: int, text_a: str, text_b: str, a: Shingles, b: Shingles, formula_a: np.ndarray,
+    *, k: int = 8, min_chars: int = 40, max_gap: int = 6,
+) -> list[CopiedPassage]:
+    """The passages shared by documents ``i`` and ``j`` (a candidate pair).
+
+    ``formula_a`` marks the formula shingles of ``a``. Formula shingles take
+    part in the alignment (a copy may run through a formula) but their
+    characters never count as copied.
+
+    Examples
+    --------
+    >>> copied = "对群众反映的问题只登记在台账上，跟踪督办不够，个别诉求拖了两三个月才给答复，群众有不少怨言。"
+    >>> a, b = "我的发言。" + copied, copied + "请批评指正。"
+    >>> sa, sb = shingle(a), shingle(b)
+    >>> [(p.start_a, p.end_a, p.start_b, p.end_b, p.chars) for p in align(0, 1, a, b, sa, sb, np.zeros(len(sa.hashes), bool))]
+    [(5, 51, 0, 46, 42)]
+    """
+    ha, hb = a.hashes, b.hashes
+    pos_a = np.arange(len(ha))
     order_b = np.argsort(hb, kind="stable")
     sorted_b = hb[order_b]
     lo = np.searchsorted(sorted_b, ha[pos_a], side="left")
@@ -321,7 +428,7 @@ def _align(i, j, texts, hashes, dfs, reduced, threshold, k, min_chars, max_gap) 
     counts = hi - lo
     pa = np.repeat(pos_a, counts)
     pb = order_b[np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
-    formula = dfa[pa] > threshold
+    formula = formula_a[pa]
 
     # Runs along diagonals, then runs merged across nearby diagonals.
     diag = pb - pa
@@ -347,8 +454,7 @@ def _align(i, j, texts, hashes, dfs, reduced, threshold, k, min_chars, max_gap) 
                 continue
         merged.append([run[0], run[1], run[2], run[3], [run[4]], [run[5]]])
 
-    offs_a, offs_b = reduced[i][1], reduced[j][1]
-    text_a, text_b = texts[i], texts[j]
+    offs_a, offs_b = a.offsets, b.offsets
     found = []
     for a0, a1, b0, b1, starts_list, formula_list in merged:
         starts_all = np.concatenate(starts_list)
@@ -386,20 +492,48 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _formulas(
-    texts: Sequence[str], spans: list[list[tuple[int, int]]], anchors: list[list[int]]
-) -> list[SharedFormula]:
+def _formulas(texts: Sequence[str], runs: list[list[tuple[int, int, int]]]) -> list[SharedFormula]:
     """Each formula once: the runs that share an anchor shingle, with the documents that hold them."""
     docs: dict[int, set[int]] = defaultdict(set)
-    written: dict[int, Counter[str]] = defaultdict(Counter)
-    for d, (text, doc_spans, doc_anchors) in enumerate(zip(texts, spans, anchors)):
-        for (a, b), anchor in zip(doc_spans, doc_anchors):
+    written: Counter[tuple[int, str]] = Counter()
+    first: dict[tuple[int, str], tuple[int, int]] = {}
+    for d, (text, doc_runs) in enumerate(zip(texts, runs)):
+        for r, (a, b, anchor) in enumerate(doc_runs):
             docs[anchor].add(d)
-            written[anchor][text[a:b]] += 1
-    formulas = []
-    for anchor, holders in docs.items():
-        # The wording most documents use, the shorter on a tie.
-        text = min(written[anchor].items(), key=lambda kv: (-kv[1], len(kv[0])))[0]
-        formulas.append(SharedFormula(text, len(holders)))
-    formulas.sort(key=lambda f: (-f.documents, -len(f.text), f.text))
-    return formulas
+            written[anchor, text[a:b]] += 1
+            first.setdefault((anchor, text[a:b]), (d, r))
+    wordings = [(anchor, text, count, first[anchor, text]) for (anchor, text), count in written.items()]
+    return choose_formulas(wordings, {anchor: len(holders) for anchor, holders in docs.items()})
+
+
+def choose_formulas(
+    wordings: Iterable[tuple[int, str, int, tuple[int, int]]], documents: Mapping[int, int]
+) -> list[SharedFormula]:
+    """Each formula once, in the wording most documents use, the most widespread first.
+
+    Parameters
+    ----------
+    wordings : iterable of (anchor, text, occurrences, first)
+        Each wording of each formula (named by its anchor shingle), how
+        often it occurs, and where it first does: ``(document, run)``.
+    documents : mapping of anchor to int
+        How many documents hold each formula.
+
+    Examples
+    --------
+    >>> choose_formulas([(7, "以上发言", 3, (0, 2)), (7, "以上发言，", 3, (1, 0)), (9, "请批评指正", 4, (0, 3))], {7: 5, 9: 4})
+    [SharedFormula(text='以上发言', documents=5), SharedFormula(text='请批评指正', documents=4)]
+    """
+    best: dict[int, tuple[tuple[int, int, tuple[int, int]], str]] = {}
+    first_of: dict[int, tuple[int, int]] = {}
+    for anchor, text, count, first in wordings:
+        # The wording most documents use; the shorter, then the earlier, on a tie.
+        key = (-count, len(text), first)
+        if anchor not in best or key < best[anchor][0]:
+            best[anchor] = (key, text)
+        first_of[anchor] = min(first_of.get(anchor, first), first)
+    chosen = sorted(
+        ((documents[anchor], text, first_of[anchor]) for anchor, (_, text) in best.items()),
+        key=lambda f: (-f[0], -len(f[1]), f[1], f[2]),
+    )
+    return [SharedFormula(text, n) for n, text, _ in chosen]
