@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..dimensions import Dimension
 from ..document import RECORD_FIELDS
 
-__all__ = ["FLAG_KINDS", "HEADERS", "PERSON_ZH", "SHEET_NAMES", "TABLES", "columns"]
+__all__ = ["COLUMN_TYPES", "FLAG_KINDS", "HEADERS", "PERSON_ZH", "SHEET_NAMES", "TABLES", "columns"]
 
 _PER_DIMENSION = [
     (f"{d.value}_{part}", f"{d.zh}{zh}")
@@ -48,6 +48,17 @@ TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "sentences": ("全部句子", [
         (f, _RECORD_ZH.get(f, f)) for f in (*RECORD_FIELDS, *(() if "point" in RECORD_FIELDS else ("point",)))
     ]),
+}
+#: The type of each table column that is not text (the sentences' columns are the records', see
+#: :class:`dimtag.TaggedSentence`), for typed outputs such as Parquet.
+COLUMN_TYPES: dict[str, type] = {
+    **dict.fromkeys(
+        ("chars", "problems", "causes", "measures", "problem_chars", "flags", "copied_chars", "start_a", "end_a",
+         "start_b", "end_b", "documents", *(c for c, _ in _PER_DIMENSION)),
+        int,
+    ),
+    **dict.fromkeys(("concrete_share", "genericity", "similarity", "containment", "share"), float),
+    **dict.fromkeys(("required", "concrete", "most_generic"), bool),
 }
 #: Table name -> Chinese sheet name.
 SHEET_NAMES = {name: sheet for name, (sheet, _) in TABLES.items()}
