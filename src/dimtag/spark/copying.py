@@ -32,11 +32,22 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from ..reporting.copying import (
-    CopiedPassage, SharedFormula, Shingles, align, candidate_rule, candidate_shingles, check_options, choose_formulas,
-    formula_runs, formula_threshold, frequencies_of, phrase_hashes, shingle,
+    CopiedPassage,
+    SharedFormula,
+    Shingles,
+    align,
+    candidate_rule,
+    candidate_shingles,
+    check_options,
+    choose_formulas,
+    formula_runs,
+    formula_threshold,
+    frequencies_of,
+    phrase_hashes,
+    shingle,
 )
 from ..reporting.report import copying_rows
-from .frames import POS, number_rows, table_schema
+from .frames import POS, number_rows, partitions, table_schema
 
 __all__ = ["PASSAGE_SCHEMA", "SparkCopies", "copies_of", "find_copies"]
 
@@ -132,7 +143,7 @@ def copies_of(docs: DataFrame, n_docs: int, *, k: int, min_chars: int, formula_s
 
     # 3. Each candidate pair aligned where it sits.
     side = {s: docs.select(F.col(POS).alias(s), F.col("file").alias(f"file_{s}"), F.col("text").alias(f"text_{s}")) for s in "ab"}
-    jobs = pairs.join(side["a"], "a").join(side["b"], "b")
+    jobs = pairs.join(side["a"], "a").join(side["b"], "b").repartition(partitions(spark, n_docs))
 
     def aligned(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:

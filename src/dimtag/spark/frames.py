@@ -13,26 +13,31 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pyspark import StorageLevel
-from pyspark.sql import Column, DataFrame
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from ..document import RECORD_FIELDS, TaggedSentence
 from ..reporting.columns import COLUMN_TYPES, columns
 
-__all__ = ["POS", "number_rows", "record_schema", "table_schema", "typed_rows"]
+__all__ = ["DOCS_PER_PARTITION", "POS", "explode_records", "number_rows", "partitions", "record_schema", "table_schema", "typed_rows"]
 
 #: The column that holds a document's dense position (0, 1, 2, …).
 POS = "_pos"
 # monotonically_increasing_id() puts the partition id above the lowest 33 bits.
 _PARTITION_SHIFT = 33
+#: Documents per partition of the steps that run Python on each document: a task
+#: costs a second or so of Python and Arrow setup, so a partition holds many
+#: documents (a few MB of text for documents of a few thousand characters).
+DOCS_PER_PARTITION = 5000
 _SPARK_TYPES: dict[type, T.DataType] = {int: T.LongType(), float: T.DoubleType(), bool: T.BooleanType(), str: T.StringType()}
 
 
 def number_rows(df: DataFrame, order_col: str | None = None) -> DataFrame:
     """``df`` with :data:`POS`: positions 0 … n-1 in the order of ``order_col`` (else the frame's own order).
 
-    The frame is persisted (memory and disk): later steps read its documents several times.
+    The frame comes in :func:`partitions` partitions, persisted (memory and
+    disk): later steps read its documents several times.
     """
     if order_col is not None:
         df = df.orderBy(order_col)
@@ -50,8 +55,17 @@ def number_rows(df: DataFrame, order_col: str | None = None) -> DataFrame:
         with_id.join(F.broadcast(table), part == F.col("_part"))
         .withColumn(POS, F.col("_offset") + low)
         .drop("_mid", "_part", "_offset")
+        .repartition(partitions(spark, total))
     )
-    return numbered.persist(StorageLevel.MEMORY_AND_DISK)
+    numbered = numbered.persist(StorageLevel.MEMORY_AND_DISK)
+    numbered.count()  # materialized before the ids it was computed from go
+    with_id.unpersist()
+    return numbered
+
+
+def partitions(spark: SparkSession, n_docs: int) -> int:
+    """How many partitions the per-document Python steps run in: every core busy, and :data:`DOCS_PER_PARTITION` each."""
+    return max(1, spark.sparkContext.defaultParallelism, -(-n_docs // DOCS_PER_PARTITION))
 
 
 def _python_type(hint: Any) -> type:

@@ -13,7 +13,6 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +26,7 @@ from ..reporting.concreteness import genericity_of, problem_bigrams
 from ..reporting.coverage import DEFAULT_EXPECT, parse_dimensions
 from ..reporting.report import document_rows, formula_rows, problem_texts
 from .copying import copies_of
-from .frames import POS, number_rows, table_schema, typed_rows
+from .frames import POS, number_rows, partitions, table_schema, typed_rows
 from .tagging import model_ref, tag_documents
 
 __all__ = ["SparkReport", "report_frame"]
@@ -133,7 +132,7 @@ def report_frame(
         pair_chars.select(F.col("doc_b").alias(POS), "doc_a", "doc_b", F.col("file_a").alias("other"), "chars")
     )
     copied = sides.groupBy(POS).agg(F.to_json(F.sort_array(F.collect_list(F.struct("doc_a", "doc_b", "other", "chars")))).alias("copied"))
-    per_doc = good.join(copied, POS, "left")
+    per_doc = good.join(copied, POS, "left").repartition(partitions(spark, n_docs))
 
     def rows(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         keys, df_ = frequencies.value
@@ -163,6 +162,3 @@ def report_frame(
     return SparkReport({t: tables[t] for t in TABLES}, skipped, n_docs)
 
 
-def _rows_of(frame: DataFrame) -> list[dict[str, Any]]:
-    """A table's rows as dicts (for tests and the xlsx summary)."""
-    return [r.asDict() for r in frame.collect()]

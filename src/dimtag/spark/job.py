@@ -1,0 +1,102 @@
+"""``dimtag spark-report``: read a folder or a Parquet table of documents, write the tables as Parquet and an xlsx summary."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+
+from ..dimensions import Dimension
+from ..errors import DimtagError
+from ..reading import load_file
+from ..reporting.columns import TABLES
+from ..reporting.coverage import DEFAULT_EXPECT, parse_dimensions
+from ..reporting.report import Report, document_paths
+from .tables import SparkReport, report_frame
+
+__all__ = ["EXCEL_ROWS", "SUMMARY_TABLES", "read_phrases", "spark_report"]
+
+log = logging.getLogger(__name__)
+
+#: The tables of the xlsx summary (the Parquet files hold them all).
+SUMMARY_TABLES = ("documents", "flags", "copying", "formulas")
+#: The rows an Excel sheet holds below its header.
+EXCEL_ROWS = 1_048_575
+
+
+def read_phrases(path: str | os.PathLike[str]) -> list[str]:
+    """An ignore list: one phrase per line (any encoding dimtag reads), blank lines skipped."""
+    return [line.strip() for line in load_file(path).text.splitlines() if line.strip()]
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() == ".parquet" or (path.is_dir() and any(path.glob("*.parquet")))
+
+
+def _documents(spark: SparkSession, source: str, text_col: str, name_col: str) -> tuple[DataFrame, dict[str, str | None]]:
+    """The documents of a folder (as paths the executors read) or of a Parquet table, and how to read them."""
+    path = Path(source)
+    if not path.exists():
+        raise DimtagError(f"{source}: no such file or folder")
+    if _is_parquet(path):
+        table = spark.read.parquet(source)
+        if text_col not in table.columns:
+            raise DimtagError(f"{source}: no column {text_col!r} (columns: {', '.join(table.columns)}); give --text-col")
+        name = name_col if name_col in table.columns else None
+        return table, {"text_col": text_col, "name_col": name, "order_col": name, "path_col": None}
+    if not path.is_dir():
+        raise DimtagError(f"{source}: give a folder of .txt/.docx documents or a Parquet table")
+    paths = [(i, p) for i, p in enumerate(document_paths([source]))]
+    listed = spark.createDataFrame(paths, "pos long, path string")
+    return listed, {"text_col": "path", "name_col": None, "order_col": "pos", "path_col": "path"}
+
+
+def spark_report(
+    source: str,
+    output: str | os.PathLike[str],
+    *,
+    spark: SparkSession,
+    expect: Sequence[str | Dimension] = DEFAULT_EXPECT,
+    model: str | None = None,
+    min_score: float | None = None,
+    formula_share: float = 0.25,
+    min_copy_chars: int = 40,
+    ignore: Sequence[str] = (),
+    text_col: str = "text",
+    name_col: str = "file",
+) -> tuple[SparkReport, list[Path]]:
+    """Run the report on Spark and write ``OUTPUT/<table>.parquet`` for every table and ``OUTPUT/summary.xlsx``.
+
+    ``output`` must not exist yet, or be an empty folder: nothing is overwritten.
+
+    Returns
+    -------
+    (SparkReport, list of Path)
+        The report, and what was written.
+    """
+    out = Path(output)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise DimtagError(f"{output}: exists and is not an empty folder; give a new folder")
+    docs, how = _documents(spark, source, text_col, name_col)
+    rep = report_frame(
+        docs, how["text_col"] or text_col, name_col=how["name_col"], order_col=how["order_col"], path_col=how["path_col"],
+        expect=expect, model=model, min_score=min_score, formula_share=formula_share, min_copy_chars=min_copy_chars,
+        ignore=ignore,
+    )
+    written = []
+    for name, frame in rep.tables.items():
+        target = out / f"{name}.parquet"
+        frame.write.parquet(str(target))
+        written.append(target)
+    summary: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
+    for name in SUMMARY_TABLES:
+        frame = rep.tables[name]
+        if frame.count() > EXCEL_ROWS:
+            log.warning("%s: %s has more rows than an Excel sheet holds; it is in %s.parquet only", output, name, name)
+            continue
+        summary[name] = [row.asDict() for row in frame.toLocalIterator()]
+    written.append(Report(summary, {}, parse_dimensions(expect), rep.skipped).write(out / "summary.xlsx")[0])
+    return rep, written
