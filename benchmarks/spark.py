@@ -87,6 +87,9 @@ def _spark_run(corpus: Path, heap: str) -> dict:
     spark = (
         SparkSession.builder.master("local[2]").appName("dimtag-bench")
         .config("spark.driver.memory", heap)
+        # A partition per few thousand documents, not Spark's default 200 per shuffle: on two cores each
+        # task costs more than its share of the work (the library repartitions its Python steps itself).
+        .config("spark.sql.shuffle.partitions", "8")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.port", "0").config("spark.ui.showConsoleProgress", "false")
         .config("spark.executor.processTreeMetrics.enabled", "true")

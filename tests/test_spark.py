@@ -45,7 +45,7 @@ def spark():
     session = (
         SparkSession.builder.master("local[2]").appName("dimtag-tests")
         .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", "2")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .getOrCreate()
     )
@@ -158,7 +158,7 @@ def test_spark_report_cli_writes_parquet_and_the_summary(spark, tmp_path):
     ignore = tmp_path / "ignore.txt"
     ignore.write_text(FORMULAS[0] + "\n\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = _cli("spark-report", str(src), str(out), "--master", "local[2]", "--ignore", str(ignore))
+    result = _cli("spark-report", str(src), str(out), "--master", "local[2]", "--shuffle-partitions", "2", "--ignore", str(ignore))
     assert result.returncode == 1, result.stderr  # the broken file is reported, the rest done
     assert "broken.txt" in result.stderr
     want = dimtag.report([src], errors="skip", ignore=[FORMULAS[0]])
@@ -166,5 +166,5 @@ def test_spark_report_cli_writes_parquet_and_the_summary(spark, tmp_path):
         got = pd.read_parquet(out / f"{table}.parquet")
         assert got.to_dict("records") == want.tables[table], table
     assert (out / "summary.xlsx").stat().st_size > 0
-    again = _cli("spark-report", str(src), str(out), "--master", "local[2]")
+    again = _cli("spark-report", str(src), str(out), "--master", "local[2]", "--shuffle-partitions", "2")
     assert again.returncode == 1 and "not an empty folder" in again.stderr

@@ -168,7 +168,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("spark-report", help="the reviewer's report on Spark: a folder or a Parquet table to Parquet tables and an xlsx summary")
     p.add_argument("input", metavar="INPUT", help="a folder of .txt/.docx documents, or a Parquet table with a text column")
-    p.add_argument("output", metavar="OUTPUT", help="a new folder: one Parquet table per report table, and summary.xlsx")
+    p.add_argument("output", metavar="OUTPUT", help="a new folder (or an hdfs:// or s3a:// URI): one Parquet table per report table")
+    p.add_argument("--summary", metavar="XLSX", help="the xlsx summary (default: OUTPUT/summary.xlsx; summary.xlsx here for a URI)")
     p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required dimensions, comma-separated ids or Chinese names (default: the six)")
     p.add_argument("--formula-share", type=_score, default=0.25, help="a phrase in more than this share of documents is formula language (default 0.25)")
     p.add_argument("--min-copy-chars", type=int, default=40, metavar="N", help="a copied passage holds at least N matching characters (default 40)")
@@ -178,6 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--text-col", default="text", help="the Parquet table's text column (default text)")
     p.add_argument("--name-col", default="file", help="the Parquet table's name column, also its order (default file)")
     p.add_argument("--master", help="Spark master (default: as spark-submit sets it, else local[*])")
+    p.add_argument("--shuffle-partitions", type=int, metavar="N", help="spark.sql.shuffle.partitions for this run (default: Spark's)")
 
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
@@ -509,16 +511,18 @@ def _cmd_spark_report(args: argparse.Namespace) -> int:
     builder = SparkSession.builder.appName("dimtag spark-report")
     if args.master:
         builder = builder.master(args.master)
+    if args.shuffle_partitions:
+        builder = builder.config("spark.sql.shuffle.partitions", str(args.shuffle_partitions))
     spark = builder.getOrCreate()
     rep, written = spark_report(
-        args.input, args.output, spark=spark, expect=args.expect or tuple(Dimension), model=args.model,
+        args.input, args.output, spark=spark, summary=args.summary, expect=args.expect or tuple(Dimension), model=args.model,
         min_score=args.min_score, formula_share=args.formula_share, min_copy_chars=args.min_copy_chars, ignore=ignore,
         text_col=args.text_col, name_col=args.name_col,
     )
     for message in rep.skipped:
         log.error("%s", message)
     for path in written:
-        _print(str(path))
+        _print(path)
     return EXIT_FAILED if rep.skipped else EXIT_OK
 
 

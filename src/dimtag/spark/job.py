@@ -32,16 +32,22 @@ def read_phrases(path: str | os.PathLike[str]) -> list[str]:
     return [line.strip() for line in load_file(path).text.splitlines() if line.strip()]
 
 
-def _is_parquet(path: Path) -> bool:
-    return path.suffix.lower() == ".parquet" or (path.is_dir() and any(path.glob("*.parquet")))
+def _remote(path: str | os.PathLike[str]) -> bool:
+    """A URI such as ``hdfs://…`` or ``s3a://…``, for Spark to read, rather than a local path."""
+    return "://" in str(path)
+
+
+def _is_parquet(source: str) -> bool:
+    path = Path(source)
+    return _remote(source) or path.suffix.lower() == ".parquet" or (path.is_dir() and any(path.glob("*.parquet")))
 
 
 def _documents(spark: SparkSession, source: str, text_col: str, name_col: str) -> tuple[DataFrame, dict[str, str | None]]:
     """The documents of a folder (as paths the executors read) or of a Parquet table, and how to read them."""
     path = Path(source)
-    if not path.exists():
+    if not _remote(source) and not path.exists():
         raise DimtagError(f"{source}: no such file or folder")
-    if _is_parquet(path):
+    if _is_parquet(source):
         table = spark.read.parquet(source)
         if text_col not in table.columns:
             raise DimtagError(f"{source}: no column {text_col!r} (columns: {', '.join(table.columns)}); give --text-col")
@@ -56,9 +62,10 @@ def _documents(spark: SparkSession, source: str, text_col: str, name_col: str) -
 
 def spark_report(
     source: str,
-    output: str | os.PathLike[str],
+    output: str,
     *,
     spark: SparkSession,
+    summary: str | os.PathLike[str] | None = None,
     expect: Sequence[str | Dimension] = DEFAULT_EXPECT,
     model: str | None = None,
     min_score: float | None = None,
@@ -67,36 +74,41 @@ def spark_report(
     ignore: Sequence[str] = (),
     text_col: str = "text",
     name_col: str = "file",
-) -> tuple[SparkReport, list[Path]]:
-    """Run the report on Spark and write ``OUTPUT/<table>.parquet`` for every table and ``OUTPUT/summary.xlsx``.
+) -> tuple[SparkReport, list[str]]:
+    """Run the report on Spark and write ``OUTPUT/<table>.parquet`` for every table, and the xlsx summary.
 
-    ``output`` must not exist yet, or be an empty folder: nothing is overwritten.
+    ``output`` is a local folder, which must not exist yet or be empty
+    (nothing is overwritten), or a URI (``hdfs://…``) where Spark refuses
+    to overwrite a table. The summary (:data:`SUMMARY_TABLES`) is written
+    by the driver to ``summary``, by default ``OUTPUT/summary.xlsx`` for a
+    local folder and ``summary.xlsx`` in the current folder for a URI.
 
     Returns
     -------
-    (SparkReport, list of Path)
+    (SparkReport, list of str)
         The report, and what was written.
     """
     out = Path(output)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+    if not _remote(output) and out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise DimtagError(f"{output}: exists and is not an empty folder; give a new folder")
+    summary_path = Path(summary) if summary else (Path("summary.xlsx") if _remote(output) else out / "summary.xlsx")
     docs, how = _documents(spark, source, text_col, name_col)
     rep = report_frame(
         docs, how["text_col"] or text_col, name_col=how["name_col"], order_col=how["order_col"], path_col=how["path_col"],
         expect=expect, model=model, min_score=min_score, formula_share=formula_share, min_copy_chars=min_copy_chars,
         ignore=ignore,
     )
-    written = []
+    written: list[str] = []
     for name, frame in rep.tables.items():
-        target = out / f"{name}.parquet"
-        frame.write.parquet(str(target))
+        target = f"{str(output).rstrip('/')}/{name}.parquet"
+        frame.write.parquet(target)
         written.append(target)
-    summary: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
+    tables: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
     for name in SUMMARY_TABLES:
         frame = rep.tables[name]
         if frame.count() > EXCEL_ROWS:
             log.warning("%s: %s has more rows than an Excel sheet holds; it is in %s.parquet only", output, name, name)
             continue
-        summary[name] = [row.asDict() for row in frame.toLocalIterator()]
-    written.append(Report(summary, {}, parse_dimensions(expect), rep.skipped).write(out / "summary.xlsx")[0])
+        tables[name] = [row.asDict() for row in frame.toLocalIterator()]
+    written.append(str(Report(tables, {}, parse_dimensions(expect), rep.skipped).write(summary_path)[0]))
     return rep, written
