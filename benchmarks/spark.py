@@ -152,11 +152,12 @@ def _mb(n: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--local", type=int, nargs="*", default=[10_000, 100_000], help="sizes the single-machine run also does")
     parser.add_argument("--heap", default="2g", help="the JVM heap of every Spark run")
     parser.add_argument("--data", default="/tmp/dimtag-spark-bench", help="where the corpora are kept")
     parser.add_argument("--out", default=str(HERE / "SPARK.md"))
+    parser.add_argument("--table", type=int, nargs="*", help="the sizes of the table, from the kept results (default: --sizes)")
     parser.add_argument("--child", choices=("spark", "local"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -167,15 +168,22 @@ def main() -> None:
 
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
-    results = {}
     for n in args.sizes:
         corpus = _corpus(n, data)
         spark = _child("spark", corpus, args.heap)
         local = _child("local", corpus, args.heap) if n in args.local else None
         if local is not None and local["pairs"] != spark["pairs"]:
             raise SystemExit(f"{n} documents: Spark and the single machine found different pairs")
-        results[n] = (spark, local)
-        print(f"{n}: {json.dumps({k: v for k, v in spark.items() if k != 'pairs'})} local={local and local['seconds']}", flush=True)
+        for run in (spark, local):
+            if run is not None:
+                run["pairs"] = len(run["pairs"])
+        # Each size's result is kept, so that sizes run in separate (or concurrent) invocations make one table.
+        (data / f"result-{n}.json").write_text(json.dumps({"spark": spark, "local": local}))
+        print(f"{n}: {json.dumps(spark)} local={local}", flush=True)
+    results = {}
+    for n in args.table or args.sizes:
+        saved = json.loads((data / f"result-{n}.json").read_text())
+        results[n] = (saved["spark"], saved["local"])
 
     lines = [
         "# Copy detection on Spark",
@@ -192,7 +200,7 @@ def main() -> None:
         single = f"{local['seconds']:.1f} / {_mb(local['rss'])}" if local else "not run"
         lines.append(
             f"| {n:,} | {s['seconds']:.1f} | {s['shuffle_write'] / 2**20:,.1f} | {s['tasks']:,} | {_mb(s['jvm_heap'])} | {_mb(s['jvm_rss'])} "
-            f"| {_mb(s['python_rss'])} / {_mb(s['python_worker_rss'])} | {len(s['pairs'])} | {s['formulas']} | {single} |"
+            f"| {_mb(s['python_rss'])} / {_mb(s['python_worker_rss'])} | {s['pairs']} | {s['formulas']} | {single} |"
         )
     sizes = sorted(results)
     if len(sizes) >= 2:

@@ -59,12 +59,16 @@ def executor_tagger(ref: str) -> Tagger:
     return Tagger.load(SparkFiles.get(ref) if ref else None)
 
 
+def _name(value: Any) -> str | None:
+    return str(value) if isinstance(value, str) or (value is not None and not pd.isna(value)) else None
+
+
 def _tagged_row(pos: int, name: str | None, value: Any, from_path: bool, ref: str, min_score: float | None) -> tuple[Any, ...]:
     tagger = executor_tagger(ref)
     try:
         if from_path:
             doc = tag_file(value, min_score=min_score, tagger=tagger)
-        elif value is None:
+        elif not isinstance(value, (str, bytes)):  # a null (None, or NaN in pandas' string columns)
             return (pos, name, None, None, None, f"{name or '<text>'}: no text")
         else:
             doc = tag_document(value, min_score=min_score, tagger=tagger, name=name)
@@ -88,7 +92,7 @@ def tag_documents(
         for batch in batches:
             names = batch[name_col] if name_col else [None] * len(batch)
             rows = [
-                _tagged_row(int(pos), None if name is None else str(name), value, from_path, ref, min_score)
+                _tagged_row(int(pos), _name(name), value, from_path, ref, min_score)
                 for pos, name, value in zip(batch[POS], names, batch[source_col])
             ]
             yield pd.DataFrame(rows, columns=TAGGED_SCHEMA.fieldNames())
@@ -134,7 +138,7 @@ def tag_frame(
     def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
             names = batch[name_col] if name_col else [None] * len(batch)
-            tagged = [_tagged_row(0, None if n is None else str(n), t, False, ref, min_score) for n, t in zip(names, batch[text_col])]
+            tagged = [_tagged_row(0, _name(n), t, False, ref, min_score) for n, t in zip(names, batch[text_col])]
             out = batch[keep].copy()
             out["_records"] = [row[4] for row in tagged]
             yield out
