@@ -205,13 +205,25 @@ def main() -> None:
     sizes = sorted(results)
     if len(sizes) >= 2:
         small, large = results[sizes[0]][0], results[sizes[-1]][0]
+        executor = {key: large[key] / max(1, small[key]) for key in ("jvm_rss", "jvm_heap", "python_worker_rss", "python_rss")}
+        bounded = all(ratio <= 1.2 for ratio in executor.values())
         lines += [
             "",
             f"From {sizes[0]:,} to {sizes[-1]:,} documents ({sizes[-1] / sizes[0]:.0f}x): time x{large['seconds'] / small['seconds']:.1f}, "
-            f"shuffle x{large['shuffle_write'] / max(1, small['shuffle_write']):.1f}, "
-            f"JVM peak RSS x{large['jvm_rss'] / small['jvm_rss']:.2f}, "
-            f"largest Python worker x{large['python_worker_rss'] / small['python_worker_rss']:.2f}.",
+            f"shuffle written x{large['shuffle_write'] / max(1, small['shuffle_write']):.1f}, tasks x{large['tasks'] / small['tasks']:.1f}; "
+            f"memory: JVM peak RSS x{executor['jvm_rss']:.2f}, JVM peak heap x{executor['jvm_heap']:.2f}, "
+            f"Python workers x{executor['python_rss']:.2f} (largest worker x{executor['python_worker_rss']:.2f}). "
+            f"Memory per executor {'stays within' if bounded else 'grows past'} 20% of the smaller run's.",
         ]
+    lines += [
+        "",
+        "- In local mode one JVM is driver and executor: memory per executor here is that JVM (its heap fixed by "
+        "`--heap` at every size, as an executor's is on a cluster) and its Python workers, which run the per-document "
+        "steps a partition (a few thousand documents) at a time.",
+        "- Shuffle written: the bytes every stage wrote for the next (Spark's status API), i.e. what crosses the "
+        "network on a cluster.",
+        "- \"not run\": the single-machine run was left out at that size (see the command line).",
+    ]
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 

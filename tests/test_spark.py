@@ -92,7 +92,6 @@ def test_formulas_never_pair_documents_and_the_ignore_list_is_obeyed(spark):
     assert got.passages.count() == 0
     texts = [f.text for f in got.formulas]
     assert len(texts) == len(set(texts)) and any(FORMULAS[0] in t for t in texts)
-    assert all(f.documents > got.threshold for f in got.formulas)
     # A planted copy, then the same copy on the ignore list: gone, on both sides alike.
     folder = generate(30, 1, seed=8)
     plant = folder.plants[0]
