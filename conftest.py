@@ -1,6 +1,12 @@
-"""Collection rules for the whole checkout: the Spark wing's modules need the spark extra."""
+"""Collection rules for the whole checkout: wings whose doctests need an extra are collected only where it is installed.
 
-from importlib.util import find_spec
+The service needs the serve extra (``pip install ".[serve]"``); the Spark wing needs the spark extra (pyspark):
+--doctest-modules imports every module under src/.
+"""
 
-# --doctest-modules imports every module under src/; without pyspark, dimtag.spark cannot be imported.
-collect_ignore_glob = [] if find_spec("pyspark") else ["src/dimtag/spark/*"]
+import importlib.util
+
+collect_ignore_glob = [
+    *([] if importlib.util.find_spec("starlette") else ["src/dimtag/serve/*"]),
+    *([] if importlib.util.find_spec("pyspark") else ["src/dimtag/spark/*"]),
+]

@@ -47,16 +47,22 @@ def _structure() -> Any:
 
 def _cached(tagger: Tagger) -> Tagger:
     """The tagger with its probabilities memoised by text: the grid re-tags the same texts."""
-    cache: dict[str, np.ndarray] = {}
-    compute = tagger._full_proba
+    cache: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray | None]] = {}
+    compute = tagger._probas
 
-    def full(texts: list[str], n_jobs: int | None = 1) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+    def probas(texts: list[str], n_jobs: int | None = 1, roles: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        if not texts:
+            return compute(texts, n_jobs, roles)
+        missing = [t for t in dict.fromkeys(texts) if (t, roles) not in cache]
         if missing:
-            cache.update(zip(missing, compute(missing, n_jobs)))
-        return np.array([cache[t] for t in texts]) if texts else compute(texts, n_jobs)
+            full, role_full = compute(missing, n_jobs, roles)
+            for i, t in enumerate(missing):
+                cache[t, roles] = (full[i], None if role_full is None else role_full[i])
+        rows = [cache[t, roles] for t in texts]
+        role_rows = None if rows[0][1] is None else np.array([r[1] for r in rows])
+        return np.array([r[0] for r in rows]), role_rows
 
-    tagger._full_proba = full  # type: ignore[method-assign]
+    tagger._probas = probas  # type: ignore[method-assign]
     return tagger
 
 

@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from generated_folders import generate  # noqa: E402  (found through the sys.path entry above)
 
-from dimtag.reporting import copying  # noqa: E402
+from dimtag.reporting import copying, shingles  # noqa: E402
 
 WINDOW, STEP, K = 40, 20, 8
 
@@ -57,9 +57,9 @@ def _rss_mb() -> float:
 
 def _windows(texts: list[str], formula_share: float = 0.25) -> tuple[list[tuple[int, int, int]], list[np.ndarray]]:
     """Windows of reduced text as (doc, start, end) in original offsets, with their non-formula 8-gram hashes."""
-    reduced = [copying._reduce(t) for t in texts]
-    hashes = [copying._shingles(codes, K) for codes, _ in reduced]
-    keys, df = copying._frequencies(hashes)
+    reduced = [shingles.reduce_text(t) for t in texts]
+    hashes = [shingles.shingles(codes, K) for codes, _ in reduced]
+    keys, df = shingles.frequencies(hashes)
     threshold = copying.formula_threshold(len(texts), formula_share)
     where, sets = [], []
     for d, ((codes, offs), h) in enumerate(zip(reduced, hashes)):

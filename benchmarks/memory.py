@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,8 +46,7 @@ def make_documents(folder: Path, n: int, seed: int = 0) -> None:
 
 
 def _dimtag() -> list[str]:
-    exe = shutil.which("dimtag")
-    return [exe] if exe else [sys.executable, "-m", "dimtag.cli"]
+    return [sys.executable, "-m", "dimtag"]
 
 
 def peak_rss_mb(folder: Path) -> tuple[float, float]:

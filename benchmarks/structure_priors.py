@@ -24,8 +24,9 @@ from dimtag.decision import Prior  # noqa: E402
 PRIORS = {
     "model only (no structure evidence)": Prior(heading=0, point=0, point_items=0, section_items=0, heading_reading=0),
     "heading override (heading weight 50)": Prior(heading=50, point=0, point_items=0, section_items=0, heading_reading=0),
-    "heading 3 only": Prior(heading=3, point=0, point_items=0, section_items=0, heading_reading=0),
-    "shipped (heading 3, point title 4)": Prior(),
+    "shipped (heading 3 only)": Prior(),
+    "2.0.0 (heading 3, point title 4)": Prior(heading=3, point=4, point_items=0, section_items=0, heading_reading=0),
+    "top of the grid (heading 2, point title 2)": Prior(heading=2, point=2, point_items=0, section_items=0, heading_reading=0),
     "heading 3, point 4, pooled 0.5": Prior(heading=3, point=4, point_items=0.5, section_items=0.5, heading_reading=0.5),
 }
 

@@ -57,3 +57,17 @@ def tagger():
     from dimtag import Tagger
 
     return Tagger.load()
+
+
+@pytest.fixture
+def one_blas_thread():
+    """Fit the tiny models with one BLAS thread: on a shared 2-core machine, two OpenBLAS
+    threads make scipy's L-BFGS-B (the sigmoid calibration) ten times slower on problems
+    this small. threadpoolctl limits only libraries already loaded, hence the imports."""
+    pytest.importorskip("sklearn")
+    import scipy.optimize  # noqa: F401
+    import sklearn.svm  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        yield

@@ -165,3 +165,24 @@ def generate(
         start_a, start_b = texts[a].find(passage), texts[b].find(passage)
         plants.append(Plant(a, start_a, start_a + len(passage), b, start_b, start_b + len(passage)))
     return Folder(texts, plants)
+
+
+def generate_groups(n_docs: int, group_size: int, *, seed: int = 0) -> list[str]:
+    """``n_docs`` documents in groups of ``group_size`` that each share one passage of about 100 characters.
+
+    The shape of issue 19's attack on copy detection: every pair inside a
+    group shares the passage, so reporting pairs grows with the square of
+    the group.
+    """
+    rng = random.Random(seed)
+    texts = generate(n_docs, 0, seed=seed).texts
+    out = []
+    for i, text in enumerate(texts):
+        group = random.Random(seed * 100_003 + i // group_size)
+        passage = ""
+        while len(passage) < 100:
+            passage += _own_sentence(group)
+        lines = text.split("\n")
+        lines.insert(rng.randrange(3, len(lines)), passage)
+        out.append("\n".join(lines))
+    return out

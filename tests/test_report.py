@@ -6,6 +6,7 @@ import csv
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,7 @@ def test_expect_changes_the_required_dimensions():
     assert not [r for r in rep["flags"] if r["kind"] == "missing"]
     required = {r["dimension"] for r in rep["coverage"] if r["required"]}
     assert required == {"theory", "politics"}
-    with pytest.raises(ValueError, match="not a dimension"):
+    with pytest.raises(ValueError, match="not an aspect"):
         report([MATERIALS], expect=["廉洁"])
 
 
@@ -133,14 +134,13 @@ def test_a_copy_into_a_long_document_is_found_by_containment():
 def test_points_follow_the_segmenters_point_ids():
     body = "平时学习主要靠上级转发的材料，读原著原文少，对党的创新理论理解不深，学了之后联系本单位实际思考不够，用理论指导实践的办法不多。"
     doc = tag_document(f"一、存在的问题\n（一）在理论学习方面。\n1.学得不深。{body}\n（二）在工作作风方面。\n2.调研少。", name="p.txt")
-    records = doc.to_records()
-    assert len(records) == 3 and records[0]["point"] == records[1]["point"] != records[2]["point"]
-    points = points_module.points_of(records)
-    assert [(p.dimension, p.records) for p in points] == [("theory", (0, 1)), ("work_style", (2,))]
+    assert len(doc) == 3 and doc[0].point == doc[1].point != doc[2].point
+    points = points_module.points_of(doc, list(Dimension))
+    assert [(p.dimension, p.items) for p in points] == [(Dimension.THEORY, (0, 1)), (Dimension.WORK_STYLE, (2,))]
     assert points[0].text.startswith("1.学得不深。")
-    for r in records:
-        r["point"] = None  # records outside any point: each is a point of its own
-    assert len(points_module.points_of(records)) == 3
+    unpointed = doc[:]
+    unpointed.items = [replace(s, point=None) for s in doc]  # items outside any point: each is a point of its own
+    assert len(points_module.points_of(unpointed, list(Dimension))) == 3
 
 
 def test_xlsx_has_the_sheets_and_chinese_headers(example, tmp_path):
@@ -148,7 +148,9 @@ def test_xlsx_has_the_sheets_and_chinese_headers(example, tmp_path):
     path = tmp_path / "r.xlsx"
     example.write(path)
     book = openpyxl.load_workbook(path, read_only=False)
-    assert book.sheetnames == ["文档概览", "维度覆盖", "问题标记", "具体程度", "雷同段落", "共用套话", "全部句子"]
+    assert book.sheetnames == [
+        "文档概览", "维度覆盖", "问题标记", "具体程度", "雷同段落", "多份雷同", "共用套话", "全部句子", "维度设置", "未读取文件",
+    ]
     docs = book["文档概览"]
     header = [c.value for c in docs[1]]
     assert header[:4] == ["文件", "标题", "字数", "问题数"] and "廉洁自律问题" in header and "理论学习措施" in header
@@ -214,8 +216,8 @@ def test_cli_report_writes_each_format(tmp_path, capsys):
     assert (tmp_path / "tables" / "documents.csv").exists()
     assert main(["report", str(MATERIALS), "-o", str(tmp_path / "r.pdf")]) == 1
     assert ".xlsx, .html or .csv" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["report", str(MATERIALS), "-o", str(tmp_path / "r.html"), "--expect", "nonsense"])
+    assert main(["report", str(MATERIALS), "-o", str(tmp_path / "r.html"), "--expect", "nonsense"]) == 1
+    assert "'nonsense' is not an aspect of this model" in capsys.readouterr().err
 
 
 def test_frames_with_pandas(example):
@@ -231,6 +233,7 @@ def test_import_dimtag_leaves_the_report_out():
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow
 def test_report_notebook_runs_top_to_bottom():
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
@@ -238,3 +241,28 @@ def test_report_notebook_runs_top_to_bottom():
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(REPO / "notebooks")}}).execute()
     outputs = "".join(str(o) for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs)
     assert "05_hospital.txt" in outputs and "<svg" in outputs and "147 characters" in outputs
+
+
+def test_the_report_extra_brings_what_frames_needs():
+    import tomllib
+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert {re.split(r"[<>=\[]", r)[0] for r in extras["report"]} >= {"openpyxl", "pandas"}
+
+
+def test_people_see_chinese_values_in_chinese_columns(example, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    example.write(tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    english = {"True", "False", "problem", "cause", "measure", "positive", "other", "model", "heading", "section", "point",
+               "missing", "thin", "vague", "copied", "no_measure", "first", "others", *(d.value for d in Dimension)}
+    for sheet in book.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows)
+        assert all(re.search(r"[\u4e00-\u9fff]", h) for h in header), (sheet.title, header)
+        for row in rows:
+            assert not [v for v in row if isinstance(v, bool) or v in english], (sheet.title, row)
+    page = tmp_path / "r.html"
+    example.write(page)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page.read_text(encoding="utf-8"))
+    assert cells and not set(cells) & english

@@ -17,7 +17,10 @@ from generated_folders import FORMULAS, generate
 
 import dimtag
 from dimtag import tag_document
+from dimtag.errors import ReportError
 from dimtag.reporting import find_copies as local_find_copies
+from dimtag.reporting.columns import table_columns
+from dimtag.reporting.rubric.recycling import mask
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -58,16 +61,16 @@ def _frame(spark, texts, names=None):
     return spark.createDataFrame(list(zip(names, texts)), "file string, text string")
 
 
-def _same_copies(spark, texts, **options):
-    """The Spark answer and the single-machine answer, for the texts in order."""
+def _same_copies(spark, texts, ignore=(), **options):
+    """The Spark answer and the single-machine answer (the ignored phrases masked, as the report does), in order."""
     from dimtag.spark import find_copies
 
-    got = find_copies(_frame(spark, texts), name_col="file", order_col="file", **options)
-    want = local_find_copies(texts, **options)
+    got = find_copies(_frame(spark, texts), name_col="file", order_col="file", ignore=ignore, **options)
+    want = local_find_copies([mask(t, tuple(ignore)) for t in texts], **options)
     fields = [f.name for f in dataclasses.fields(dimtag.reporting.CopiedPassage)]
     rows = [tuple(r[f] for f in fields) for r in got.passages.collect()]
     assert rows == [dataclasses.astuple(p) for p in want.passages]
-    assert got.formulas == want.formulas
+    assert got.formulas == want.formulas and got.shared == want.shared
     assert (got.threshold, got.n_docs) == (want.threshold, len(texts))
     return got, want
 
@@ -79,9 +82,11 @@ def test_find_copies_equals_the_single_machine_report(spark, seed, formula_rate)
     got, want = _same_copies(spark, folder.texts)
     planted = {(min(p.a, p.b), max(p.a, p.b)) for p in folder.plants}
     assert {(p.doc_a, p.doc_b) for p in want.passages} == planted and len(planted) == 6
-    # The text columns are the passages themselves.
-    for row in got.passages.collect():
-        assert row["text_a"] == folder.texts[row["doc_a"]][row["start_a"] : row["end_a"]]
+    # Each planted passage lies inside what was found for its pair.
+    found = {(r["doc_a"], r["doc_b"]): r for r in got.passages.collect()}
+    for p in folder.plants:
+        a, b = sorted((p.a, p.b))
+        assert (a, b) in found
 
 
 @pytest.mark.slow
@@ -106,9 +111,9 @@ def test_empty_one_document_and_skewed_corpora(spark):
     from dimtag.spark import report_frame
 
     _same_copies(spark, [])
-    empty = report_frame(_frame(spark, []), order_col="file")
-    assert empty.n_docs == 0 and all(frame.count() == 0 for frame in empty.tables.values())
-    assert empty["copying"].columns == dimtag.reporting.columns.columns("copying")
+    # No document: the single-machine report's error.
+    with pytest.raises(ReportError, match="no document to report on"):
+        report_frame(_frame(spark, []), order_col="file")
     folder = generate(12, 2, seed=3)
     _same_copies(spark, folder.texts[:1])
     # One document of some 300,000 characters (every other document, thirty times over)
@@ -139,10 +144,12 @@ def test_tag_frame_and_report_frame_equal_tag_document_and_report(spark):
     got = report_frame(df, name_col="file", order_col="file")
     want = dimtag.report([docs[n] for n in sorted(names)])
     assert got.n_docs == len(names) and got.skipped == []
+    assert list(got.tables) == list(want.tables)
+    columns = table_columns(want.labels, want.names)
     for table, frame in got.tables.items():
-        assert frame.columns == dimtag.reporting.columns.columns(table)
+        assert frame.columns == [c.id for c in columns[table][1]], table
         assert [r.asDict() for r in frame.collect()] == want.tables[table], table
-    assert len(want.tables["copying"]) >= 3
+    assert len(want.tables["copying"]) >= 3 and len(want.tables["aspects"]) == 6
 
 
 @pytest.mark.slow
@@ -161,7 +168,7 @@ def test_spark_report_cli_writes_parquet_and_the_summary(spark, tmp_path):
     assert result.returncode == 1, result.stderr  # the broken file is reported, the rest done
     assert "broken.txt" in result.stderr
     want = dimtag.report([src], errors="skip", ignore=[FORMULAS[0]])
-    for table in ("documents", "flags", "copying", "formulas"):
+    for table in ("documents", "flags", "copying", "shared", "formulas", "aspects", "skipped"):
         assert pq.read_table(out / f"{table}.parquet").to_pylist() == want.tables[table], table
     assert (out / "summary.xlsx").stat().st_size > 0
     again = _cli("spark-report", str(src), str(out), "--master", "local[2]", "--shuffle-partitions", "2")

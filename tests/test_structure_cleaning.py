@@ -81,9 +81,12 @@ def test_raw_offsets_of_cleaned_characters():
 _ALPHABET = st.sampled_from(
     list("学习政治廉洁作风担当方面问题一二三是（）、。，；：！？“”\n\r 　\t,.;:!?()XX××1234ab#")
     + ["登录后可阅读全文", "发布时间：", "来源：", "作者：", "（xué）", "微信", "关注", "素材库", "客服", "上一篇：",
-       "以上发言，请批评指正。", "##paidbegin##", "\u200b", "第二，", "①", "（一）", "1."]
+       "以上发言，请批评指正。", "##paidbegin##", "\u200b", "第二，", "①", "（一）", "1.",
+       # web furniture and broken lines (issue 18), control characters (issue 19)
+       "当前位置：", " > ", "打印", "【打印】", "阅读原文", "第一篇：", "本文由AI生成", "编辑丨", "A+ A-", "理论学习不够深入，读原著少",
+       "\x07", "\x1b"]
 )
-_LAYOUT = re.compile(r"[\s\u200b\ufeff\u200c\u200d\u2060\u00ad\u200e\u200f]")
+_LAYOUT = re.compile(r"[\s\u200b\ufeff\u200c\u200d\u2060\u00ad\u200e\u200f\x00-\x08\x0e-\x1f\x7f]")
 
 
 @settings(max_examples=150, deadline=None)
@@ -106,3 +109,73 @@ def test_every_raw_character_is_in_an_item_a_heading_or_dropped(raw):
 def test_cleaning_with_debris_is_idempotent(raw):
     once = clean(raw)
     assert clean(once) == once
+
+
+_WEB_COPY = """当前位置：首页 > 党建园地 > 学习资料
+网站首页 > 组织生活 > 正文
+某中学党支部班子对照检查材料
+发布时间：2024-03-05 来源：本站 作者：党办 点击数：1024 浏览次数：88
+字号：大 中 小
+【打印本页】【关闭窗口】
+朗读 | 打印 | 纠错 | 扫一扫 | 分享到
+A+ A-
+主动公开
+扫码在手机上查看
+一、存在的问题
+一是理论学习不够深入，集体学习时打印的材料发下去多，
+组织研讨少。
+二是对青年教师的思想动态关注不够，谈心谈话流于形式。
+点击蓝字关注我们
+阅读原文
+编辑：王某 审核：李某
+来源：某某教育网
+第一篇：某中学党支部班子对照检查材料
+第二篇：党员个人对照检查材料
+以上内容仅供参考，请根据实际情况修改。
+本文由AI生成
+"""
+
+
+def test_web_furniture_is_dropped_with_its_reason_and_content_stays():
+    cleaned = clean_document(_WEB_COPY)
+    reasons = {d.text: d.reason for d in cleaned.dropped}
+    assert reasons["当前位置：首页 > 党建园地 > 学习资料"] == "breadcrumb"
+    assert reasons["字号：大 中 小"] == reasons["【打印本页】【关闭窗口】"] == reasons["A+ A-"] == "page button"
+    assert reasons["朗读 | 打印 | 纠错 | 扫一扫 | 分享到"] in ("page button", "page navigation")
+    assert reasons["主动公开"] == "page button"
+    assert reasons["扫码在手机上查看"] == reasons["来源：某某教育网"] == reasons["编辑：王某 审核：李某"] == "page metadata"
+    assert reasons["点击蓝字关注我们"] == reasons["阅读原文"] == "wechat furniture"
+    assert reasons["第二篇：党员个人对照检查材料"] == "document list"
+    assert reasons["以上内容仅供参考，请根据实际情况修改。"] == reasons["本文由AI生成"] == "generator note"
+    assert cleaned.text.splitlines() == [
+        "某中学党支部班子对照检查材料",
+        "一、存在的问题",
+        "一是理论学习不够深入，集体学习时打印的材料发下去多，组织研讨少。",  # 打印 in passing stays; the break is joined
+        "二是对青年教师的思想动态关注不够，谈心谈话流于形式。",
+    ]
+
+
+def test_sentences_that_mention_furniture_words_stay():
+    text = "阅读原文原著不够，学习不系统。\n打印文件多，调研少。\n关注我们身边群众的困难不够。\n来源：调查研究不够，原因是来源单一。"
+    assert clean(text) == text
+
+
+def test_lines_broken_mid_sentence_are_joined_with_raw_offsets():
+    raw = "一是调查研究不够深入，听取汇报多、深入一线少、下\n基层少，对群众反映的热点难点问题回应得还不\n\n及时。\n二是作风不实。\n（三）工作作风方面\n对标先进找差距不够主动，工作标准不高满足于过得去\n（四）担当作为方面"
+    cleaned = clean_document(raw)
+    assert cleaned.text.splitlines() == [
+        "一是调查研究不够深入，听取汇报多、深入一线少、下基层少，对群众反映的热点难点问题回应得还不及时。",
+        "二是作风不实。",  # a line that opens a point is never joined to the one before
+        "（三）工作作风方面",
+        "对标先进找差距不够主动，工作标准不高满足于过得去",  # the next line is a heading
+        "（四）担当作为方面",
+    ]
+    start = cleaned.text.index("下基层")
+    a, b = cleaned.raw_span(start, start + 3)
+    assert raw[a:b] == "下\n基层"
+    assert clean(cleaned.text) == cleaned.text
+
+
+def test_short_lines_and_titles_are_not_joined():
+    text = "某局党组班子对照检查材料\n现将有关情况报告如下：\n宗旨意识淡薄\n对群众的难处体会不深，办事有时只图省事。\n2024年1月10日\n张某"
+    assert clean(text) == text

@@ -149,13 +149,95 @@ def test_docx_heading_styles_numbering_and_tables(tmp_path, tagger):
         ("part", "整改清单"), ("section", "问题；整改措施；完成时限"),
     ]
     texts = [s.text for s in doc]
-    assert "读原著少，学习不系统；每周集中学习一次原著；2024年6月" in texts  # one item per row
+    # The header names the columns' roles: the table is read by column, one item a cell, the deadline with its measure.
+    assert "读原著少，学习不系统" in texts and "每周集中学习一次原著；2024年6月" in texts
     assert not any(t in ("问题", "完成时限") for t in texts)  # header cells are not items
     numbered = doc[texts.index("对意识形态领域的苗头性问题警惕不够。")]
     follow = doc[texts.index("有时把政治要求当成一般工作来布置，研判少。")]
     assert numbered.section == "problem" and numbered.heading == "政治素质方面"
     assert numbered.dimension == follow.dimension == Dimension.POLITICS
     assert numbered.point == follow.point
-    rows = [s for s in doc if "；" in s.text]
-    assert len({s.point for s in rows}) == 2 and {s.section for s in rows} == {"measure"}
+    cells = doc[texts.index("读原著少，学习不系统"):texts.index("以上发言，请批评指正。")]
+    assert [s.section for s in cells] == ["problem", "measure", "problem", "measure"]
+    assert len({s.point for s in cells}) == 4
     assert doc[-1].dimension is None  # the closing formula
+
+
+def test_a_problem_list_table_is_read_by_column(tmp_path, tagger):
+    """Issue 18: a 问题清单 .docx gives problem and measure items by column, each problem linked to its row's measure."""
+    docx = pytest.importorskip("docx")
+    from dimtag.document import read_structure
+
+    document = docx.Document()
+    document.add_paragraph("党支部班子检视问题整改清单", style="Title")
+    rows = [
+        ("序号", "方面", "问题表现", "原因分析", "整改措施", "责任人", "完成时限"),
+        ("1", "理论学习", "集中学习多是读文件，研讨发言照本宣科。", "对学习的重要性认识不足。", "每次集中学习确定一个研讨题目，轮流领学。", "支部书记", "2025年3月"),
+        ("2", "廉洁自律", "对党员干部八小时以外的监督存在盲区。", "", "建立家访谈心制度，每半年走访一次。", "纪检委员", "长期坚持"),
+    ]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            table.cell(r, c).text = value
+    path = tmp_path / "清单.docx"
+    document.save(path)
+
+    structure = read_structure(path.read_bytes())
+    items = [(s.section, s.text, s.row) for s in structure.items]
+    assert items == [
+        ("problem", "1；集中学习多是读文件，研讨发言照本宣科。", 0),
+        ("cause", "对学习的重要性认识不足。", 0),
+        ("measure", "每次集中学习确定一个研讨题目，轮流领学。；支部书记；2025年3月", 0),
+        ("problem", "2；对党员干部八小时以外的监督存在盲区。", 1),
+        ("measure", "建立家访谈心制度，每半年走访一次。；纪检委员；长期坚持", 1),
+    ]
+    # The 方面 column heads its row, under the header row.
+    assert [s.headings[-2:] for s in structure.items] == [(structure.headings[1].text, "理论学习")] * 3 + [
+        (structure.headings[1].text, "廉洁自律")
+    ] * 2
+    assert len({s.point for s in structure.items}) == 5  # each cell a point: problems and measures counted apart
+
+    doc = tag_file(path, tagger=tagger)
+    assert [s.section for s in doc] == ["problem", "cause", "measure", "problem", "measure"]
+    assert doc[0].dimension == Dimension.THEORY and doc[4].dimension == Dimension.INTEGRITY
+
+
+_TRADITIONAL = """個人對照檢查材料
+一、存在的問題
+（一）理論學習方面
+學習黨的創新理論不夠系統深入，滿足於讀文件、記筆記，
+聯繫實際思考不多。
+（四）擔當作為方面
+面對急難險重任務，有時存在畏難情緒，不敢動真碰硬。
+二、原因分析
+宗旨意識有所淡化，對群眾的難處體會不深。
+三、整改措施
+堅持每週集中學習一次原著，撰寫學習筆記。
+以上發言，請批評指正。"""
+
+
+def test_a_traditional_glyph_document_has_its_headings_and_parts_read(tagger):
+    """Issue 18: headings such as （四）擔當作為方面 and parts such as 存在的問題 are read; items stay as written."""
+    pytest.importorskip("opencc")
+    doc = tag_document(_TRADITIONAL, tagger=tagger)
+    assert [(h.kind, h.text) for h in doc.headings] == [
+        ("title", "個人對照檢查材料"), ("part", "一、存在的問題"), ("section", "（一）理論學習方面"),
+        ("section", "（四）擔當作為方面"), ("part", "二、原因分析"), ("part", "三、整改措施"),
+    ]
+    first, second = doc[0], doc[1]
+    assert first.text == "學習黨的創新理論不夠系統深入，滿足於讀文件、記筆記，聯繫實際思考不多。"  # the broken line joined
+    assert (first.section, first.dimension, first.by) == ("problem", Dimension.THEORY, "heading")
+    assert (second.section, second.dimension, second.heading) == ("problem", Dimension.RESPONSIBILITY, "（四）擔當作為方面")
+    assert [s.section for s in doc][2:] == ["cause", "measure", "other"]
+    assert doc[-1].dimension is None  # 請批評指正 is the closing formula
+    assert all(doc.text[s.start : s.end] == s.text for s in doc)
+
+
+def test_without_opencc_a_traditional_document_is_read_as_written_with_a_warning(tagger, monkeypatch, caplog):
+    from dimtag import glyphs
+
+    monkeypatch.setattr(glyphs, "_converter", lambda: None)
+    with caplog.at_level("WARNING", logger="dimtag.glyphs"):
+        doc = tag_document(_TRADITIONAL, tagger=tagger)
+    assert 'pip install "dimtag[traditional]"' in caplog.text
+    assert doc[0].text.startswith("學習黨的創新理論")  # nothing lost, nothing converted

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from dimtag import clean, segment
+from dimtag import clean, segment, tag_document
 from dimtag.lexicon import dimension_named, is_topic, role_of
 from dimtag.segmentation import OutlineMark
 
@@ -232,3 +232,9 @@ def test_a_point_right_after_a_heading_without_punctuation_opens_its_own_item():
         ("section", "（一）理论学习方面"), ("item", "一是学得不深。"), ("item", "二是用得不够。"),
         ("section", "（二）工作作风方面"), ("item", "1.调研少。"),
     ]
+
+
+def test_a_problem_word_in_a_cause_sub_heading_keeps_the_cause_part():
+    doc = tag_document("一、存在的问题\n1.学习不深，今年只读了2本书。\n二、原因剖析\n（一）警力严重不足。\n所里只有8名民警，警情多。\n"
+                       "三、整改措施\n（一）针对学习不足。\n2025年3月前读完3本书。")
+    assert [s.section for s in doc] == ["problem", "cause", "cause", "measure", "measure"]

@@ -53,10 +53,13 @@ def test_batch_equals_singles_and_keeps_order(items):
 
 def test_batch_is_one_vectorized_pass(monkeypatch, tagger):
     calls = []
-    original = tagger.model_.predict_proba
-    monkeypatch.setattr(tagger.model_, "predict_proba", lambda texts: calls.append(len(texts)) or original(texts))
+    original = tagger.model_.sparse
+    monkeypatch.setattr(tagger.model_, "sparse", lambda texts: calls.append(len(texts)) or original(texts))
     tagger.tag(["学习不够。"] * 50)
     assert calls == [50]
+    # With roles too (abstain reads the role), the batch is still featurized once for both heads.
+    tagger.tag(["学习不够。"] * 50, abstain=True)
+    assert calls == [50, 50]
 
 
 def test_scores_are_probabilities():
@@ -79,7 +82,7 @@ def test_explain_names_terms_that_push_the_decision():
 
 
 def test_explain_without_known_terms_is_empty_not_an_error():
-    e = explain("@@@ ###")
+    e = explain("♪♪♪ ###")
     assert e.terms == [] and isinstance(e.dimension, Dimension)
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from dimtag import ModelMetadata, Tagger
 from dimtag.learn import cv
-from dimtag.learn.export import check_export, from_pipeline
+from dimtag.learn.export import PROBA_TOLERANCE, check_export, from_pipeline
 from dimtag.learn.labels import file_sha256, read_labels
 from dimtag.learn.pipeline import CLASSIFIERS, FEATURE_SETS, Config, fit_pipeline
 from dimtag.learn.training import DEFAULT_GRID, SMALL_GRID, check_out_dir, train
@@ -39,7 +39,7 @@ def test_export_predicts_exactly_like_the_pipeline_on_every_labeled_item(shipped
     model = from_pipeline(pipeline)
     check_export(pipeline, model, texts)  # the check training runs; it raises on any difference
     np.testing.assert_array_equal(model.predict(texts), pipeline.predict(texts))
-    np.testing.assert_allclose(model.predict_proba(texts), pipeline.predict_proba(texts), atol=1e-9)
+    np.testing.assert_allclose(model.predict_proba(texts), pipeline.predict_proba(texts), atol=PROBA_TOLERANCE)
 
 
 def test_retraining_reproduces_the_shipped_model(shipped_fit, tagger):
@@ -183,4 +183,4 @@ def test_export_equals_pipeline_on_arbitrary_text(texts):
         pipeline = fit_pipeline([it.text for it in items], [it.dimension for it in items], Config("char13+word", "lr", 10.0))
         _PIPELINE.update(pipeline=pipeline, model=from_pipeline(pipeline))
     pipeline, model = _PIPELINE["pipeline"], _PIPELINE["model"]
-    np.testing.assert_allclose(model.predict_proba(texts), pipeline.predict_proba(texts), atol=1e-9)
+    np.testing.assert_allclose(model.predict_proba(texts), pipeline.predict_proba(texts), atol=PROBA_TOLERANCE)

@@ -11,13 +11,14 @@ training, evaluation, curation) are in :mod:`dimtag.learn` and need the
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
 from typing import Any
 
+from ._version import __version__
 from .cleaning import CleanedText, Dropped, clean, clean_document
 from .dimensions import Dimension
 from .document import RECORD_FIELDS, TaggedDocument, TaggedSentence, tag_document, tag_file
-from .errors import DimtagError, DocumentError, LabelsError, ModelError
+from .errors import DimtagError, DocumentError, LabelsError, ModelError, NotFittedError, ParameterError, TextError
+from .framework import Framework
 from .model_file import ModelMetadata
 from .reading import read_document
 from .roles import Role
@@ -38,10 +39,6 @@ def report(sources: Any, **options: Any) -> Any:
     return _report(sources, **options)
 
 
-try:
-    __version__ = _metadata.version("dimtag")
-except _metadata.PackageNotFoundError:  # running from a source tree
-    __version__ = "0+unknown"
 
 __all__ = [
     "CleanedText",
@@ -50,15 +47,19 @@ __all__ = [
     "DocumentError",
     "Dropped",
     "Explanation",
+    "Framework",
     "LabelsError",
     "ModelError",
     "ModelMetadata",
+    "NotFittedError",
+    "ParameterError",
     "RECORD_FIELDS",
     "Role",
     "Segment",
     "TaggedDocument",
     "TaggedSentence",
     "Tagger",
+    "TextError",
     "__version__",
     "clean",
     "clean_document",

@@ -4,7 +4,7 @@ The cleaned text is what segmentation, offsets and the model all see, so
 cleaning is idempotent: ``clean(clean(t)) == clean(t)``.
 
 Cleaning never deletes a real sentence. What it removes beyond layout
-(white space, invisible marks, carriage returns) is page debris, and every
+(white space, invisible marks, control characters, carriage returns) is page debris, and every
 piece of it is reported by :func:`clean_document` as a :class:`Dropped`
 span of the raw text with its reason: paywall markers, advertising blocks
 (a promotion with no problem statement in it), login walls, page metadata
@@ -25,16 +25,25 @@ from functools import lru_cache
 
 import numpy as np
 
-from .lexicon import PROBLEM_WORDS, is_topic
-from .normalization import (
+from .vocabulary import (
+    CJK_PUNCTUATION,
     CJK_RANGES,
+    CJK_SPANS,
+    CN_NUMERALS,
+    CONTROLS,
     ENUMERATOR,
+    FULL_STOPS,
     FULLWIDTH_ALNUM,
     HALF_TO_FULL_PUNCT,
     INVISIBLE,
     MASK_PATTERN,
     PAYWALL_PATTERN,
+    PROBLEM_WORDS,
+    PUNCTUATION,
+    SENTENCE_END,
     SPACES,
+    is_topic,
+    with_ascii,
 )
 
 __all__ = ["clean", "clean_document", "CleanedText", "Dropped", "is_advert_line", "MASK_PATTERN"]
@@ -91,14 +100,8 @@ class CleanedText:
 
 
 # -- character classes -------------------------------------------------------
-_SPACE, _HALF, _IDEOGRAPH, _CJK_PUNCT, _INVIS, _DIGIT = 1, 2, 4, 8, 16, 32
-_CJK_PUNCT_CHARS = "，。、；：？！“”‘’（）《》【】—…·"
+_SPACE, _HALF, _IDEOGRAPH, _CJK_PUNCT, _INVIS, _DIGIT, _WIDE = 1, 2, 4, 8, 16, 32, 64
 _NEWLINE, _BLANK, _DOT, _FULL_STOP = ord("\n"), ord(" "), ord("."), ord("。")
-
-
-def _ranges(spec: str) -> Iterable[tuple[int, int]]:
-    for lo, hi in re.findall(r"\\u([0-9a-f]{4})-\\u([0-9a-f]{4})", spec):
-        yield int(lo, 16), int(hi, 16)
 
 
 @lru_cache(maxsize=1)
@@ -109,15 +112,16 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
         flags[ord(ch)] |= _SPACE
     for ch in HALF_TO_FULL_PUNCT:
         flags[ord(ch)] |= _HALF
-    for lo, hi in _ranges(CJK_RANGES):
+    for lo, hi in CJK_SPANS:
         flags[lo : hi + 1] |= _IDEOGRAPH
-    for ch in _CJK_PUNCT_CHARS + "".join(HALF_TO_FULL_PUNCT.values()):
+    for ch in CJK_PUNCTUATION + "".join(HALF_TO_FULL_PUNCT.values()):
         flags[ord(ch)] |= _CJK_PUNCT
-    for ch in INVISIBLE:
+    for ch in INVISIBLE + CONTROLS:
         flags[ord(ch)] |= _INVIS
     flags[ord("0") : ord("9") + 1] |= _DIGIT
     to = np.arange(0x110000, dtype=np.uint32)
     for src, dst in FULLWIDTH_ALNUM.items():
+        flags[src] |= _WIDE
         to[src] = dst
     for ch in SPACES:
         to[ord(ch)] = _BLANK
@@ -175,7 +179,7 @@ def _normalize(t: _Text) -> None:
     """
     flags, to = _tables()
     t.cp = np.where(flags[t.cp] & _SPACE, _BLANK, t.cp).astype(np.uint32)
-    alnum = (t.cp >= 0xFF10) & (t.cp <= 0xFF5A)
+    alnum = (flags[t.cp] & _WIDE) != 0
     t.cp[alnum] = to[t.cp[alnum]]
     while True:
         changed = False
@@ -246,7 +250,7 @@ _WEAK_ADVERT = ("微信", "下载", "原创", "公众号", "关注", "素材", "
 # Sites obfuscate their contact words with stray symbols (微^信, 质%量).
 _OBFUSCATION = re.compile(r"[%^@&~*#$|\\/_+=<>`'\"\s]")
 _ADVERT_TRIGGER = re.compile("|".join(map(re.escape, _STRONG_ADVERT + _WEAK_ADVERT)), re.IGNORECASE)
-_SENTENCES = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
+_SENTENCES = re.compile(f"[^{with_ascii(SENTENCE_END)}]+[{with_ascii(SENTENCE_END)}]*")
 _CONTENT = re.compile(f"[{CJK_RANGES}]")
 
 
@@ -287,12 +291,12 @@ _LOGIN_WALL = re.compile(
     r"(?:(?:请先)?(?:登录|注册|登陆)(?:后|以后)?(?:即可|才能|可以?)?|(?:开通|成为)(?:会员|VIP)(?:后|即可|可)?|付费(?:后)?|点击|展开)"
     r"(?:阅读|查看|浏览|下载|获取)(?:全文|更多(?:内容)?|完整(?:内容|版)?|剩余(?:内容)?)"
     r"|(?:剩余|余下)\s*\d*\s*%?\s*(?:内容|全文)?(?:未读|待读)"
-    r"|试读(?:已)?结束|阅读全文(?=[\s>》»…。！]{0,8}$)|查看全文(?=[\s>》»…。！]{0,8}$)",
+    rf"|试读(?:已)?结束|阅读全文(?=[\s>》»…{FULL_STOPS}]{{0,8}}$)|查看全文(?=[\s>》»…{FULL_STOPS}]{{0,8}}$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _METADATA_KEY = re.compile(
     r"(?:发布时间|发布日期|发表时间|更新时间|发布于|时间|日期|来源|作者|编辑|责任编辑|浏览(?:量|次数)?|阅读(?:量|数|次数)?"
-    r"|点击(?:量|数|率)?|字号|字体|访问量)\s*[：:]"
+    r"|点击(?:量|数|率)?|字号|字体|访问量|审核|校对|责编|初审|复审|终审|排版|供稿|撰稿|监制|文字|图片|摄影)\s*[：:丨｜|]"
 )
 _DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}")
 _NAVIGATION = re.compile(
@@ -305,6 +309,47 @@ _PAGE_NOTICE = re.compile(
     r"^[（(【\[]?[^\n]{0,30}(?:侵权|联系删除|版权归|版权所有|网友投稿|本文由[^\n]{0,20}(?:投稿|整理|发布|提供)|转载请注明)[^\n]*$",
     re.MULTILINE,
 )
+_CN_OR_DIGIT = rf"[{CN_NUMERALS}\d]"
+# Web furniture a whole line of which is one thing: (pattern, reason). Each is
+# anchored to a whole line, so a sentence that mentions 打印 or 阅读原文 in
+# passing is never one of them.
+# A line of furniture is short; longer lines are never tried (each pattern stays linear).
+_FURNITURE_MAX_LINE = 120
+_BUTTON = (
+    r"(?:我要)?(?:朗读|打印(?:本页|此页|文章)?|关闭(?:窗口|本页)?|纠错|扫一扫|(?:微信)?扫码|分享(?:到|至)?|收藏(?:本文)?"
+    r"|主动公开|依申请公开|返回(?:顶部|首页|列表)?|字号|字体|大|中|小|默认|放大|缩小|A[+＋\-－]|点赞|在看|留言|转发)"
+)
+_FURNITURE: tuple[tuple[re.Pattern[str], str], ...] = (
+    # 当前位置：首页 > 党建 > 正文; 首页 > 新闻 > 正文.
+    (re.compile(r"^[ \t]*(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|当前页面)\s*[：:]?[^\n]{0,80}$"
+                rf"|^(?=[^\n]{{1,{_FURNITURE_MAX_LINE}}}$)[^\n。！？>＞›»]{{1,20}}(?:[ \t]*[>＞›»][ \t]*[^\n。！？>＞›»]{{1,20}}){{2,}}[ \t]*[>＞›»]?[ \t]*$", re.MULTILINE), "breadcrumb"),
+    # Lines made of button words only: 【打印本页】【关闭窗口】, 朗读 | 纠错 | 扫一扫, 字号：大 中 小, A+ A-.
+    (re.compile(rf"^(?=[^\n]{{1,{_FURNITURE_MAX_LINE}}}$)(?:[ \t|｜/·•、【】\[\]（）()：:]*{_BUTTON})+[ \t|｜/·•、【】\[\]（）()：:]*$", re.MULTILINE), "page button"),
+    # The site's mobile version.
+    (re.compile(r"^[^\n。！？]{0,12}(?:手机版|手机访问|手机扫码|手机扫一扫|扫码在手机|(?:在|用)?手机上?(?:浏览|阅读|查看|打开)|移动端)[^\n。！？]{0,30}$",
+                re.MULTILINE), "page metadata"),
+    # One credit or source line: 编辑丨王某, 来源：某某网.
+    (re.compile(r"^(?:编辑|责任编辑|责编|审核|审校|校对|初审|复审|终审|排版|供稿|撰稿|监制|摄影|图片|来源|信息来源|文章来源)"
+                r"[ \t]*[：:丨｜|][^\n。！？，；]{1,24}$", re.MULTILINE), "page metadata"),
+    # A list of documents on a material site: 第一篇：…, 第2篇 …
+    (re.compile(rf"^第{_CN_OR_DIGIT}{{1,3}}篇[：:、.．\s][^\n。！？]{{0,60}}$", re.MULTILINE), "document list"),
+    # WeChat furniture.
+    (re.compile(r"^[^\n。！？]{0,10}(?:点击(?:上方|下方)?(?:蓝字|“[^”\n]{1,12}”)|长按(?:识别)?(?:二维码|图片)|识别二维码"
+                r"|喜欢此内容的人还喜欢|微信号[：:])[^\n。！？]{0,30}$"
+                r"|^[^\w\n]{0,3}(?:阅读原文|关注我们|分享[ \t]*收藏|点赞[ \t]*在看)[^\w\n]{0,5}$", re.MULTILINE), "wechat furniture"),
+    # What text generators append.
+    (re.compile(r"^[^\n]{0,20}(?:以上(?:内容|材料|范文)?仅供参考|(?:本文|内容|以上内容|此文)(?:由|为|系)\s*(?:AI|人工智能|智能助手)[^\n]{0,6}生成"
+                r"|请(?:您)?根据(?:自身|实际|具体|个人)(?:的)?(?:实际)?情况(?:进行)?(?:修改|调整|补充|完善)"
+                r"|希望(?:以上内容|这份材料|这篇)?(?:能)?对(?:您|你)有所?帮助)[^\n]{0,60}$", re.MULTILINE), "generator note"),
+)
+# Every furniture pattern holds one of these: only the short lines that hold one are tried.
+_FURNITURE_TRIGGER = re.compile(
+    r"[>＞›»大中小篇扫审]|当前|位置|朗读|打印|关闭|纠错|分享|收藏|公开|返回|字号|字体|默认|放大|缩小|A[+＋\-－]|点赞|在看|留言|转发"
+    r"|手机|移动端|编辑|责编|校对|排版|供稿|撰稿|监制|摄影|图片|来源|点击|关注|阅读原文|长按|二维码|喜欢此内容|微信号"
+    r"|仅供参考|生成|根据|帮助"
+)
+# Button words in brackets inside a line: 学习心得【打印】【关闭】.
+_BRACKET_BUTTON = re.compile(r"【(?:打印(?:本页)?|关闭(?:窗口)?|纠错|收藏|返回顶部|朗读)】|\[(?:打印|关闭|纠错|收藏)\]")
 _SITE_WORDS = re.compile(r"网|文库|范文|资料|www|http|\.com|\.cn|公众号|平台")
 _PINYIN_VOWEL = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 # Bounded repetitions: a syllable has at most 6 letters, an annotation a few
@@ -316,9 +361,9 @@ _PINYIN = re.compile(
 _PUBLISHED = {"发布时间", "发布日期", "发表时间", "更新时间", "发布于"}
 _METADATA_MAX, _NAVIGATION_MAX, _TITLE_MIN, _TITLE_MAX, _TITLE_LINES = 150, 120, 6, 60, 6
 # A title has no punctuation and no enumerator: a repeated sentence or heading is never one.
-_TITLE_PUNCT = re.compile(r"[，。、；：？！,.;:?!]")
-_ENUMERATED = re.compile(rf"{ENUMERATOR}")
-_SENTENCE_END = re.compile(r"[。！？；]")
+_TITLE_PUNCT = re.compile(f"[{PUNCTUATION}]")
+_ENUMERATED = re.compile(ENUMERATOR)
+_SENTENCE_END = re.compile(f"[{SENTENCE_END}]")
 
 
 class _Lines:
@@ -363,6 +408,11 @@ def _debris(text: str) -> list[tuple[int, int, str]]:
     for m in _NAVIGATION.finditer(text):
         if len(m.group()) <= _NAVIGATION_MAX:
             found.append((m.start(), m.end(), "page navigation"))
+    for (a, b), _ in lines.grouped(_FURNITURE_TRIGGER.finditer(text)).items():
+        if b - a <= _FURNITURE_MAX_LINE:
+            line = text[a:b]
+            found += [(a + m.start(), a + m.end(), reason) for pattern, reason in _FURNITURE for m in pattern.finditer(line)]
+    found += [(m.start(), m.end(), "page button") for m in _BRACKET_BUTTON.finditer(text)]
     for m in _PAGE_NOTICE.finditer(text):
         if len(m.group()) <= _NAVIGATION_MAX and not PROBLEM_WORDS.search(m.group()):
             found.append((m.start(), m.end(), "page notice"))
@@ -412,15 +462,93 @@ def _repeated_titles(lines: _Lines, gone: set[int]) -> list[tuple[int, int]]:
     return [span for spans in copies.values() for span in spans[1:]]
 
 
-def _drop_debris(t: _Text, dropped: list[Dropped], raw: str) -> None:
+# -- lines broken mid-sentence ---------------------------------------------------
+# A line that ends with one of these ends its sentence (or introduces what follows).
+_LINE_DONE = frozenset("。！？；：!?;:…”’」』）)》】")
+_LINE_CONTINUES = frozenset("，、")
+# A line ending in an ideograph continues its sentence on the next line when it
+# is this long and holds a comma: a wrapped line of running text, not a title
+# or heading (those are short and have no comma).
+_WRAPPED_MIN = 20
+_DEBRIS_ROUNDS = 4
+_LINE_DONE_CODES = np.array(sorted(map(ord, _LINE_DONE)), dtype=np.uint32)
+_OPENS_UNIT = re.compile(ENUMERATOR)
+
+
+def _join_broken_lines(t: _Text) -> bool:
+    """Join lines broken mid-sentence, as a web page or a PDF copy breaks them.
+
+    A line that ends without a sentence end (。！？；：) is joined to the next
+    line when the next one starts with running text (an ideograph, not an
+    enumerator such as 一是 or （二）) and the line ends with a comma, or is a
+    long line of running text ending in an ideograph. Blank lines between
+    them are joined too, so cleaning stays idempotent. The line end goes (or
+    becomes a space between Latin words); offsets keep their raw positions.
+    Tells whether any line was joined.
+    """
+    flags, _ = _tables()
+    cp = t.cp
+    newline = cp == _NEWLINE
+    # Candidates, found with arrays: a line end whose next line starts with an ideograph and
+    # whose line does not end its sentence. Only these are looked at one by one.
+    ends = np.flatnonzero(newline & ~_shift_prev(newline, False))
+    if not len(ends):
+        return False
+    run_end = np.flatnonzero(newline & ~_shift_next(newline, False)) + 1
+    done = np.isin(cp[np.maximum(ends - 1, 0)], _LINE_DONE_CODES) | (ends == 0)
+    starts_text = np.zeros(len(ends), dtype=bool)
+    inside = run_end < len(cp)
+    starts_text[inside] = (flags[cp[run_end[inside]]] & _IDEOGRAPH) != 0
+    where = np.flatnonzero(~done & starts_text)
+    if not len(where):
+        return False
+    text = t.string()
+    # Python lists of the candidates only: a document of a million short lines has none.
+    own_starts = np.where(where > 0, run_end[np.maximum(where - 1, 0)], 0).tolist()
+    drop: list[tuple[int, int]] = []
+    space: list[int] = []
+    joined_at, joined_start, joined_comma = -2, 0, False  # the last run joined; where its line started, a comma in it
+    for k, a, b, own_start in zip(where.tolist(), ends[where].tolist(), run_end[where].tolist(), own_starts):
+        # A line starts after the previous run of line ends, unless that run was joined too;
+        # each physical line is searched for a comma once.
+        chained = joined_at == k - 1
+        line_start = joined_start if chained else own_start
+        comma = (chained and joined_comma) or text.find("，", own_start, a) >= 0
+        if not _joins(text, line_start, a, b, flags, comma):
+            continue
+        joined_at, joined_start, joined_comma = k, line_start, comma
+        if (flags[ord(text[a - 1])] | flags[ord(text[b])]) & (_IDEOGRAPH | _CJK_PUNCT):
+            drop.append((a, b))
+        else:
+            space.append(a)
+            drop.append((a + 1, b))
+    if space:
+        t.cp[np.array(space, dtype=np.int64)] = _BLANK
+    t.keep(_spans_mask(len(t), [(a, b) for a, b in drop if b > a]))
+    return bool(drop)
+
+
+def _joins(text: str, start: int, end: int, next_start: int, flags: np.ndarray, comma: bool) -> bool:
+    """Whether the line ``text[start:end]`` (``comma``: it holds a comma) continues at ``next_start``."""
+    last = text[end - 1]
+    if last in _LINE_DONE or _OPENS_UNIT.match(text, next_start):
+        return False
+    if last in _LINE_CONTINUES:
+        return True
+    return bool(flags[ord(last)] & _IDEOGRAPH) and end - start >= _WRAPPED_MIN and comma
+
+
+def _drop_debris(t: _Text, dropped: list[Dropped], raw: str) -> bool:
+    """Drop the debris of the text; tell whether there was any."""
     text = t.string()
     spans = _debris(text)
     if not spans:
-        return
+        return False
     for a, b, reason in spans:
         ra, rb = int(t.pos[a]), int(t.pos[b - 1]) + 1
         dropped.append(Dropped(ra, rb, reason, raw[ra:rb]))
     t.keep(_spans_mask(len(t), [(a, b) for a, b, _ in spans]))
+    return True
 
 
 def _merge(dropped: list[Dropped], raw: str) -> tuple[Dropped, ...]:
@@ -436,13 +564,16 @@ def _merge(dropped: list[Dropped], raw: str) -> tuple[Dropped, ...]:
     return tuple(out)
 
 
-def clean_document(raw: str) -> CleanedText:
+def clean_document(raw: str, *, join_lines: bool = True) -> CleanedText:
     """Clean a raw document and report what was removed.
 
     Parameters
     ----------
     raw : str
         The raw text.
+    join_lines : bool
+        Join lines broken mid-sentence (see :func:`_join_broken_lines`);
+        False where every line is a real paragraph, as in a .docx.
 
     Returns
     -------
@@ -463,7 +594,7 @@ def clean_document(raw: str) -> CleanedText:
     t = _Text(raw)
     flags, _ = _tables()
     cp = t.cp
-    # \r\n and lone \r are line ends; invisible marks render as nothing.
+    # \r\n and lone \r are line ends; invisible marks and control characters render as nothing.
     cr = cp == ord("\r")
     t.keep(~(cr & _shift_next(cp == _NEWLINE, False)) & ((flags[cp] & _INVIS) == 0))
     t.cp[t.cp == ord("\r")] = _NEWLINE
@@ -475,7 +606,15 @@ def clean_document(raw: str) -> CleanedText:
         dropped.append(Dropped(ra, rb, "paywall marker", raw[ra:rb]))
     t.keep(_spans_mask(len(t), paywall))
     _normalize(t)
-    _drop_debris(t, dropped, raw)
+    # A joined line can be furniture that its halves were not (编辑丨… joined to 来源：…), and a line
+    # that lost debris can be debris itself: join and drop again until nothing changes, so that
+    # cleaning stays idempotent. Two rounds are the most seen; the cap keeps adversarial text linear.
+    changed = _drop_debris(t, dropped, raw)
+    for _ in range(_DEBRIS_ROUNDS):
+        joined = join_lines and _join_broken_lines(t)
+        if not (changed or joined):
+            break
+        changed = _drop_debris(t, dropped, raw)
     _normalize(t)
     # Blank lines go: a line end at the start or right after another, and at the end.
     newline = t.cp == _NEWLINE

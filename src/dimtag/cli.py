@@ -1,6 +1,7 @@
 """The ``dimtag`` command line.
 
-``tag`` needs the core only. ``extract``, ``train``, ``evaluate``, ``audit``,
+``tag``, ``export-tasks``, ``import-labels`` and ``labels`` need the core
+only; ``serve`` needs the ``serve`` extra and says so without it. ``extract``, ``train``, ``evaluate``, ``audit``,
 ``suggest`` and ``merge`` are the learning wing's verbs and need the
 ``train`` extra; without it they say so and exit 1. Errors caused by input,
 files or models (:class:`~dimtag.errors.DimtagError`) are caught once, in
@@ -16,7 +17,6 @@ import logging
 import math
 import os
 import signal
-import stat
 import sys
 import warnings
 from collections import Counter
@@ -28,9 +28,10 @@ from typing import IO, Any, NamedTuple
 
 from ._atomic import atomic_write
 from ._escape import csv_escape_row, printable
-from .dimensions import Dimension
 from .document import RECORD_FIELDS
 from .errors import DimtagError, DocumentError
+from .folders import collect_documents
+from .framework import Framework
 
 __all__ = ["main"]
 
@@ -121,13 +122,33 @@ def _score(value: str) -> float:
     return score
 
 
-def _dimension_list(value: str) -> tuple[Any, ...]:
-    from .reporting.coverage import parse_dimensions
+def _dimension_list(value: str) -> tuple[str, ...]:
+    """Aspect names, checked against the model's labels once it is loaded (a custom model has its own)."""
+    names = tuple(v.strip() for v in value.replace("，", ",").split(",") if v.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("at least one aspect is required")
+    return names
 
+
+def _port(value: str) -> int:
     try:
-        return parse_dimensions(v for v in value.replace("，", ",").split(",") if v.strip())
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError("must be from 1 to 65535")
+    return port
+
+
+def _limit(value: str) -> tuple[str, float]:
+    name, sep, number = value.partition("=")
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = math.nan
+    if not sep or not (math.isfinite(amount) and amount > 0):
+        raise argparse.ArgumentTypeError(f"{value!r}: give NAME=VALUE with a positive number")
+    return name.strip(), amount
 
 
 def _checkout_root() -> Path | None:
@@ -139,6 +160,35 @@ def _checkout_root() -> Path | None:
     return None
 
 
+_TRAIN_FORMATS = """\
+Train a model on a label set of any framework. Accepted formats (--format, else from the file):
+  labels  the full labels.csv schema: text,dimension,source,origin[,role,writer,...] (docs/labeling.md);
+          cross-validated by seed document and writer
+  csv     a plain table with a text column and a label column (--text-col, --label-col), optionally
+  tsv     a role (--role-col) and a group (--group-col: the document or writer of each row); without a
+          group, stratified 5-fold cross-validation
+  jsonl   one JSON object per line with the same keys: {"text": "...", "label": "..."}
+
+A plain CSV (every label needs at least 7 rows; "none" marks texts that speak to no label):
+
+  text,label
+  对党忠诚的政治自觉还不够强，有时把忠诚停留在口头上。,loyalty
+  参加组织生活不够经常，有时以工作忙为由请假。,party_spirit
+  热衷于搞形象工程、面子工程，花钱多而群众受益少。,achievements
+  斗争精神不强，遇到矛盾绕着走，怕得罪人。,struggle
+
+  dimtag train --labels four_leads.csv --names names.csv --headings headings.tsv --out four_leads
+
+--names: a CSV or TSV of id,name rows (loyalty,带头强化政治忠诚). --headings: heading words<TAB>label per line
+(带头强化政治忠诚<TAB>loyalty); copied into the model, headings that name a label give heading evidence.
+See README, "Your own framework".
+"""
+
+
+def _follow_links_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--follow-links", action="store_true", help="in folders, follow symbolic links that lead outside the folder")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dimtag", description="Tag Chinese self-criticism materials by dimension.")
     parser.add_argument("--version", action="version", version=f"dimtag {_version()}")
@@ -146,25 +196,34 @@ def _parser() -> argparse.ArgumentParser:
     labels_help = "the labels CSV (default in a source checkout: data/labels.csv)"
 
     p = sub.add_parser("tag", help="tag documents: files, folders (recursively) or - for stdin")
-    p.add_argument("inputs", nargs="*", default=["-"], metavar="FILE", help="files or folders; - reads stdin (default)")
+    p.add_argument("inputs", nargs="*", metavar="FILE", help="files or folders; - reads stdin (the default when it is piped)")
     p.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
     p.add_argument("--output", "-o", metavar="FILE", help="write here, atomically, instead of stdout")
     p.add_argument("--summary", action="store_true", help="print counts per dimension for each document and in total")
     p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    p.add_argument("--jobs", "-j", type=_jobs, default=1, help="worker processes for many files (-1: all cores)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=1,
+                   help="worker processes for many files (-1: all cores); under 10 MB of input one process is faster, and is used")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV with the UTF-8 byte order mark that Excel needs")
     p.add_argument("--verbose", "-v", action="store_true", help="report on stderr what cleaning dropped from each document, and why")
+    _follow_links_option(p)
 
     p = sub.add_parser("report", help="a reviewer's report on a folder: coverage, concreteness, copying")
     p.add_argument("inputs", nargs="+", metavar="PATH", help="files or folders (their .txt and .docx files)")
     p.add_argument("--output", "-o", required=True, metavar="OUT", help="OUT.xlsx, OUT.html, OUT.csv (one file per table) or a folder/")
-    p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required dimensions, comma-separated ids or Chinese names (default: the six)")
-    p.add_argument("--formula-share", type=_score, default=0.25, help="a phrase in more than this share of documents is formula language (default 0.25)")
+    p.add_argument("--expect", type=_dimension_list, metavar="DIMS",
+                   help="required aspects, comma-separated ids or display names of the model's labels (default: all of them)")
+    p.add_argument("--formula-share", type=_score, default=None, help="a phrase in more than this share of documents is formula language (default: the rubric's, 0.25)")
     p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
     p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
     p.add_argument("--excel", "--bom", action="store_true", help="start CSV files with the UTF-8 byte order mark")
+    _follow_links_option(p)
+    p.add_argument("--rubric", metavar="TOML", help="review under this rubric: grades, reasons, notes (default: the shipped rubric)")
+    p.add_argument("--no-review", action="store_true", help="leave out the review (grades, notes) and report only coverage, concreteness, copying")
+    p.add_argument("--previous", metavar="DIR", help="last year's materials, compared with this year's by file name")
+    p.add_argument("--previous-map", metavar="CSV", help="this year's file,last year's file: for names that differ")
+    p.add_argument("--ignore", metavar="FILE", help="formula text never counted as copied or reused, one phrase a line")
 
     p = sub.add_parser("spark-report", help="the reviewer's report on Spark: a folder or a Parquet table to Parquet tables and an xlsx summary")
     p.add_argument("input", metavar="INPUT", help="a folder of .txt/.docx documents, or a Parquet table with a text column")
@@ -184,6 +243,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
     p.add_argument("--source", help="value of the source column (default: the file name)")
+    p.add_argument("--model", metavar="PATH", help="the model whose guesses and heading lexicon fill the dimension column (default: the shipped one)")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
 
     p = sub.add_parser("audit", help="list labels the model finds unlikely (confident learning)")
@@ -193,6 +253,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("suggest", help="pick the sentences of new documents most worth labeling")
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_FOLDER")
+    _follow_links_option(p)
     p.add_argument("-n", type=int, default=50, help="how many sentences")
     p.add_argument("--labels", metavar="CSV", help="already labeled items, skipped (default in a checkout: data/labels.csv)")
     p.add_argument("--output", "-o", metavar="CSV", help="write here instead of stdout")
@@ -201,17 +262,64 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("updates", metavar="CSV")
     p.add_argument("--labels", metavar="CSV", help=labels_help)
 
+    p = sub.add_parser("export-tasks", help="tasks for Label Studio (JSON) or doccano (JSONL), with the model's predictions and scores")
+    p.add_argument("inputs", nargs="+", metavar="PATH", help="documents, folders, or a labels CSV to review")
+    p.add_argument("--format", choices=("label-studio", "doccano"), default="label-studio")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here, atomically, instead of stdout")
+    p.add_argument("--config", metavar="XML", help="also write a Label Studio labeling config that fits the predictions")
+    p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
+
+    p = sub.add_parser("import-labels", help="apply a Label Studio or doccano export to labels.csv (the locked merge of dimtag merge)")
+    p.add_argument("export", metavar="EXPORT", help="Label Studio JSON / JSON-MIN, or doccano JSONL")
+    p.add_argument("--labels", metavar="CSV", help=labels_help)
+
+    p = sub.add_parser("labels", help="rename a label, or merge one into another, in labels.csv")
+    labels_sub = p.add_subparsers(dest="action", required=True)
+    for action, first, second, text in (("rename", "OLD", "NEW", "rename OLD to NEW (refused if NEW is in use)"),
+                                        ("merge", "A", "B", "merge A into B (refused if no row has B)")):
+        q = labels_sub.add_parser(action, help=text)
+        q.add_argument("old", metavar=first)
+        q.add_argument("new", metavar=second)
+        q.add_argument("--labels", metavar="CSV", help=labels_help)
+        q.add_argument("--column", choices=("dimension", "role"), default="dimension", help="which labels (default: dimension)")
+        q.add_argument("--dry-run", "-n", action="store_true", help="say what would change; write nothing")
+
+    p = sub.add_parser("serve", help="the REST API, the reviewer's page and a Label Studio backend (needs the serve extra)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other needs a token)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    p.add_argument("--token", help="require this token (Authorization: Bearer TOKEN); default: $DIMTAG_TOKEN")
+    p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
+    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN", help="let this origin's scripts read answers (repeatable; default none)")
+    p.add_argument("--limit", action="append", default=[], type=_limit, metavar="NAME=VALUE",
+                   help="change a limit (repeatable): max_items, max_item_chars, max_body_bytes, max_files, max_document_chars, "
+                        "max_document_bytes, max_zip_bytes, max_zip_members, max_zip_ratio, read_timeout, timeout (seconds)")
+
     p = sub.add_parser("evaluate", help="grouped-CV report with baselines, confusion matrix and writer learning curve")
     p.add_argument("--labels", metavar="CSV", help=labels_help)
     p.add_argument("--out", metavar="DIR", help="where evaluation.md and the plots go (default in a checkout: reports)")
     p.add_argument("--grid", choices=("default", "small"), default="default", help="configurations to compare")
     p.add_argument("--jobs", "-j", type=_jobs, default=-1, help="processes for the folds")
 
-    p = sub.add_parser("train", help="train a model from a labels CSV")
-    p.add_argument("--labels", metavar="CSV", help=labels_help)
+    p = sub.add_parser(
+        "train", help="train a model from a label set (labels.csv, a plain CSV/TSV, or JSONL)",
+        formatter_class=argparse.RawDescriptionHelpFormatter, description=_TRAIN_FORMATS,
+    )
+    p.add_argument("--labels", metavar="FILE", help="the label set (default in a source checkout: data/labels.csv)")
+    p.add_argument("--format", default=None, metavar="FORMAT",
+                   help="labels, csv, tsv or jsonl (default: from the file name and header); checked when the file is read")
+    p.add_argument("--text-col", default="text", metavar="NAME", help="plain CSV/TSV/JSONL: the column (key) of the texts (default: text)")
+    p.add_argument("--label-col", default="label", metavar="NAME", help="plain CSV/TSV/JSONL: the column (key) of the labels (default: label)")
+    p.add_argument("--role-col", metavar="NAME", help="plain CSV/TSV/JSONL: a column of roles (problem, cause, measure, positive, other)")
+    p.add_argument("--group-col", metavar="NAME",
+                   help="plain CSV/TSV/JSONL: the document or writer of each row; folds hold one group out (default: stratified 5 folds)")
+    p.add_argument("--names", metavar="FILE", help="display names of the labels: a CSV or TSV of id,name rows")
+    p.add_argument("--headings", metavar="FILE",
+                   help="a heading lexicon (heading words<TAB>label per line), copied into the model: headings that name a label give evidence")
     p.add_argument("--out", metavar="DIR", help="model directory to write (default in a checkout: src/dimtag/model)")
     p.add_argument("--grid", choices=("default", "small"), default="default", help="model-selection grid")
     p.add_argument("--jobs", "-j", type=_jobs, default=-1, help="processes for the folds")
+    p.add_argument("--documents", metavar="DIR",
+                   help="annotated documents to learn the document decision from (default in a checkout: data/documents/src)")
     return parser
 
 
@@ -226,43 +334,12 @@ def _resolve(args: argparse.Namespace, name: str, default: str) -> None:
     setattr(args, name, str(root / default))
 
 
-def _iter_paths(inputs: Sequence[str], errors: list[str], skip: set[str] = frozenset()) -> Iterator[str]:  # type: ignore[assignment]
-    """Expand folders (recursively, sorted, hidden entries skipped) into files.
-
-    Paths whose real path is in ``skip`` (the output file) are left out;
-    FIFOs, sockets and devices in a folder are reported in ``errors`` and skipped.
-    """
-    for item in inputs:
-        if item == "-" or not os.path.isdir(item):
-            if item != "-" and os.path.realpath(item) in skip:
-                errors.append(f"{item}: is the output file, not tagged")
-                continue
-            yield item
-            continue
-        seen: set[tuple[int, int]] = set()
-        for root, dirs, files in os.walk(item, followlinks=True, onerror=lambda e: errors.append(_oserror(e))):
-            st = os.stat(root)
-            if (st.st_dev, st.st_ino) in seen:  # a symlink loop back to an ancestor
-                errors.append(f"{root}: directory visited twice (symlink loop), skipped")
-                dirs[:] = []
-                continue
-            seen.add((st.st_dev, st.st_ino))
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                path = os.path.join(root, name)
-                if name.startswith(".") or os.path.realpath(path) in skip:
-                    continue
-                if _special_file(path):  # opening a FIFO would block the whole run
-                    errors.append(f"{path}: not a regular file (a FIFO, socket or device), skipped")
-                    continue
-                yield path
-
-
-def _special_file(path: str) -> bool:
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:  # gone or unreadable: reading it reports why
-        return False
+def _documents(inputs: Sequence[str], follow_links: bool, output: str | None) -> tuple[list[str], list[str]]:
+    """The files to read (the one folder rule, :func:`dimtag.folders.collect_documents`) and the error lines
+    of those skipped; the output file is left out."""
+    skip = {os.path.realpath(output)} if output else set()
+    files, skipped = collect_documents(inputs, follow_links=follow_links, exclude=skip)
+    return files, [str(s) for s in skipped]
 
 
 def _oserror(exc: OSError) -> str:
@@ -342,8 +419,10 @@ class _Writer:
         elif self.fmt == "jsonl":
             self.out.write(json.dumps({k: record[k] for k in RECORD_FIELDS}, ensure_ascii=False) + "\n")
         else:
-            dim = f"{record['dimension']} {record['dimension_zh'] or ''}".rstrip() if record["dimension"] else "- (abstained)"
-            self.out.write(f"{record['file']}:{record['index']}\t{dim}\t{record['score']:.2f}\t{record['by']}\t{record['text']}\n")
+            dim = f"{record['dimension']} {record['dimension_zh'] or ''}".rstrip() if record["dimension"] else "-"
+            self.out.write(
+                f"{record['file']}:{record['index']}\t{record['role']}\t{dim}\t{record['score']:.2f}\t{record['by']}\t{record['text']}\n"
+            )
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -356,16 +435,22 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, unit="doc", file=sys.stderr, leave=False)
 
 
-def _summary_table(per_doc: dict[str, Counter[str]], out: IO[str]) -> None:
-    columns = [d.value for d in Dimension] + ["none"]
+def _summary_table(per_doc: dict[str, Counter[str]], out: IO[str], framework: Framework) -> None:
+    """Counts per label (the model's, in its order) and abstentions, per document and in total.
+
+    Columns are headed by the label ids for the six dimensions, by the display names for another framework's labels.
+    """
+    columns = [*framework.labels, "none"]
+    heads = [c if framework.builtin or c == "none" else str(framework.name(c)).replace(" ", "_") for c in columns]
+    cell = max([14, *(len(h) for h in heads)])
     total: Counter[str] = Counter()
     width = max([len("TOTAL")] + [len(n) for n in per_doc])
-    out.write(f"{'document':<{width}}  " + "  ".join(f"{c:>14}" for c in columns) + f"  {'items':>6}\n")
+    out.write(f"{'document':<{width}}  " + "  ".join(f"{h:>{cell}}" for h in heads) + f"  {'items':>6}\n")
     for name, counts in list(per_doc.items()) + [("TOTAL", None)]:
         counts = total if counts is None else counts
         if name != "TOTAL":
             total.update(counts)
-        out.write(f"{name:<{width}}  " + "  ".join(f"{counts.get(c, 0):>14}" for c in columns) + f"  {sum(counts.values()):>6}\n")
+        out.write(f"{name:<{width}}  " + "  ".join(f"{counts.get(c, 0):>{cell}}" for c in columns) + f"  {sum(counts.values()):>6}\n")
 
 
 @lru_cache(maxsize=2)
@@ -402,9 +487,28 @@ def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str
 _Results = Generator[tuple[str, "_Tagged | str"], None, None]
 
 
+#: Below this many bytes of input, --jobs tags in one process: starting the workers and loading the
+#: model in each costs more than they save. benchmarks/jobs.py (benchmarks/JOBS.md), on 2 shared cores:
+#: the workers were slower on every folder up to 7 MB (ratio 1.3 to 4.5) and faster on 14 MB (0.76).
+PARALLEL_MIN_BYTES = 10_000_000
+
+
+def _input_bytes(paths: list[str], limit: int) -> int:
+    """The size of the files, counted until it reaches ``limit`` (unreadable files count 0)."""
+    total = 0
+    for path in paths:
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            continue
+        if total >= limit:
+            break
+    return total
+
+
 def _tagged_files(paths: list[str], args: argparse.Namespace) -> _Results:
-    """Results in input order, one document at a time; in parallel with --jobs."""
-    if args.jobs == 1 or len(paths) < 2 or "-" in paths:
+    """Results in input order, one document at a time; in parallel with --jobs, from PARALLEL_MIN_BYTES of input."""
+    if args.jobs == 1 or len(paths) < 2 or "-" in paths or _input_bytes(paths, PARALLEL_MIN_BYTES) < PARALLEL_MIN_BYTES:
         return (_tag_one(p, args.min_score, args.model) for p in paths)
     return _in_workers(paths, args)
 
@@ -425,14 +529,21 @@ def _in_workers(paths: list[str], args: argparse.Namespace) -> _Results:
             results.close()
 
 
+#: What bare ``dimtag tag`` says on a terminal instead of waiting for typed text.
+TAG_HINT = "dimtag tag: give files or folders to tag (dimtag tag report.txt materials/), or pipe text in (... | dimtag tag); see dimtag tag --help"
+
+
 def _cmd_tag(args: argparse.Namespace) -> int:
     if args.excel and args.format != "csv":
         raise _UsageError("--excel applies to --format csv")
+    if not args.inputs:
+        if sys.stdin is not None and not sys.stdin.closed and sys.stdin.isatty():
+            _say(TAG_HINT)
+            return EXIT_USAGE
+        args.inputs = ["-"]
     _check_output(args.output, args.inputs)
-    _worker_tagger(args.model)  # a bad --model fails here, once, before any work
-    errors: list[str] = []
-    skip = {os.path.realpath(args.output)} if args.output else set()
-    paths = list(_iter_paths(args.inputs, errors, skip))
+    tagger = _worker_tagger(args.model)  # a bad --model fails here, once, before any work
+    paths, errors = _documents(args.inputs, args.follow_links, args.output)
     per_doc: dict[str, Counter[str]] = {}
     failed = len(errors)
     for message in errors:
@@ -461,7 +572,7 @@ def _cmd_tag(args: argparse.Namespace) -> int:
                 per_doc[shown] = counts
         if args.summary:
             # Machine-readable output stays parseable: the table goes to stderr.
-            _summary_table(per_doc, out if args.format == "text" else sys.stderr)
+            _summary_table(per_doc, out if args.format == "text" else sys.stderr, tagger.framework_)
     if bar is not None:
         bar.close()
     return EXIT_FAILED if failed else EXIT_OK
@@ -483,10 +594,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if suffix in (".xlsx", ".html", ".htm"):
         _check_output(args.output, args.inputs)
     tagger = _worker_tagger(args.model)
+    from .reporting.rubric import load_rubric
+
+    rubric = None if args.no_review and not args.rubric else load_rubric(args.rubric)  # a bad rubric fails before tagging
+    if args.previous is not None and not os.path.isdir(args.previous):
+        raise _UsageError(f"{args.previous}: --previous must be a folder of last year's materials")
     result = report(
-        args.inputs, expect=args.expect or tuple(Dimension), tagger=tagger, min_score=args.min_score,
-        formula_share=args.formula_share, errors="skip",
+        args.inputs, expect=args.expect, tagger=tagger, min_score=args.min_score,
+        formula_share=args.formula_share, errors="skip", follow_links=args.follow_links, rubric=rubric,
+        previous=args.previous, previous_map=args.previous_map, ignore=args.ignore or (),
     )
+    if not tagger.framework_.reads_headings:
+        _say("dimtag: note: the model has no heading lexicon, so headings give no evidence (train with --headings FILE)")
     for message in result.skipped:
         log.error("%s", message)
     for path in result.write(args.output, bom=args.excel):
@@ -500,12 +619,14 @@ def _cmd_spark_report(args: argparse.Namespace) -> int:
     if any(find_spec(name) is None for name in ("pyspark", "pandas", "pyarrow")):
         raise _UsageError('spark-report needs the spark extra (pyspark, pandas, pyarrow): pip install "dimtag[spark]"')
     try:
-        from .spark.job import read_phrases, spark_report
+        from .spark.job import spark_report
     except ImportError as exc:
         raise _UsageError(str(exc)) from None
     if args.min_copy_chars < 8:
         raise _UsageError("--min-copy-chars must be at least 8 (the shingle length)")
-    ignore = read_phrases(args.ignore) if args.ignore else []
+    from .reporting.rubric.recycling import read_ignore
+
+    ignore = read_ignore(args.ignore) if args.ignore else ()
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("dimtag spark-report")
@@ -515,7 +636,7 @@ def _cmd_spark_report(args: argparse.Namespace) -> int:
         builder = builder.config("spark.sql.shuffle.partitions", str(args.shuffle_partitions))
     spark = builder.getOrCreate()
     rep, written = spark_report(
-        args.input, args.output, spark=spark, summary=args.summary, expect=args.expect or tuple(Dimension), model=args.model,
+        args.input, args.output, spark=spark, summary=args.summary, expect=args.expect, model=args.model,
         min_score=args.min_score, formula_share=args.formula_share, min_copy_chars=args.min_copy_chars, ignore=ignore,
         text_col=args.text_col, name_col=args.name_col,
     )
@@ -539,7 +660,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from .learn.extraction import extract_items, write_items
 
     _check_output(args.output, [args.input])
-    rows = extract_items(args.input, source_name=args.source)
+    rows = extract_items(args.input, source_name=args.source, tagger=_worker_tagger(args.model))
     with _output(args.output) as out:
         write_items(rows, out)
     return EXIT_OK
@@ -556,12 +677,21 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     _resolve(args, "labels", "data/labels.csv")
     _resolve(args, "out", "src/dimtag/model")
+    root = _checkout_root()
+    if args.documents is None and root is not None:
+        default_docs = root / "data" / "documents" / "src"
+        args.documents = str(default_docs) if default_docs.is_dir() else None
     _check_out_dir(args.out)
     try:
         check_out_dir(args.out)
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
-    meta = train(args.labels, args.out, _grid(args), n_jobs=args.jobs)
+    from .learn.formats import Columns, read_label_set, read_names
+
+    names = read_names(args.names) if args.names else None
+    columns = Columns(args.text_col, args.label_col, args.role_col, args.group_col)
+    label_set = read_label_set(args.labels, args.format, columns, labels=list(names) if names else None)
+    meta = train(label_set, args.out, _grid(args), n_jobs=args.jobs, documents=args.documents, names=names, headings=args.headings)
     parts = [f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in meta.cv.items() if isinstance(v, dict) and "macro_f1" in v]
     _print(f"model written to {args.out}: {', '.join(parts)} ({meta.config})")
     import dimtag
@@ -605,9 +735,8 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         root = _checkout_root()
         args.labels = str(root / "data" / "labels.csv") if root else None
     _check_output(args.output, args.inputs)
-    errors: list[str] = []
-    skip = {os.path.realpath(args.output)} if args.output else set()
-    paths = [p for p in _iter_paths(args.inputs, errors, skip) if p != "-"]
+    paths, errors = _documents(args.inputs, args.follow_links, args.output)
+    paths = [p for p in paths if p != "-"]
     known = read_labels(args.labels) if args.labels else []
     unreadable: list[str] = []
     rows = suggest(paths, args.n, known, errors=unreadable)
@@ -644,9 +773,87 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export_tasks(args: argparse.Namespace) -> int:
+    from .learn.tasks import export_tasks, label_config, write_tasks
+
+    _check_output(args.output, args.inputs)
+    if args.config:
+        _check_output(args.config, args.inputs)
+    tagger = _worker_tagger(args.model)
+    skip = {os.path.realpath(p) for p in (args.output, args.config) if p}
+    files, skipped = collect_documents(args.inputs, follow_links=getattr(args, "follow_links", False), exclude=skip)
+    errors = [str(s) for s in skipped]
+    paths = [p for p in files if p != "-"]
+    unreadable: list[str] = []
+    with _output(args.output) as out:
+        n = write_tasks(export_tasks(paths, tagger, errors=unreadable), out, args.format)
+    if args.config:
+        with _writing(args.config), atomic_write(args.config) as fh:
+            fh.write(label_config() + "\n")
+    for message in errors + unreadable:
+        log.error("%s", message)
+    _say(f"{n} tasks written to {args.output or 'standard output'}" + (f"; labeling config in {args.config}" if args.config else ""))
+    return EXIT_FAILED if errors or unreadable else EXIT_OK
+
+
+def _cmd_import_labels(args: argparse.Namespace) -> int:
+    from .learn.tasks import import_labels
+
+    _resolve(args, "labels", "data/labels.csv")
+    counts = import_labels(args.labels, args.export)
+    _print(f"{args.labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
+    return EXIT_OK
+
+
+def _cmd_labels(args: argparse.Namespace) -> int:
+    from .learn.curation import rename_label
+
+    _resolve(args, "labels", "data/labels.csv")
+    n = rename_label(args.labels, args.old, args.new, column=args.column, into_existing=args.action == "merge", dry_run=args.dry_run)
+    verb = "renamed" if args.action == "rename" else "merged into"
+    when = "would be" if args.dry_run else "were"
+    _print(f"{args.labels}: {n} rows {when} changed ({args.column} {args.old!r} {verb} {args.new!r})")
+    return EXIT_OK
+
+
+_SERVE_NEEDS = ("starlette", "uvicorn", "python_multipart")
+SERVE_EXTRA_HINT = "pip install 'dimtag[serve]'"
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from importlib.util import find_spec
+
+    missing = [m for m in _SERVE_NEEDS if find_spec(m) is None]
+    if missing:
+        raise _UsageError(f"'serve' needs the serve extra ({', '.join(missing)} missing): {SERVE_EXTRA_HINT}")
+    from dataclasses import fields
+
+    from .serve import TOKEN_ENV, Limits, serve
+
+    known = [f.name for f in fields(Limits)]
+    changes: dict[str, Any] = {}
+    for name, value in args.limit:
+        if name not in known:
+            raise _UsageError(f"--limit {name}: no such limit (limits: {', '.join(known)})")
+        changes[name] = value if name.endswith("timeout") else int(value)
+    token = args.token or os.environ.get(TOKEN_ENV) or None
+    try:
+        from .serve.security import check_bind
+
+        check_bind(args.host, token)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    tagger = _worker_tagger(args.model)  # loaded once, before the port opens
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    _say(f"dimtag: serving http://{shown}:{args.port}/ (the page), /v1/… (the API), /openapi.json; Ctrl-C or SIGTERM stops it")
+    serve(host=args.host, port=args.port, token=token, tagger=tagger, limits=Limits(**changes), cors_origins=args.cors_origin)
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "tag": _cmd_tag, "report": _cmd_report, "spark-report": _cmd_spark_report, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate,
-    "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge,
+    "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge, "export-tasks": _cmd_export_tasks,
+    "import-labels": _cmd_import_labels, "labels": _cmd_labels, "serve": _cmd_serve,
 }
 
 

@@ -9,7 +9,7 @@ takes a path. A string is never looked up on disk. Each item is decided by
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, overload
 
@@ -17,12 +17,15 @@ import numpy as np
 
 from .cleaning import CleanedText, Dropped, clean_document
 from .decision import DEFAULT_PRIOR, PLACES, Context, Decisions, Prior
-from .dimensions import Dimension
-from .lexicon import section_named
+from .dimensions import Dimension, Label
+from .errors import DocumentError
+from .features import has_content
+from .glyphs import to_simplified
+from .lexicon import dimension_named, is_topic, section_named
 from .reading import DocumentSource, Source, load_file, load_source
 from .roles import OTHER, ROLES, Role
-from .segmentation import OutlineMark, Segment, segment
-from .tagger import Label, Tagger, default_tagger
+from .segmentation import MAX_DOCUMENT_ITEMS, HeadingReader, OutlineMark, Segment, segment
+from .tagger import Tagger, default_tagger
 
 __all__ = [
     "TaggedSentence", "TaggedDocument", "DocumentStructure", "RECORD_FIELDS", "tag_document", "tag_file", "read_structure",
@@ -103,17 +106,19 @@ class TaggedSentence:
     point: int | None = None
     headings: tuple[str, ...] = ()
 
-    def to_record(self) -> dict[str, Any]:
-        """A flat dict for JSON or CSV (without ``file``), with ids and Chinese names.
+    def to_record(self, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """A flat dict for JSON or CSV (without ``file``), with ids and display names.
 
-        ``headings`` is joined with `` > ``.
+        ``headings`` is joined with `` > ``. ``dimension_zh`` is the label's
+        display name from ``names`` (the model's framework), else the
+        dimension's Chinese name.
         """
         record = asdict(self)
         record["headings"] = HEADING_SEPARATOR.join(self.headings)
         record["role"] = self.role.value
         record["role_score"] = round(self.role_score, 4)
         record["dimension"] = _label_id(self.dimension)
-        record["dimension_zh"] = self.dimension.zh if isinstance(self.dimension, Dimension) else None
+        record["dimension_zh"] = _display(self.dimension, names)
         record["model_dimension"] = _label_id(self.model_dimension)
         record["score"] = round(self.score, 4)
         record["model_score"] = round(self.model_score, 4)
@@ -126,6 +131,14 @@ def _ordered(record: dict[str, Any]) -> dict[str, Any]:
 
 def _label_id(label: Label | None) -> str | None:
     return None if label is None else str(label)
+
+
+def _display(label: Label | None, names: Mapping[str, str] | None) -> str | None:
+    if label is None:
+        return None
+    if names and str(label) in names:
+        return names[str(label)]
+    return label.zh if isinstance(label, Dimension) else str(label)
 
 
 @dataclass
@@ -149,6 +162,9 @@ class TaggedDocument:
         What cleaning removed from the raw text as page debris (paywall
         markers, adverts, login walls, page metadata and navigation,
         repeated titles, pinyin annotations), with raw offsets and reasons.
+    names : dict of str to str
+        The display name of each label of the model that tagged it (records'
+        ``dimension_zh``).
     """
 
     name: str
@@ -157,6 +173,7 @@ class TaggedDocument:
     headings: list[Segment] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     _cleaned: CleanedText | None = field(default=None, repr=False, compare=False)
+    names: dict[str, str] = field(default_factory=dict)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the raw text that ``text[start:end]`` was cleaned from."""
@@ -182,7 +199,7 @@ class TaggedDocument:
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per item, with ``file`` first (see :data:`RECORD_FIELDS`)."""
-        return [_ordered({"file": self.name, **s.to_record()}) for s in self.items]
+        return [_ordered({"file": self.name, **s.to_record(self.names)}) for s in self.items]
 
 
 def tag_document(
@@ -280,8 +297,8 @@ def _context(segments: list[Segment], items: list[Segment], labels: list[Label],
     """What the structure says about each item, as arrays for :func:`dimtag.decision.decide`."""
     column = {str(label): i for i, label in enumerate(labels)}
 
-    def index(d: Dimension | None) -> int:
-        return column.get(d.value, -1) if d is not None else -1
+    def index(d: Label | None) -> int:
+        return column.get(str(d), -1) if d is not None else -1
 
     return Context(
         heading=np.array([index(s.heading_dimension) for s in items], dtype=np.intp),
@@ -330,6 +347,10 @@ class DocumentStructure:
         Everything, in order (items' ``scope`` indexes into it).
     dropped : list of Dropped
         What cleaning removed.
+    model_text : str
+        ``text`` in simplified glyphs, character for character: what the
+        structure was read from and what the model reads. Segments keep
+        the text as written.
     """
 
     text: str
@@ -338,23 +359,86 @@ class DocumentStructure:
     segments: list[Segment]
     dropped: list[Dropped]
     cleaned: CleanedText
+    model_text: str = ""
+
+    def model_texts(self, segments: list[Segment]) -> list[str]:
+        """What the model reads of each segment: its text in simplified glyphs (see :mod:`dimtag.glyphs`)."""
+        source = self.model_text or self.text
+        return [source[s.start : s.end] for s in segments]
 
 
-def read_structure(source: DocumentSource) -> DocumentStructure:
+def read_structure(source: DocumentSource, heading_label: HeadingReader = dimension_named) -> DocumentStructure:
     """Read, clean and segment a document (str is text, as in :func:`tag_document`).
 
     The learning tools read annotated documents through it, so that the
     document decision is fitted on exactly what :func:`tag_document` sees.
+    ``heading_label`` reads the label a heading names (see :func:`dimtag.segment`).
     """
-    return _structure(load_source(source))
+    return _structure(load_source(source), heading_label)
 
 
-def _structure(source: Source) -> DocumentStructure:
-    cleaned = clean_document(source.text)
-    segments = segment(cleaned.text, _cleaned_outline(source, cleaned))
+def _structure(source: Source, heading_label: HeadingReader = dimension_named) -> DocumentStructure:
+    cleaned = clean_document(source.text, join_lines=not source.paragraphs)
+    # Traditional glyphs are read in simplified ones (headings, parts, the model); the text stays as written.
+    simple = to_simplified(cleaned.text)
+    try:
+        segments = segment(simple, _cleaned_outline(source, cleaned), heading_label, max_items=MAX_DOCUMENT_ITEMS)
+    except DocumentError as exc:  # too many items: say which document
+        raise DocumentError(f"{source.name}: {exc}") from None
+    if simple != cleaned.text:
+        segments = _as_written(segments, cleaned.text)
     items = [s for s in segments if s.kind == "item"]
     headings = [s for s in segments if s.kind != "item"]
-    return DocumentStructure(cleaned.text, items, headings, segments, list(cleaned.dropped), cleaned)
+    claims = _claim_items(segments)
+    if claims:
+        # A claim heads the point below it: one problem, its title line and its paragraph.
+        first_point = {}
+        for s in items:
+            if s.scope >= 0 and s.scope not in first_point:
+                first_point[s.scope] = s.point
+        claims = [c._replace(point=first_point.get(c.scope)) for c in claims]
+        items = sorted(items + claims, key=lambda s: (s.start, s.kind != "item"))
+    return DocumentStructure(cleaned.text, items, headings, segments, list(cleaned.dropped), cleaned, simple)
+
+
+def _as_written(segments: list[Segment], text: str) -> list[Segment]:
+    """Segments read from the simplified text, with their texts (and their headings' texts) as written."""
+    written = {s.text: text[s.start : s.end] for s in segments if s.kind != "item"}
+    return [
+        s._replace(
+            text=text[s.start : s.end], heading=written.get(s.heading, s.heading) if s.heading else s.heading,
+            headings=tuple(written.get(h, h) for h in s.headings),
+        )
+        for s in segments
+    ]
+
+
+def _claim_items(segments: list[Segment]) -> list[Segment]:
+    """Section headings that make a claim ((二)宗旨意识有所淡化。), as items too.
+
+    Such a line heads the sentences under it and is also a statement of its
+    own: a reader counts it as a problem (or a measure, or an achievement).
+    It stays a heading for the structure; its copy as an item takes the
+    dimension of the headings above it as ``heading_dimension`` and the one
+    it names itself as ``point_dimension``, its own scope (the items it
+    heads) as ``scope``, and (in :func:`_structure`) the point of the first
+    item it heads. Topic headings (（二）理论学习方面) make no claim.
+    """
+    out = []
+    stack: list[tuple[int, Label | None]] = []
+    for index, seg in enumerate(segments):
+        if seg.kind == "item":
+            continue
+        while stack and stack[-1][0] >= seg.level:
+            stack.pop()
+        enclosing = next((d for _, d in reversed(stack) if d is not None), None)
+        if seg.kind == "section" and has_content(seg.text) and not is_topic(seg.text) and seg.level > 0:
+            out.append(seg._replace(
+                kind="item", heading_dimension=enclosing, point_dimension=seg.heading_dimension, level=0, scope=index,
+                point=None,
+            ))
+        stack.append((seg.level, seg.heading_dimension))
+    return out
 
 
 def structure_context(structure: DocumentStructure, labels: list[Label]) -> Context:
@@ -366,11 +450,14 @@ def _tag_source(
     source: Source, name: str, min_score: float | None, tagger: Tagger | None, prior: Prior,
 ) -> TaggedDocument:
     tagger = tagger or default_tagger()
-    read = _structure(source)
+    framework = tagger.framework_
+    # The model's framework says which heading words name which of its labels.
+    read = _structure(source, framework.heading_label)
     segments, items, text, cleaned = read.segments, read.items, read.text, read.cleaned
     headings, dropped = read.headings, read.dropped
+    names = dict(framework.names)
     if not items:
-        return TaggedDocument(name, text, [], headings, dropped, cleaned)
+        return TaggedDocument(name, text, [], headings, dropped, cleaned, names)
     labels = tagger.labels_
     pooled = [_pooled_scope(segments, s) for s in items]
     scopes = sorted(set(pooled) - {-1})
@@ -378,14 +465,14 @@ def _tag_source(
     if scopes and prior.heading_reading and not tagger.has_roles:
         # The model's reading of a section heading that names no dimension is evidence too
         # (weight 0 by default: then the extra model pass is skipped).
-        read_p = tagger.predict_proba([segments[i].text for i in scopes])
+        read_p = tagger.predict_proba(read.model_texts([segments[i] for i in scopes]))
         rows = {i: k for k, i in enumerate(scopes)}
         heading_proba = np.full((len(items), read_p.shape[1]), np.nan)
         for j, scope in enumerate(pooled):
             if scope >= 0:
                 heading_proba[j] = read_p[rows[scope]]
     context = _context(segments, items, labels, heading_proba)
-    decisions = tagger.decide([s.text for s in items], min_score=min_score, context=context, prior=prior)
+    decisions = tagger.decide(read.model_texts(items), min_score=min_score, context=context, prior=prior)
     roles, role_scores = _roles(decisions, items)
     tagged = []
     for index, seg in enumerate(items):
@@ -398,4 +485,4 @@ def _tag_source(
                 float(decisions.model_score[index]), seg.heading, seg.section, seg.point, seg.headings,
             )
         )
-    return TaggedDocument(name, text, tagged, headings, dropped, cleaned)
+    return TaggedDocument(name, text, tagged, headings, dropped, cleaned, names)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
-from .normalization import (
+from .vocabulary import (
     CJK_RANGES,
     CONTROLS,
     ENUMERATOR,
@@ -26,6 +26,7 @@ from .normalization import (
     HALF_TO_FULL_PUNCT,
     INVISIBLE,
     MASK_PATTERN,
+    OPENS_AFTER,
     PAYWALL_PATTERN,
     SPACES,
 )
@@ -57,7 +58,7 @@ _NOISE = re.compile(
     "|".join(
         (
             PAYWALL_PATTERN.pattern,
-            rf"(?:^|(?<=[。；：！？\s\0])){ENUMERATOR}",
+            rf"(?:^|(?<=[{OPENS_AFTER}\s\0]))(?:{ENUMERATOR})",
             MASK_PATTERN.pattern,
             r"\d+(?:\.\d+)?",
             r"[^\S\0]+",
@@ -69,7 +70,7 @@ _NOISE = re.compile(
 
 # Kept by the word tokenizer; tokens with neither a letter nor a CJK
 # character (punctuation) are dropped.
-_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
+_WORDLIKE = re.compile(rf"[\w{CJK_RANGES}]")
 
 
 def prepare(text: str) -> str:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from ._trigger import trigger_of
 from .dimensions import Dimension
+from .vocabulary import COLON, COMMA, FULL_STOPS, PROBLEM_WORDS, SENTENCE_END, is_topic, with_ascii
 
 __all__ = [
     "DIMENSION_TERMS",
@@ -28,6 +30,8 @@ __all__ = [
     "is_closing",
     "is_signature",
     "is_topic",
+    "CELL_ROLES",
+    "column_role",
 ]
 
 Section = Literal["problem", "cause", "measure", "positive", "other"]
@@ -117,10 +121,15 @@ def dimension_named(text: str | None) -> Dimension | None:
 
 _SECTION_WORDS: tuple[tuple[Section, re.Pattern[str]], ...] = (
     # Achievements first: "整改落实情况" reports what was done, not what will be.
-    ("positive", re.compile(r"成效|成绩|亮点|主要做法|经验做法|(?:整改|落实|完成|推进|履职)(?:工作)?(?:开展)?情况|基本做到")),
+    # 一年来的主要工作 (a 履职 report) too, but not 下一步主要工作 or 主要工作打算 (measures).
+    ("positive", re.compile(
+        r"成效|成绩|亮点|主要做法|经验做法|基本做到"
+        r"|(?:整改|落实|完成|推进|履职|履行|开展|进展|自查|总体|工作|廉洁自律|学习教育)[^、，。]{0,8}情况$"
+        r"|(?<!下一步)(?<!今后)主要工作(?!打算|思路|计划|安排|措施)|工作回顾"
+    )),
     ("cause", re.compile(r"原因|根源|剖析|根子")),
-    ("measure", re.compile(r"措施|整改|努力方向|改进|打算|方向|举措|下一步")),
-    ("problem", re.compile(r"问题|不足|差距|查摆|检视|对照检查")),
+    ("measure", re.compile(r"措施|整改|努力方向|改进|打算|方向|举措|下一步|承诺|改起|做起")),
+    ("problem", re.compile(r"问题|不足|差距|查摆|检视|对照检查|批评意见|自我批评")),
 )
 
 
@@ -137,6 +146,8 @@ def section_named(heading: str) -> Section:
     'problem'
     >>> section_named("一、主要做法和取得的成效")
     'positive'
+    >>> section_named("一、一年来的主要工作"), section_named("三、下一步主要工作打算")
+    ('positive', 'measure')
     """
     for name, pattern in _SECTION_WORDS:
         if pattern.search(heading):
@@ -144,31 +155,41 @@ def section_named(heading: str) -> Section:
     return "other"
 
 
-# A heading that states a topic rather than a problem: "…方面", "…方面存在
-#的问题", or a bare part name. Numbered lines of this kind are headings;
-# numbered lines that state a problem are points.
-_TOPIC = re.compile(
-    r"(?:方面|等方面|领域|问题清单)(?:存在的?|的)?(?:主要|突出)?(?:问题|不足|差距|短板)?(?:（[^）]*）)?$"
-    r"|^(?:存在的?|查摆的?|检视的?)?(?:主要|突出)?(?:问题|不足|差距)$"
-    r"|(?:原因|根源)(?:分析|剖析)?$|(?:整改|改进)(?:措施|方向|打算)$|努力方向$"
-)
+#: The roles of a table column whose cells are items of their own.
+CELL_ROLES = frozenset(("problem", "cause", "measure", "positive"))
+# Columns that qualify the cell before them (deadline, owner, number, progress),
+# and columns that name the aspect of their rows. Tried before the part words:
+# 整改时限 is a deadline, not a measure; 问题类别 a category, not a problem.
+_META_COLUMN = re.compile(r"时限|时间|期限|日期|责任|牵头|配合|序号|编号|^序$|备注|进度|进展|完成情况|状态")
+_ASPECT_COLUMN = re.compile(r"方面|维度|类别|类型|领域|分类|项目")
+_PROBLEM_COLUMN = re.compile(r"表现|事例|具体情况")
 
 
-def is_topic(title: str) -> bool:
-    """Tell whether a heading-like line names a topic (a heading) rather than a problem (a point).
+def column_role(header: str) -> str:
+    """The role of a table column, from its header cell.
+
+    One of :data:`CELL_ROLES`, ``aspect`` (the column names the aspect of
+    its rows), ``meta`` (deadline, owner, number) or ``other``.
 
     Examples
     --------
-    >>> is_topic("1.理论学习方面"), is_topic("（2）在政治素质方面：")
-    (True, True)
-    >>> is_topic("2.学习的主动性不够。")
-    False
+    >>> [column_role(h) for h in ("存在问题", "问题表现", "原因分析", "整改措施", "完成时限", "责任人", "方面", "序号")]
+    ['problem', 'problem', 'cause', 'measure', 'meta', 'meta', 'aspect', 'meta']
     """
-    return _TOPIC.search(title.rstrip("，,。：:；; ")) is not None
+    header = "".join(header.split())
+    if _META_COLUMN.search(header):
+        return "meta"
+    if _ASPECT_COLUMN.search(header):
+        return "aspect"
+    section = section_named(header)
+    if section == "other" and _PROBLEM_COLUMN.search(header):
+        return "problem"
+    return section
 
 
 _CLOSING = re.compile(
-    r"批评指正|(?:请|恳请|敬请|欢迎)[^。，]{0,10}(?:批评|指正|帮助)|不妥之处|不当之处|谢谢大家|^谢谢[！。!]?$"
+    r"批评指正|(?:请|恳请|敬请|欢迎)[^。，]{0,10}(?:批评|指正|帮助)|不妥之处|不当之处|谢谢大家"
+    rf"|^谢谢[{with_ascii(FULL_STOPS)}]?$"
     r"|^以上(?:是|为|就是)?(?:我|本人)?的?(?:个人)?(?:发言|汇报|报告|检视|剖析|对照|检查|材料)"
 )
 _INTRO = re.compile(r"(?:报告|汇报|剖析|检视|检查|发言|查摆|说明)(?:情况)?如下[：。]?$|现(?:将|就)[^。]{0,40}(?:如下|报告|汇报)")
@@ -177,30 +198,28 @@ _INTRO = re.compile(r"(?:报告|汇报|剖析|检视|检查|发言|查摆|说明
 _INTRO_OPENING = re.compile(r"^(?:根据|按照|遵照|对照)[^。]{0,80}(?:要求|部署|安排|通知|方案)")
 _LEAD = re.compile(
     r"(?:还?存在(?:以下|如下|一些|不少|着)?(?:问题|不足|差距)|具体(?:表现|如下|有)|主要(?:表现|体现)(?:在|为)"
-    r"|表现(?:在|为)(?:以下|如下)?[^。：]{0,6}|如下|以下[^。：]{0,8}|几个方面|几点)[：:]$"
+    r"|表现(?:在|为)(?:以下|如下)?[^。：]{0,6}|如下|以下[^。：]{0,8}|几个方面|几点)"
+    rf"[{with_ascii(COLON)}]$"
     # A transition that announces problems or causes without stating one.
-    r"|^[^。]{0,20}(?:还|仍|仍然|依然)?存在(?:着)?(?:不少|一些|许多|较大|明显)?的?(?:差距|不足|问题)(?:和(?:差距|不足|问题))?[。！]$"
+    r"|^[^。]{0,20}(?:还|仍|仍然|依然)?存在(?:着)?(?:不少|一些|许多|较大|明显)?的?(?:差距|不足|问题)(?:和(?:差距|不足|问题))?"
+    rf"[{FULL_STOPS}]$"
     r"|^[^。]{0,12}(?:上述|以上|这些)问题[^。]{0,30}(?:根源|原因|根子|根本)"
 )
 _FACT = re.compile(
-    r"(?:现有|共有|下设|下辖|管辖|辖)[^。，；]{0,20}?\d+\s*(?:人|名|个|家|所|户)"
+    rf"(?:现有|共有|下设|下辖|管辖|辖)[^{SENTENCE_END}{COMMA}]{{0,20}}?\d+\s*(?:人|名|个|家|所|户)"
     r"|^(?:我|本)(?:单位|局|校|院|所|支部|部门|科室|镇|乡|村|公司|委|办)[^。]{0,30}(?:成立于|始建于|位于|占地)"
     # Facts about the speaker: when they joined, what they do.
     r"|^我(?:是|于)?\d{4}年[^。，]{0,12}(?:入党|参加工作|出生)|(?:现任|现在|目前)[^。]{0,20}(?:从事|负责|担任)[^。]{0,20}工作[。，]?$"
 )
 _DEFINITION = re.compile(r"^所谓[^。]{0,40}[，,]?(?:是指|就是|指的是)|^[^。，]{1,20}(?:是指|指的是)")
-# A sentence with one of these states a problem, whatever else it says.
-PROBLEM_WORDS = re.compile(
-    r"不够|不足|不到位|不强|不高|不深|不实|不严|不力|不细|不紧|不准|不多|不善|不敢|不愿|缺乏|欠缺|淡化|淡薄|弱化|松懈"
-    r"|差距|有待|存在|问题|没有|未能|滞后|薄弱|偏差|退化|放松|懈怠|较少|偏少|短板"
-)
-
-
-# Every role pattern holds one of these: most sentences are ruled out by one search.
-_ROLE_TRIGGER = re.compile(
-    r"批评|指正|帮助|不妥|不当|谢谢|以上|如下|现将|现就|根据|按照|遵照|对照|[：:]$|现有|共有|下设|下辖|辖|成立于|始建于|位于|占地|所谓|是指|指的是|就是"
-    r"|存在|问题|入党|参加工作|出生|现任|现在|目前"
-)
+# A short lead-in that names no problem ends with a colon: "对王志强同志：", "具体表现在：".
+_SHORT_LEAD = re.compile(f"[{with_ascii(COLON)}]$")
+_SHORT_LEAD_MAX = 15
+#: The patterns :func:`role_of` reads a sentence by.
+_ROLE_PATTERNS = (_CLOSING, _INTRO, _INTRO_OPENING, _LEAD, _SHORT_LEAD, _FACT, _DEFINITION)
+# Every match of a role pattern holds a match of this one, built from them:
+# most sentences are ruled out by one search.
+_ROLE_TRIGGER = trigger_of(_ROLE_PATTERNS)
 
 
 def is_closing(sentence: str) -> bool:
@@ -225,12 +244,11 @@ def is_signature(sentence: str) -> bool:
     >>> is_signature("2024年1月10日"), is_signature("发言人：XXX"), is_signature("今后我将加强学习，改进作风。")
     (True, True, False)
     """
-    return len(sentence) <= _SIGNATURE_MAX and not PROBLEM_WORDS.search(sentence) and not _ANY_SENTENCE_END.search(sentence[:-1])
+    return len(sentence) <= _SIGNATURE_MAX and not PROBLEM_WORDS.search(sentence) and not _SIGNATURE_BREAK.search(sentence[:-1])
 
 
-_ANY_SENTENCE_END = re.compile(r"[。！？；，]")
-# A short lead-in that names no problem ends with a colon: "对王志强同志：", "具体表现在：".
-_SHORT_LEAD_MAX = 15
+# A signature is one clause: no sentence end or comma before its last character (发言人：XXX is one).
+_SIGNATURE_BREAK = re.compile(f"[{SENTENCE_END}{COMMA}]")
 
 
 def role_of(sentence: str, before_first_heading: bool) -> Role:
@@ -266,7 +284,7 @@ def role_of(sentence: str, before_first_heading: bool) -> Role:
     if before_first_heading and _INTRO_OPENING.search(sentence) and not PROBLEM_WORDS.search(sentence):
         return "intro"
     if _LEAD.search(sentence) or (
-        sentence.endswith(("：", ":")) and len(sentence) <= _SHORT_LEAD_MAX and not PROBLEM_WORDS.search(sentence)
+        _SHORT_LEAD.search(sentence) is not None and len(sentence) <= _SHORT_LEAD_MAX and not PROBLEM_WORDS.search(sentence)
     ):
         return "lead"
     if _FACT.search(sentence) and not PROBLEM_WORDS.search(sentence):

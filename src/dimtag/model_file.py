@@ -29,11 +29,17 @@ import numpy as np
 
 from ._atomic import atomic_write
 from .decision import Stacker
-from .errors import ModelError
+from .dimensions import NONE_LABEL
+from .errors import ModelError, ParameterError
+from .framework import HEADINGS_FILE, HeadingLexicon, format_heading_lexicon, parse_heading_lexicon
 from .linear_model import LinearTextModel
+from .params import PARAM_NAMES, check_params
 from .roles import ROLES
 
-__all__ = ["ModelMetadata", "LoadedModel", "METADATA_FILE", "MAX_MODEL_BYTES", "file_sha256", "load_model", "save_model"]
+__all__ = [
+    "ModelMetadata", "LoadedModel", "METADATA_FILE", "METADATA_FORMAT", "MAX_MODEL_BYTES", "file_sha256", "load_headings",
+    "load_model", "save_model",
+]
 
 # Prefixes of the optional members of an archive: the role model (a second head over the
 # dimension model's feature blocks) and the learned document decision.
@@ -62,6 +68,8 @@ class LoadedModel(NamedTuple):
     stacker: Stacker | None = None
 
 METADATA_FILE = "metadata.json"
+#: The ``format_version`` of the metadata this version writes and reads (metadata without one is version 1).
+METADATA_FORMAT = 1
 #: The largest archive member (uncompressed) a model may declare; the shipped one is under 10 MB.
 MAX_MODEL_BYTES = 512 * 1024 * 1024
 _MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.npz$")
@@ -74,6 +82,8 @@ class ModelMetadata:
 
     Attributes
     ----------
+    format_version : int
+        The metadata's format (:data:`METADATA_FORMAT`); another is refused at load.
     model_file : str
         The archive's file name, beside ``metadata.json``.
     model_sha256 : str
@@ -83,7 +93,7 @@ class ModelMetadata:
     min_score : float
         Default abstention threshold of documents, chosen from calibration.
     config : dict
-        The training configuration (features, classifier, C, class weights).
+        The training configuration: the parameters of :class:`dimtag.params.Config`, checked at load.
     data : dict
         The labels file, its sha256 and counts.
     versions : dict
@@ -94,10 +104,17 @@ class ModelMetadata:
         Reliability table and expected calibration error.
     grid : list of dict
         Every configuration compared during model selection.
+    labels : dict of str to str
+        Display name of each label id (for example ``loyalty`` -> 带头强化政治忠诚);
+        empty for the six dimensions, which show their Chinese names.
+    headings : dict
+        The heading lexicon beside the model: ``{"file": "headings.tsv", "sha256": …}``,
+        checked at load; empty when the model has none.
     created : str
         UTC time of training (not part of the model's identity).
     """
 
+    format_version: int = METADATA_FORMAT
     model_file: str = ""
     model_sha256: str = ""
     classes: list[str] = field(default_factory=list)
@@ -108,6 +125,8 @@ class ModelMetadata:
     cv: dict[str, Any] = field(default_factory=dict)
     calibration: dict[str, Any] = field(default_factory=dict)
     grid: list[dict[str, Any]] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    headings: dict[str, str] = field(default_factory=dict)
     created: str = ""
 
     def to_json(self) -> str:
@@ -128,8 +147,9 @@ class ModelMetadata:
             raise ModelError(f"{name}: not valid JSON ({exc})") from None
         if not isinstance(raw, dict):
             raise ModelError(f"{name}: expected a JSON object, got {type(raw).__name__}")
-        kinds: dict[str, type | tuple[type, ...]] = {"model_file": str, "model_sha256": str, "classes": list, "min_score": (int, float), "config": dict,
-                 "data": dict, "versions": dict, "cv": dict, "calibration": dict, "grid": list, "created": str}
+        kinds: dict[str, type | tuple[type, ...]] = {"format_version": int, "model_file": str, "model_sha256": str, "classes": list, "min_score": (int, float), "config": dict,
+                 "data": dict, "versions": dict, "cv": dict, "calibration": dict, "grid": list, "created": str,
+                 "labels": dict, "headings": dict}
         values: dict[str, Any] = {}
         for f in fields(cls):
             if f.name not in raw:
@@ -139,6 +159,15 @@ class ModelMetadata:
                 raise ModelError(f"{name}: {f.name} must be {_kind_name(kinds[f.name])}, got {type(value).__name__}")
             values[f.name] = value
         meta = cls(**values)
+        if meta.format_version != METADATA_FORMAT:
+            raise ModelError(
+                f"{name}: format_version {meta.format_version!r} is not one this dimtag reads ({METADATA_FORMAT}); "
+                "a newer dimtag wrote it, or the file was edited"
+            )
+        try:
+            check_params({k: v for k, v in meta.config.items() if k in PARAM_NAMES})
+        except ParameterError as exc:
+            raise ModelError(f"{name}: config: {exc}") from None
         if not all(isinstance(c, str) for c in meta.classes):
             raise ModelError(f"{name}: classes must be strings")
         if not (math.isfinite(meta.min_score) and 0.0 <= meta.min_score <= 1.0):
@@ -147,6 +176,12 @@ class ModelMetadata:
             raise ModelError(f"{name}: model_sha256 is not a sha256 hex digest")
         if meta.model_file and not _MODEL_NAME.match(meta.model_file):
             raise ModelError(f"{name}: model_file must be a plain .npz file name, got {meta.model_file!r}")
+        if not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in meta.labels.items()):
+            raise ModelError(f"{name}: labels must map each label id to a non-empty display name")
+        if len(set(meta.labels.values())) != len(meta.labels):
+            raise ModelError(f"{name}: two labels share a display name")
+        if meta.headings and (meta.headings.get("file") != HEADINGS_FILE or not _SHA.match(str(meta.headings.get("sha256", "")))):
+            raise ModelError(f"{name}: headings must name {HEADINGS_FILE} and its sha256")
         meta.min_score = float(meta.min_score)
         return meta
 
@@ -249,7 +284,38 @@ def load_model(path: str | Path, *, require_metadata: bool = False) -> LoadedMod
     model, role, stacker = _model_from(model_path)
     if meta.classes and list(meta.classes) != list(model.classes):
         raise ModelError(f"{model_path}: classes {list(model.classes)} differ from {meta.classes} in {METADATA_FILE}")
+    labels = [c for c in model.classes if c != NONE_LABEL]
+    unknown = sorted(set(meta.labels) - set(labels))
+    if unknown:
+        raise ModelError(f"{meta_path}: display names for {', '.join(unknown)}, which the model does not have (labels: {', '.join(labels)})")
     return LoadedModel(model, replace(meta, classes=list(model.classes)), role, stacker)
+
+
+def load_headings(path: str | Path, meta: ModelMetadata) -> HeadingLexicon | None:
+    """The heading lexicon of a model loaded from ``path`` (its directory, or an archive in it), None when it has none.
+
+    Raises
+    ------
+    ModelError
+        The file is missing or unreadable, differs from the sha256 recorded in
+        the metadata, or names a label the model does not have.
+    """
+    if not meta.headings:
+        return None
+    path = Path(path)
+    path = (path if path.is_dir() else path.parent) / HEADINGS_FILE
+    labels = [c for c in meta.classes if c != NONE_LABEL]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"{path}: the model's heading lexicon is unreadable ({exc.strerror or exc})") from None
+    if hashlib.sha256(data).hexdigest() != meta.headings["sha256"]:
+        raise ModelError(f"{path}: sha256 does not match the one recorded in {METADATA_FILE}; the file was changed")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ModelError(f"{path}: not UTF-8") from None
+    return parse_heading_lexicon(text, labels, meta.labels, str(path))
 
 
 def _read_metadata(path: Path) -> ModelMetadata:
@@ -288,17 +354,23 @@ def _current_model_file(directory: Path) -> str | None:
 
 def save_model(
     model: LinearTextModel, metadata: ModelMetadata, directory: str | os.PathLike[str], *,
-    role: LinearTextModel | None = None, stacker: Stacker | None = None,
+    role: LinearTextModel | None = None, stacker: Stacker | None = None, headings: HeadingLexicon | None = None,
 ) -> ModelMetadata:
     """Write a model directory as one unit; return the metadata written.
 
     The archive goes to a file named by its hash, then ``metadata.json`` is
     replaced atomically; older archives are removed after that switch. A role
     model must share the dimension model's feature blocks; it and the
-    stacker go into the same archive.
+    stacker go into the same archive. A heading lexicon goes to
+    :data:`~dimtag.framework.HEADINGS_FILE`, its sha256 into the metadata.
     """
     out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise ModelError(f"{out}: exists and is not a directory; a model is saved as a directory (metadata.json and its archive)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise ModelError(f"{out}: cannot create the model directory ({exc.strerror}: {exc.filename})") from None
     arrays = model.to_arrays()
     if role is not None:
         if not model.same_features(role):
@@ -314,7 +386,14 @@ def save_model(
     current = _current_model_file(out)
     with atomic_write(out / name, binary=True) as fh:
         fh.write(data)
-    meta = replace(metadata, model_file=name, model_sha256=sha, classes=list(model.classes))
+    headings_meta: dict[str, str] = {}
+    if headings:
+        lexicon = format_heading_lexicon(headings).encode("utf-8")
+        # Written before the switch; should the switch fail, the previous model's hash check reports the change.
+        with atomic_write(out / HEADINGS_FILE, binary=True) as fh:
+            fh.write(lexicon)
+        headings_meta = {"file": HEADINGS_FILE, "sha256": hashlib.sha256(lexicon).hexdigest()}
+    meta = replace(metadata, model_file=name, model_sha256=sha, classes=list(model.classes), headings=headings_meta)
     try:
         with atomic_write(out / METADATA_FILE) as fh:
             fh.write(meta.to_json())
@@ -326,4 +405,6 @@ def save_model(
     for stale in out.glob("dimtag*.npz"):
         if stale.name != name:
             stale.unlink(missing_ok=True)
+    if not headings:
+        (out / HEADINGS_FILE).unlink(missing_ok=True)
     return meta

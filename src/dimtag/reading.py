@@ -22,11 +22,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any, NamedTuple, Union
 
 from .errors import DocumentError
-from .normalization import CJK_RANGES
-from .segmentation import OutlineMark
+from .lexicon import CELL_ROLES, column_role
+from .outline import OutlineMark
+from .vocabulary import (
+    CJK_RANGES,
+    CJK_SYMBOL_RANGES,
+    COMMA,
+    FULLWIDTH_FORM_RANGES,
+    HANGUL_RANGES,
+    HIRAGANA_RANGES,
+    PRIVATE_USE_RANGES,
+    SENTENCE_END,
+    with_ascii,
+)
 
 __all__ = [
     "Source",
@@ -41,6 +52,8 @@ __all__ = [
     "MAX_DOCUMENT_CHARS",
     "MAX_DOCX_XML_BYTES",
     "MAX_DOCX_UNZIPPED_BYTES",
+    "MAX_DOCX_GRID_SPAN",
+    "MAX_DOCX_TABLE_ROWS",
 ]
 
 #: What :func:`dimtag.tag_document` reads: text, bytes, or a binary or text file object.
@@ -60,11 +73,15 @@ class Source:
     outline : tuple of OutlineMark
         Marks on lines of ``text`` (offsets into it): Word heading styles,
         numbering and table rows. Empty for plain text.
+    paragraphs : bool
+        Whether each line is a paragraph as its writer made it (a .docx):
+        then no line is joined to the next by cleaning.
     """
 
     name: str
     text: str
     outline: tuple[OutlineMark, ...] = ()
+    paragraphs: bool = False
 
 #: Larger inputs are refused: the longest real materials are a few hundred KB,
 #: and a file this size is a mistake (a log, an archive) that would hold
@@ -99,11 +116,11 @@ _SAMPLE_CHARS = 100_000
 # are too few to judge, and are accepted.
 _MIN_COMMON_SHARE = 0.35
 _MIN_IDEOGRAPHS_TO_JUDGE = 10
-_IDEOGRAPH = re.compile(f"[{CJK_RANGES}\ue000-\uf8ff]")  # private use counts as a garbled ideograph
-_GLUED = re.compile(f"(?<=[a-z])[{CJK_RANGES}\ue000-\uf8ff](?=[a-z])")
-_HIRAGANA = re.compile("[\u3041-\u309f]")
-_HANGUL = re.compile("[\uac00-\ud7a3]")
-_TEXTLIKE = re.compile(f"[\t\n\r\x20-\x7e\u3000-\u303f\uff01-\uff5e{CJK_RANGES}]")
+_IDEOGRAPH = re.compile(f"[{CJK_RANGES}{PRIVATE_USE_RANGES}]")  # private use counts as a garbled ideograph
+_GLUED = re.compile(f"(?<=[a-z])[{CJK_RANGES}{PRIVATE_USE_RANGES}](?=[a-z])")
+_HIRAGANA = re.compile(f"[{HIRAGANA_RANGES}]")
+_HANGUL = re.compile(f"[{HANGUL_RANGES}]")
+_TEXTLIKE = re.compile(f"[\t\n\r\x20-\x7e{CJK_SYMBOL_RANGES}{FULLWIDTH_FORM_RANGES}{CJK_RANGES}]")
 
 
 @lru_cache(maxsize=1)
@@ -309,46 +326,70 @@ def _check_docx_archive(data: bytes, name: str) -> None:
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"^list (?:number|bullet|paragraph)(?:\s*(\d))?$|^列表", re.IGNORECASE)
 _HEADER_CELL_MAX = 12
-_HEADER_PUNCT = re.compile(r"[。；！？，,;!?]")
+_HEADER_PUNCT = re.compile(f"[{with_ascii(SENTENCE_END + COMMA)}]")
 _CATEGORY_ROW_MAX = 30
+#: Word allows 63 columns; a cell claiming to span more is capped here (a span of
+#: 2,147,483,647 once made python-docx build a list of that many cells).
+MAX_DOCX_GRID_SPAN = 63
+#: Tables with more rows are refused: a 问题清单 has tens of rows, and each row
+#: costs the tagger a model pass; 20,000 rows take about two seconds to read.
+MAX_DOCX_TABLE_ROWS = 20_000
+#: Word numbering has nine levels (0-8).
+_MAX_LIST_LEVEL = 8
+_CELL_SEPARATOR = "；"
 
 
 def _read_docx(data: bytes, name: str) -> Source:
     """Read a .docx: paragraphs and tables in document order, with their outline.
 
     All .docx parsing happens here, after the checks of the raw bytes.
+    Tables are read from their XML directly, never through python-docx's
+    cell grid: spans are capped, nested tables are read into their cell, and
+    rows cost what their text costs.
     """
     _check_docx_archive(data, name)
     try:
         import docx  # python-docx
         from docx.table import Table
+        from lxml import etree
     except ImportError:
         raise DocumentError(f"{name}: reading .docx needs python-docx: pip install 'dimtag[docx]'") from None
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = list(document.iter_inner_content())
-    except Exception as exc:  # python-docx raises zipfile and KeyError variants
-        raise DocumentError(f"{name}: not a valid .docx file ({type(exc).__name__})") from None
+    except Exception as exc:  # python-docx raises zipfile and KeyError variants; lxml says what is wrong with the XML
+        detail = f": {str(exc)[:80]}" if isinstance(exc, etree.XMLSyntaxError) else ""
+        raise DocumentError(f"{name}: not a valid .docx file ({type(exc).__name__}{detail})") from None
+    # An entity Word never writes would hide the text after it in its run.
+    entity = next(document.element.iter(etree.Entity), None)
+    if entity is not None:
+        raise DocumentError(
+            f"{name}: word/document.xml holds an unresolved XML entity ({entity.text}); Word never writes one: "
+            "open the file in Word and save it again"
+        )
     lines: list[str] = []
     outline: list[OutlineMark] = []
     at = 0
 
-    def add(line: str, kind: Any = None, level: int = 0) -> None:
+    def add(line: str, kind: Any = None, level: int = 0, role: Any = None) -> None:
         nonlocal at
         line = line.replace("\n", " ").replace("\r", " ").replace("\v", " ")
         if kind is not None and line.strip():
-            outline.append(OutlineMark(at, kind, level))
+            outline.append(OutlineMark(at, kind, level, role))
         lines.append(line)
         at += len(line) + 1
 
+    rows = 0
     for block in blocks:
         if isinstance(block, Table):
-            for kind, line in _table_rows(block):
-                add(line, kind)
+            table, count = _table_lines(block._tbl, name, MAX_DOCX_TABLE_ROWS - rows)
+            rows += count
+            for kind, line, level, role in table:
+                add(line, kind, level, role)
         else:
             kind, level = _paragraph_kind(block)
             add(block.text, kind, level)
-    return Source(name, "\n".join(lines), tuple(outline))
+    return Source(name, "\n".join(lines), tuple(outline), paragraphs=True)
 
 
 def _style_chain(paragraph: Any) -> list[Any]:
@@ -358,6 +399,16 @@ def _style_chain(paragraph: Any) -> list[Any]:
         chain.append(style)
         style = style.base_style
     return chain
+
+
+def _int_val(element: Any, default: int) -> int:
+    """The ``w:val`` of an element as an int; ``default`` when missing or not a number (``w:val="abc"``)."""
+    from docx.oxml.ns import qn
+
+    if element is None:
+        return default
+    value = element.get(qn("w:val"), "")
+    return int(value) if value.isascii() and value.isdigit() else default
 
 
 def _paragraph_kind(paragraph: Any) -> tuple[Any, int]:
@@ -372,11 +423,9 @@ def _paragraph_kind(paragraph: Any) -> tuple[Any, int]:
         if (style.name or "").lower() in ("title", "标题"):
             return "title", 0
     ppr = paragraph._p.pPr
-    outline_level = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
-    if outline_level is not None and outline_level.get(qn("w:val"), "9").isdigit():
-        value = int(outline_level.get(qn("w:val")))
-        if value < 9:
-            return "heading", value + 1
+    outline_level = _int_val(ppr.find(qn("w:outlineLvl")) if ppr is not None else None, 9)
+    if outline_level < 9:
+        return "heading", outline_level + 1
     # Word's "List Number 2" is a second-level list, whatever its own numbering says.
     named_level, match = 0, None
     for style in chain:
@@ -384,54 +433,135 @@ def _paragraph_kind(paragraph: Any) -> tuple[Any, int]:
         if match:
             named_level = int(match.group(1)) - 1 if match.group(1) else 0
             break
-    num_pr = ppr.numPr if ppr is not None else None
+    num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
     if num_pr is None:
         for style in chain:
-            style_ppr = style.element.pPr
-            if style_ppr is not None and style_ppr.numPr is not None:
-                num_pr = style_ppr.numPr
+            style_ppr = style.element.find(qn("w:pPr"))
+            if style_ppr is not None and style_ppr.find(qn("w:numPr")) is not None:
+                num_pr = style_ppr.find(qn("w:numPr"))
                 break
     if num_pr is not None:
-        ilvl = num_pr.ilvl
-        level = int(ilvl.val) if ilvl is not None and ilvl.val is not None else 0
+        level = min(_int_val(num_pr.find(qn("w:ilvl")), 0), _MAX_LIST_LEVEL)
         return "list", max(level, named_level)
     if match:
         return "list", named_level
     return None, 0
 
 
-def _table_rows(table: Any) -> list[tuple[str, str]]:
-    """One ``(kind, text)`` per table row: cells joined with "；", merged cells once.
+def _cell_text(tc: Any) -> str:
+    """The text of a table cell, nested tables included, its paragraphs joined by a space.
 
-    A header row (the first row when all its cells are short labels, or any
-    row marked as a repeating header) and a row of one merged cell (a
-    category such as 一、政治素质方面) are headings; other rows are items.
+    One pass over the cell's elements in document order: each piece of text
+    is read once, however deep it sits.
     """
     from docx.oxml.ns import qn
 
-    rows = []
-    for r, row in enumerate(table.rows):
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+    p, t, tab, br, cr = qn("w:p"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+    parts: list[str] = []
+    for element in tc.iter(p, t, tab, br, cr):
+        if element.tag == t:
+            parts.append(element.text or "")
+        elif element.tag == p:
+            if parts and parts[-1] != " ":
+                parts.append(" ")
+        else:
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+class _Cell(NamedTuple):
+    column: int  # the first grid column it covers
+    span: int
+    text: str
+
+
+def _row_cells(tr: Any) -> tuple[list[_Cell], int]:
+    """The cells of a row with text, by grid column, and the number of cells; a cell merged into the one
+    above it (``w:vMerge`` continue) is that cell, already read."""
+    from docx.oxml.ns import qn
+
+    cells: list[_Cell] = []
+    column = _int_val(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), 0)
+    count = 0
+    for tc in tr.iterchildren(qn("w:tc")):
+        count += 1
+        tc_pr = tc.find(qn("w:tcPr"))
+        span = _int_val(tc_pr.find(qn("w:gridSpan")) if tc_pr is not None else None, 1)
+        span = min(max(span, 1), MAX_DOCX_GRID_SPAN)
+        merge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
+        if merge is None or merge.get(qn("w:val")) == "restart":
+            text = _cell_text(tc)
             if text:
-                cells.append(text)
+                cells.append(_Cell(column, span, text))
+        column += span
+    return cells, count
+
+
+def _table_lines(tbl: Any, name: str, rows_left: int) -> tuple[list[tuple[str, str, int, Any]], int]:
+    """The lines of a table, ``(kind, text, level, role)``, and its number of rows.
+
+    A header row (the first row when all its cells are short labels, or any
+    row marked as a repeating header) and a row of one merged cell (a
+    category such as 一、政治素质方面) are headings. When a header names the
+    columns' roles (问题 | 原因 | 整改措施 | 完成时限, see
+    :func:`dimtag.lexicon.column_role`), the table is read by column: each
+    problem, cause or measure cell is an item of its own (kind ``cell``,
+    its role in ``role``, its row number in ``level``, so the cells of one
+    row stay linked), a cell of a 方面 column heads the rows under it, and
+    deadlines, owners and numbers stay with the cell before them. Other
+    tables give one item per row, its cells joined with "；".
+    """
+    from docx.oxml.ns import qn
+
+    out: list[tuple[str, str, int, Any]] = []
+    roles: dict[int, str] = {}
+    trs = tbl.findall(qn("w:tr"))
+    if len(trs) > rows_left:
+        raise DocumentError(f"{name}: a table of {len(trs):,} rows (the limit is {MAX_DOCX_TABLE_ROWS:,} rows in a document)")
+    for r, tr in enumerate(trs):
+        cells, count = _row_cells(tr)
         if not cells:
             continue
-        tr_pr = row._tr.trPr
-        marked = tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
-        labels = all(len(c) <= _HEADER_CELL_MAX and not _HEADER_PUNCT.search(c) for c in cells)
+        texts = [c.text for c in cells]
+        marked = tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+        labels = all(len(t) <= _HEADER_CELL_MAX and not _HEADER_PUNCT.search(t) for t in texts)
         if marked or (r == 0 and labels and len(cells) > 1):
-            kind = "header"
-        elif len(seen) == 1 and len(row.cells) > 1 and len(cells[0]) <= _CATEGORY_ROW_MAX:
-            kind = "header"
+            out.append(("header", _CELL_SEPARATOR.join(texts), 0, None))
+            found = {c.column + k: column_role(c.text) for c in cells for k in range(c.span)}
+            if not roles and any(role in CELL_ROLES for role in found.values()):
+                roles = found
+            continue
+        if count == 1 and cells[0].span > 1 and len(texts[0]) <= _CATEGORY_ROW_MAX:  # one cell across the table
+            out.append(("aspect", texts[0], 0, None))
+            continue
+        if roles:
+            _cells_by_role(cells, roles, r, out)
         else:
-            kind = "row"
-        rows.append((kind, "；".join(cells)))
-    return rows
+            out.append(("row", _CELL_SEPARATOR.join(texts), 0, None))
+    return out, len(trs)
+
+
+def _cells_by_role(cells: list[_Cell], roles: dict[int, str], row: int, out: list[tuple[str, str, int, Any]]) -> None:
+    """One table row read by column (see :func:`_table_lines`)."""
+    groups: list[tuple[Any, list[str]]] = []
+    pending: list[str] = []  # a number or date before the first content cell
+    for cell in cells:
+        role = roles.get(cell.column, "meta")
+        if role == "aspect":  # every one is read: each character of the table ends up somewhere
+            out.append(("aspect", cell.text, 0, None))
+        elif role in CELL_ROLES:
+            groups.append((role, [*pending, cell.text]))
+            pending = []
+        elif groups:
+            groups[-1][1].append(cell.text)
+        else:
+            pending.append(cell.text)
+    if not groups:
+        if pending:
+            out.append(("row", _CELL_SEPARATOR.join(pending), 0, None))
+        return
+    for role, texts in groups:
+        out.append(("cell", _CELL_SEPARATOR.join(texts), row + 1, role))
 
 
 def _decode(data: bytes, name: str, suffix: str) -> Source:

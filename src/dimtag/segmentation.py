@@ -23,14 +23,33 @@ time linear in the text.
 from __future__ import annotations
 
 import heapq
+import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from .dimensions import Dimension
+from .dimensions import Label
+from .errors import DocumentError
 from .lexicon import Role, Section, dimension_named, is_closing, is_signature, is_topic, role_of, section_named
-from .normalization import CJK_RANGES, CN_NUMERALS
+from .outline import OutlineMark
+from .vocabulary import (
+    CJK_RANGES,
+    CLAUSE_END,
+    CLOSERS,
+    COLON,
+    COMMA,
+    ENUMERATOR,
+    ENUMERATOR_FORMS,
+    ENUMERATOR_LEVELS,
+    LIST_COMMA,
+    OPENS_AFTER,
+    PUNCTUATION,
+    SEMICOLON,
+    SENTENCE_END,
+    SPACES,
+    with_ascii,
+)
 
 __all__ = [
     "Segment",
@@ -40,8 +59,20 @@ __all__ = [
     "heading_dimension",
     "section_of",
     "POINT_MAX_CHARS",
+    "MAX_DOCUMENT_ITEMS",
+    "MAX_ITEM_CHARS",
 ]
 
+#: A document of more items (sentences, lines, table cells) is refused by
+#: :func:`dimtag.tag_document` (``segment(max_items=...)``). Each
+#: item costs about 1.2 KB through tagging (benchmarks/dos.py), so this bounds
+#: a document's memory at about 150 MB and its time at a few seconds; a long
+#: real material has a few thousand items.
+MAX_DOCUMENT_ITEMS = 100_000
+#: An item is at most this long: a longer run without a sentence end (a page
+#: that lost its punctuation) is cut at clause marks into items of one point.
+#: Real sentences are under a few hundred characters; the tagger takes 100,000.
+MAX_ITEM_CHARS = 10_000
 #: An enumerated point up to this many characters stays one item.
 POINT_MAX_CHARS = 60
 # A heading written inline before its body ("（一）理论学习不够深入。没有…")
@@ -55,67 +86,44 @@ _TITLE_MAX = 80
 _BARE_MAX = 25
 _BARE_BODY_MIN = 30
 
-#: The dimension a heading names (see :func:`dimtag.lexicon.dimension_named`).
+#: The dimension a heading names (see :func:`dimtag.lexicon.dimension_named`): the default
+#: ``heading_label`` of :func:`segment`; a model of another framework reads its own lexicon
+#: (:meth:`dimtag.framework.Framework.heading_label`).
 heading_dimension = dimension_named
+#: What the segmenter asks of a heading: the label it names, or None.
+HeadingReader = Callable[[str | None], Label | None]
 #: The part of a document a heading opens (see :func:`dimtag.lexicon.section_named`).
 section_of = section_named
 
 SegmentKind = Literal["title", "part", "section", "item"]
 
-_CN = CN_NUMERALS
 # Marker styles, and their rank: a lower rank encloses a higher one.
-_RANK = {"part": 1.0, "section": 2.0, "numbered": 3.0, "paren": 4.0, "bare": 5.0, "ordinal": 6.0, "shi": 7.0, "circled": 8.0}
+_RANK = ENUMERATOR_LEVELS
 _PARAGRAPH_RANK = 99.0
-_MARKERS = (
-    rf"(?P<part>[{_CN}]{{1,3}}、)|(?P<section>（[{_CN}]{{1,3}}）)|(?P<numbered>\d{{1,2}}[.、．](?!\d))"
-    rf"|(?P<paren>（\d{{1,2}}）)|(?P<circled>[①-⑳])|(?P<ordinal>第[{_CN}]{{1,3}}[，、：])|(?P<shi>[{_CN}]{{1,3}}是)"
-)
 # A marker opens a unit at the start of a line or after a sentence end or a
 # colon; a section marker （一） also after any Chinese character, as in a
 # document whose line breaks were lost ("一、存在的问题（一）在理论学习方面。").
-_MARKER_AT_CUT = re.compile(rf"(?:^|(?<=[。！？；：]))(?:{_MARKERS})")
+_MARKER_AT_CUT = re.compile(rf"(?:^|(?<=[{OPENS_AFTER}]))(?:{ENUMERATOR})")
 # The same over a whole text, where a line start also opens a unit, and so
 # does a marker right after the words a heading ends with, as in a document
 # whose line breaks were lost ("（一）理论学习方面一是学得不深。").
 # The marker is matched first and what precedes it checked after: one
 # pattern with a dozen lookbehinds would be tried at every character.
-_MARKER_ANYWHERE = re.compile(_MARKERS)
-_CUT_BEFORE = frozenset("。！？；：\n\t\r \u3000")
+_MARKER_ANYWHERE = re.compile(ENUMERATOR)
+_CUT_BEFORE = frozenset(OPENS_AFTER + SPACES + "\n\r")
 _HEADING_END = frozenset(("方面", "问题", "不足", "差距", "措施", "原因", "分析", "剖析", "方向"))
 
 
 def _opens_unit(text: str, at: int) -> bool:
     """Whether a marker at ``at`` opens a unit: at a line start, after a sentence end, a colon, a heading's last word or a closing bracket."""
     return at == 0 or text[at - 1] in _CUT_BEFORE or text[at - 1] == "）" or text[at - 2 : at] in _HEADING_END
-_SECTION_MIDLINE = re.compile(rf"(?<=[{CJK_RANGES}）])(?<!第)（[{_CN}]{{1,3}}）(?=[{CJK_RANGES}])")
-_SENT_END = "。！？；"
-_CLOSERS = "”’」』）》"
-_SENTENCE = re.compile(rf"[^{_SENT_END}]*(?:[{_SENT_END}]+[{_CLOSERS}]*|$)")
-_INTERNAL_END = re.compile(f"[{_SENT_END}]")
-_TITLE_END = re.compile(f"[{_SENT_END}：]")
-_CLAUSE_END = re.compile(f"[{_SENT_END}：，]")
-_ANY_PUNCT = re.compile(r"[，。、；：！？,.;:!?]")
-_BARE_PUNCT = re.compile(r"[，、；：,;:]")
-
-
-@dataclass(frozen=True)
-class OutlineMark:
-    """What a reader (such as the .docx reader) knows about one line of the text.
-
-    Attributes
-    ----------
-    start : int
-        Offset of the line's first character.
-    kind : {"title", "heading", "list", "header", "row"}
-        A title, a heading (Word heading style or outline level), an
-        automatically numbered paragraph, a table header row, a table row.
-    level : int
-        The heading level (1 = top) or the list level (0 = top).
-    """
-
-    start: int
-    kind: Literal["title", "heading", "list", "header", "row"]
-    level: int = 0
+_SECTION_MIDLINE = re.compile(rf"(?<=[{CJK_RANGES}）])(?<!第){ENUMERATOR_FORMS['section']}(?=[{CJK_RANGES}])")
+_SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}]+[{CLOSERS}]*|$)")
+_INTERNAL_END = re.compile(f"[{SENTENCE_END}]")
+_TITLE_END = re.compile(f"[{SENTENCE_END}{COLON}]")
+_CLAUSE_END = re.compile(f"[{SENTENCE_END}{CLAUSE_END}]")
+_ANY_PUNCT = re.compile(f"[{PUNCTUATION}]")
+_BARE_PUNCT = re.compile(f"[{with_ascii(COMMA + LIST_COMMA + SEMICOLON + COLON)}]")
 
 
 class Segment(NamedTuple):
@@ -136,9 +144,10 @@ class Segment(NamedTuple):
         heading, the heading that encloses it.
     section : {"problem", "cause", "measure", "other"}
         The part of the document, read from its headings.
-    heading_dimension : Dimension or None
-        For an item, the dimension named by the innermost heading of its
-        chain that names one; for a heading, the one it names itself.
+    heading_dimension : Dimension, str or None
+        For an item, the dimension (or label of the model's framework) named
+        by the innermost heading of its chain that names one; for a heading,
+        the one it names itself.
     headings : tuple of str
         The chain of enclosing headings, outermost first.
     level : int
@@ -152,7 +161,7 @@ class Segment(NamedTuple):
         For an item, the id of the point (the enumerated problem) it
         belongs to; a paragraph outside enumerations is a point of its own.
         None for items that speak to no dimension by their role.
-    point_dimension : Dimension or None
+    point_dimension : Dimension, str or None
         The dimension the point's title names, if it names one.
     role : str
         What the item does: ``content``, or ``intro``, ``lead``,
@@ -161,6 +170,10 @@ class Segment(NamedTuple):
     scope : int
         The index, among this document's segments, of the heading whose
         scope holds the item (-1 for none).
+    row : int or None
+        For an item read from a table by column, the id of its table row:
+        the problem cell and the measure cell of one row share it (and its
+        ``section`` is the role the column's header names). None elsewhere.
     """
 
     kind: SegmentKind
@@ -169,14 +182,15 @@ class Segment(NamedTuple):
     end: int
     heading: str | None = None
     section: Section = "other"
-    heading_dimension: Dimension | None = None
+    heading_dimension: Label | None = None
     headings: tuple[str, ...] = ()
     level: int = 0
     style: str = ""
     point: int | None = None
-    point_dimension: Dimension | None = None
+    point_dimension: Label | None = None
     role: Role = "content"
     scope: int = -1
+    row: int | None = None
 
 
 def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
@@ -212,21 +226,22 @@ class _Open:
     rank: float
     index: int
     text: str
-    named: Dimension | None
+    named: Label | None
 
 
 @dataclass
 class _Point:
     id: int
     rank: float
-    named: Dimension | None
+    named: Label | None
 
 
 class _Reader:
     """The state of one pass over a document's lines."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, max_items: float, named: HeadingReader = dimension_named):
         self.text = text
+        self.named = named
         self.segments: list[Segment] = []
         self.stack: list[_Open] = []
         self.section: Section = "other"
@@ -234,7 +249,13 @@ class _Reader:
         self.next_point = 0
         self.seen_heading = False
         self.closed = False  # after a closing formula, until the next heading
-        self._scope: tuple[str | None, tuple[str, ...], Dimension | None, int] | None = None
+        self.row: int | None = None  # the id of the table row whose cells are being read
+        self.rows = 0  # table rows read by column so far
+        self.cell_row = -1  # the reader's number of the last such row, in the current table
+        self.table_rank = 0.0  # the rank a table's header rows sit under
+        self.max_items = max_items
+        self.items_left = max_items
+        self._scope: tuple[str | None, tuple[str, ...], Label | None, int] | None = None
 
     # -- the open headings -----------------------------------------------------
     def pop_to(self, rank: float) -> None:
@@ -249,7 +270,7 @@ class _Reader:
             self.stack.pop()
             self._scope = None
 
-    def scope(self) -> tuple[str | None, tuple[str, ...], Dimension | None, int]:
+    def scope(self) -> tuple[str | None, tuple[str, ...], Label | None, int]:
         """What the open headings give an item: heading, chain, named dimension, scope (cached until they change)."""
         if self._scope is None:
             top = self.stack[-1] if self.stack else None
@@ -265,12 +286,18 @@ class _Reader:
     def heading(self, start: int, end: int, rank: float, style: str) -> None:
         text = self.text[start:end]
         self.pop_to(rank)
-        named = dimension_named(text)
+        named = self.named(text)
         outermost = not self.stack
         kind: SegmentKind = "part" if rank <= 1.0 else "section"
-        if outermost:
+        if style == _TABLE_STYLE:
+            pass  # a table's header (问题 | 整改措施) names its columns, not a part of the document
+        elif outermost:
             self.section = section_named(text)
-        elif named is None and section_named(text) != "other":
+        elif named is None and section_named(text) != "other" and not (
+            # Under a cause or measure part, a sub-heading with a problem word is a cause (（一）警力严重不足)
+            # or a measure (（二）针对学习不足), not a new problem part.
+            section_named(text) == "problem" and self.section in ("cause", "measure")
+        ):
             self.section = section_named(text)
         parent = self.stack[-1].text if self.stack else None
         self.segments.append(
@@ -295,7 +322,7 @@ class _Reader:
             return  # a deeper enumerator inside the point: the same problem
         # A point closes headings of its own rank or deeper (siblings of it).
         self.pop_to(rank)
-        self.point = _Point(self.next_point, rank, dimension_named(title) if title else None)
+        self.point = _Point(self.next_point, rank, self.named(title) if title else None)
         self.next_point += 1
 
     def paragraph(self) -> None:
@@ -306,6 +333,21 @@ class _Reader:
 
     # -- items ---------------------------------------------------------------
     def item(self, start: int, end: int, style: str = "") -> None:
+        # A "sentence" longer than any sentence is cut at its last clause mark (or hard) into items of its point.
+        while end - start > MAX_ITEM_CHARS:
+            cut = max(self.text.rfind(mark, start + 1, start + MAX_ITEM_CHARS) for mark in "，、,")
+            cut = cut + 1 if cut > start else start + MAX_ITEM_CHARS
+            self._item(start, cut, style)
+            start, style = cut, ""
+        self._item(start, end, style)
+
+    def _item(self, start: int, end: int, style: str) -> None:
+        self.items_left -= 1
+        if self.items_left < 0:
+            raise DocumentError(
+                f"more than {self.max_items:,} items (sentences, lines or table cells) in one document; "
+                "split it into documents"
+            )
         text = self.text[start:end]
         role: Role = role_of(text, not self.seen_heading)
         if self.closed and role == "content" and is_signature(text):
@@ -321,7 +363,7 @@ class _Reader:
         self.segments.append(
             Segment(
                 "item", text, start, end, heading, self.section, named, headings, 0, style,
-                point.id if point else None, point.named if point else None, role, scope,
+                point.id if point else None, point.named if point else None, role, scope, self.row,
             )
         )
 
@@ -427,7 +469,10 @@ def _bare_title(line: str, next_line: str | None) -> bool:
     )
 
 
-def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> list[Segment]:
+def segment(
+    cleaned: str, outline: Mapping[int, OutlineMark] | None = None, heading_label: HeadingReader = dimension_named, *,
+    max_items: int | None = None,
+) -> list[Segment]:
     """Split cleaned text into headings and items, in document order.
 
     Parameters
@@ -437,6 +482,13 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
     outline : mapping of int to OutlineMark, optional
         What the reader of the file knows about lines, by line start offset
         (Word heading styles, numbering, table rows).
+    heading_label : callable, optional
+        The label a heading (or a point's title) names, or None: by default
+        one of the six dimensions; a model of another framework passes its
+        own (:meth:`dimtag.framework.Framework.heading_label`).
+    max_items : int, optional
+        Refuse a text of more items with :class:`~dimtag.DocumentError`
+        (:func:`dimtag.tag_document` passes :data:`MAX_DOCUMENT_ITEMS`).
 
     Returns
     -------
@@ -452,27 +504,25 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
     ('problem', <Dimension.THEORY: 'theory'>, ('一、存在的问题', '（一）在理论学习方面。'), 1)
     """
     outline = outline or {}
-    reader = _Reader(cleaned)
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for raw_line in cleaned.split("\n"):
-        stripped = raw_line.strip()
-        if stripped:
-            lines.append((pos + raw_line.find(stripped[0]), stripped))
-        pos += len(raw_line) + 1
+    reader = _Reader(cleaned, float("inf") if max_items is None else max_items, heading_label)
     markers = _Markers(cleaned)
     in_table = False
-    for i, (start, line) in enumerate(lines):
+    # Lines are read lazily, one ahead: a document refused for its size is refused early.
+    for (start, line), ahead in itertools.pairwise(itertools.chain(_lines(cleaned), [(-1, "")])):
         end = start + len(line)
         markers.skip_to(start)
         marked = markers.any_before(end)
         mark = outline.get(start) if outline else None
-        if in_table and (mark is None or mark.kind not in ("row", "header")):
+        table_line = mark is not None and mark.kind in _TABLE_KINDS
+        if in_table and not table_line:
             # A table's header rows govern its rows only.
             reader.pop_where(_TABLE_STYLE)
+            reader.cell_row = -1
             in_table = False
+        elif table_line and not in_table:
+            reader.table_rank = reader.parent_rank()
         if mark is not None and _marked_line(reader, start, line, mark):
-            in_table = mark.kind in ("row", "header")
+            in_table = table_line
             continue
         if not marked:
             if len(reader.segments) < 2 and _is_title(line) and (
@@ -481,7 +531,7 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
                 # A title, or a second title line before anything else (a site name, a speaker).
                 reader.title(start, end)
                 continue
-            next_line = lines[i + 1][1] if i + 1 < len(lines) else None
+            next_line = ahead[1] if ahead[0] >= 0 else None
             if next_line is not None and _bare_title(line, next_line):
                 _bare_line(reader, start, line, next_line)
                 continue
@@ -492,17 +542,28 @@ def segment(cleaned: str, outline: Mapping[int, OutlineMark] | None = None) -> l
     return reader.segments
 
 
+def _lines(cleaned: str) -> Iterator[tuple[int, str]]:
+    """``(start, line)`` of each non-blank line, stripped."""
+    pos = 0
+    for raw_line in cleaned.split("\n"):
+        stripped = raw_line.strip()
+        if stripped:
+            yield pos + raw_line.find(stripped[0]), stripped
+        pos += len(raw_line) + 1
+
+
 def _is_title(line: str) -> bool:
     return len(line) <= _TITLE_MAX and not _ANY_PUNCT.search(line) and not _MARKER_AT_CUT.match(line)
 
 
 _TABLE_STYLE = "table"
+_TABLE_KINDS = frozenset(("row", "header", "aspect", "cell"))
 
 
 def _bare_line(reader: _Reader, start: int, line: str, next_line: str) -> None:
     next_marked = _MARKER_AT_CUT.match(next_line) is not None
     if is_topic(line) or (next_marked and not _INTERNAL_END.search(line)):
-        section_word = section_named(line) != "other" and dimension_named(line) is None
+        section_word = section_named(line) != "other" and reader.named(line) is None
         rank = 0.5 if section_word else reader.parent_rank() + 0.5
         reader.heading(start, start + len(line), rank, "bare")
     elif len(next_line) >= max(_BARE_BODY_MIN, 2 * len(line)):
@@ -513,6 +574,11 @@ def _bare_line(reader: _Reader, start: int, line: str, next_line: str) -> None:
         reader.items(start, start + len(line), whole=False)
 
 
+def _as_section(role: str | None) -> Section | None:
+    """A table cell's role (the outline holds it as a plain str) as a section."""
+    return role if role in ("problem", "cause", "measure", "positive") else None  # type: ignore[return-value]
+
+
 def _marked_line(reader: _Reader, start: int, line: str, mark: OutlineMark) -> bool:
     """Read a line the file's reader has marked; return False to read it as plain text."""
     end = start + len(line)
@@ -521,11 +587,21 @@ def _marked_line(reader: _Reader, start: int, line: str, mark: OutlineMark) -> b
     elif mark.kind == "heading":
         reader.heading(start, end, float(max(mark.level, 1)), "word")
     elif mark.kind == "header":
-        reader.heading(start, end, reader.parent_rank() + 0.5, _TABLE_STYLE)
-    elif mark.kind == "row":
-        reader.point = None  # every row is a point of its own
+        reader.heading(start, end, reader.table_rank + 0.5, _TABLE_STYLE)
+    elif mark.kind == "aspect":
+        reader.heading(start, end, reader.table_rank + 1.0, _TABLE_STYLE)
+    elif mark.kind in ("row", "cell"):
+        reader.point = None  # every row, and every cell read by column, is a point of its own
         reader.paragraph()
+        if mark.kind == "row":
+            reader.items(start, end, whole=True, style="table")
+            return True
+        saved, reader.section = reader.section, _as_section(mark.role) or reader.section
+        if mark.level != reader.cell_row:
+            reader.cell_row, reader.rows = mark.level, reader.rows + 1
+        reader.row = reader.rows - 1
         reader.items(start, end, whole=True, style="table")
+        reader.section, reader.row = saved, None
     elif mark.kind == "list":
         rank = _RANK["numbered"] + mark.level
         title = _title_length(line, 0)
@@ -570,7 +646,7 @@ def _read_point_body(reader: _Reader, unit: str, start: int, body_from: int, sty
     if len(unit.strip()) <= POINT_MAX_CHARS and not is_closing(unit):
         reader.items(start, start + len(unit), whole=True, style=style)
         return
-    colon = unit.find("：", body_from, _INLINE_HEADING_MAX)
+    colon = unit.find(COLON, body_from, _INLINE_HEADING_MAX)
     if colon > body_from and not _INTERNAL_END.search(unit, 0, colon):
         reader.items(start, start + colon + 1, whole=True, style=style)
         reader.items(start + colon + 1, start + len(unit), whole=False)

@@ -5,19 +5,21 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
 from .decision import DEFAULT_PRIOR, Context, Decisions, Prior, Stacker, decide, decide_roles, restrict, role_columns
-from .dimensions import NONE_LABEL, Dimension
-from .errors import ModelError
+from .dimensions import NONE_LABEL, Dimension, Label, check_label
+from .errors import LabelsError, ModelError, NotFittedError, TextError
 from .features import has_content
+from .framework import Framework, HeadingLexicon, parse_heading_lexicon
 from .linear_model import LinearTextModel
-from .model_file import ModelMetadata, load_model, save_model
+from .model_file import ModelMetadata, load_headings, load_model, save_model
+from .params import DEFAULTS, PARAM_NAMES, Config, check_params
 from .roles import ROLES, Role
 
 __all__ = [
@@ -42,9 +44,6 @@ MAX_TEXT_CHARS = 100_000
 # bounded for batches of any length (about 10 MB of temporaries a chunk).
 _CHUNK = 1024
 
-#: What a tagger answers: a :class:`Dimension` for the six-dimension models,
-#: the label string for a model trained on another label set.
-Label = Union[Dimension, str]
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def _check_one(item: Any, index: int | None) -> str:
     if not isinstance(item, str):
         raise TypeError(f"{where}expected str, got {type(item).__name__}: {item!r:.60}")
     if len(item) > MAX_TEXT_CHARS:
-        raise ValueError(
+        raise TextError(
             f"{where}text of {len(item):,} characters is longer than {MAX_TEXT_CHARS:,}; "
             "tag a whole document with dimtag.tag_document"
         )
@@ -99,10 +98,21 @@ def _check_one(item: Any, index: int | None) -> str:
 class Tagger:
     """A TF-IDF + linear text classifier that tags sentences with dimensions.
 
-    It follows scikit-learn's conventions: parameters in ``__init__``,
-    :meth:`fit` returns self, :meth:`predict` and :meth:`predict_proba` over
-    :attr:`classes_`. Fitting needs the ``train`` extra; a fitted tagger
-    needs numpy only.
+    It is a scikit-learn classifier: parameters in ``__init__`` (checked
+    there, by :meth:`set_params` and by :meth:`fit`), :meth:`fit` returns
+    self and never changes them, :meth:`predict`, :meth:`predict_proba` and
+    :meth:`score` over :attr:`classes_`, and ``__sklearn_tags__``, so
+    ``clone``, ``cross_val_score`` and ``GridSearchCV`` work on lists of
+    texts. Fitting needs the ``train`` extra; a fitted tagger needs numpy only.
+
+    It answers in two types, on purpose. :meth:`predict` is scikit-learn's
+    face: plain strings over :attr:`classes_`, the labels as given to
+    :meth:`fit`, with ``none`` a class like the others, so that metrics and
+    model selection compare them with ``y``. :meth:`tag` is the tagging
+    face: a :class:`Dimension` (which compares equal to its id) for the
+    six-dimension models, never ``none``, and None where ``abstain=True``
+    abstains. Where :meth:`predict` does not say ``none``, the two agree:
+    ``tag(t) == predict([t])[0]``.
 
     Parameters
     ----------
@@ -112,8 +122,15 @@ class Tagger:
     clf : {"svc", "lr"}
         Sigmoid-calibrated linear SVM or multinomial logistic regression.
     C : float
-        Inverse regularization strength.
+        Inverse regularization strength, positive and finite.
     class_weight : {"balanced", None}
+
+    The names, defaults and allowed values are :class:`dimtag.params.Config`'s.
+
+    Raises
+    ------
+    ParameterError
+        A parameter of the wrong type or out of range (also ``ValueError``).
 
     Attributes
     ----------
@@ -126,6 +143,9 @@ class Tagger:
     labels_ : list of Dimension or str
         The labels :meth:`tag` answers with: the classes other than ``none``
         (as :class:`Dimension` for the six-dimension models).
+    framework_ : Framework
+        The labels' display names and the heading words that name them
+        (see :meth:`set_framework`).
 
     Examples
     --------
@@ -137,42 +157,78 @@ class Tagger:
     ('ability', 'integrity', 'none', 'politics', 'responsibility', 'theory', 'work_style')
     """
 
-    def __init__(self, features: str = "char13", clf: str = "svc", C: float = 1.0, class_weight: str | None = "balanced"):
+    # The defaults are Config's; the signature spells the names out because scikit-learn reads
+    # an estimator's parameters from it (a test checks that it matches Config).
+    def __init__(
+        self, features: str = DEFAULTS.features, clf: str = DEFAULTS.clf, C: float = DEFAULTS.C,
+        class_weight: str | None = DEFAULTS.class_weight,
+    ):
         self.features = features
         self.clf = clf
         self.C = C
         self.class_weight = class_weight
+        check_params(self.get_params())
 
     # -- scikit-learn protocol -----------------------------------------------
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The constructor parameters."""
-        return {"features": self.features, "clf": self.clf, "C": self.C, "class_weight": self.class_weight}
+        """The constructor parameters (see :class:`dimtag.params.Config`)."""
+        return {name: getattr(self, name) for name in PARAM_NAMES}
 
     def set_params(self, **params: Any) -> Tagger:
-        """Set constructor parameters; unknown names raise ValueError."""
-        unknown = set(params) - set(self.get_params())
-        if unknown:
-            raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}; valid: {', '.join(self.get_params())}")
+        """Set constructor parameters, all or none: the values are checked first.
+
+        Raises
+        ------
+        ParameterError
+            An unknown name, or a value of the wrong type or out of range.
+        """
+        check_params({**self.get_params(), **params})
         for name, value in params.items():
             setattr(self, name, value)
         return self
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's description of this estimator: a classifier of texts (a list of str, not a matrix).
+
+        Imports scikit-learn, which only scikit-learn asks for this.
+        """
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(),
+            input_tags=InputTags(one_d_array=True, two_d_array=False, string=True),
+        )
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "model_")
+
+    def score(self, texts: Sequence[str], labels: Sequence[Any]) -> float:
+        """Accuracy of :meth:`predict` against ``labels`` (normalized as :meth:`fit` does), as scikit-learn's classifiers score."""
+        self._fitted()
+        predicted = self.predict(texts)
+        expected = _check_labels(labels, len(predicted))
+        return float(np.mean([p == e for p, e in zip(predicted, expected)])) if expected else 0.0
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         fitted = f", classes={list(self.classes_)}" if hasattr(self, "model_") else ", unfitted"
         return f"Tagger({params}{fitted})"
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str], roles: Sequence[str] | None = None, **params: Any) -> Tagger:
+    def fit(self, texts: Sequence[str], labels: Sequence[Any], roles: Sequence[str] | None = None) -> Tagger:
         """Fit on labeled texts (any label set; ``none`` marks texts to abstain on).
 
-        Needs the ``train`` extra (scikit-learn, jieba). ``params`` override
-        the constructor parameters first, as :meth:`set_params` does.
+        Needs the ``train`` extra (scikit-learn, jieba). The parameters are
+        checked, never changed: to fit with others, :meth:`set_params` first.
 
         Parameters
         ----------
         texts : sequence of str
         labels : sequence of str
-            The dimension (or custom label) of each text.
+            The dimension (or custom label) of each text. Each is normalized
+            as :func:`dimtag.dimensions.check_label` says (Unicode NFC,
+            stripped), so two spellings of one label are one class.
         roles : sequence of str, optional
             The role of each text (see :class:`dimtag.Role`); with them a
             role model is fitted too, over the same features.
@@ -181,36 +237,45 @@ class Tagger:
         -------
         Tagger
             self, fitted.
+
+        Raises
+        ------
+        ParameterError
+            A parameter out of range (set by assigning the attribute).
+        LabelsError
+            A label that is not a str (None, NaN, a number), blank or holding
+            a line break; as many labels as texts missing; a label with
+            fewer than five items; or more labels than the weights' size
+            limit allows for the vocabulary (``dimtag.learn.pipeline.MAX_WEIGHT_BYTES``).
         """
-        self.set_params(**params)
+        config = Config(**self.get_params())
         try:
             from .learn.pipeline import fit_model
         except ImportError as exc:
             raise ImportError(f"Tagger.fit needs the train extra: pip install 'dimtag[train]' ({exc})") from None
         items, _ = _check_texts(texts)
-        label_list = [str(label) for label in labels]
-        if len(label_list) != len(items):
-            raise ValueError(f"{len(items)} texts but {len(label_list)} labels")
-        model = fit_model(items, label_list, self.get_params())
+        label_list = _check_labels(labels, len(items))
+        model = fit_model(items, label_list, config)
         role_model = None
         if roles is not None:
             role_list = [str(r) for r in roles]
             if len(role_list) != len(items):
-                raise ValueError(f"{len(items)} texts but {len(role_list)} roles")
+                raise LabelsError(f"{len(items)} texts but {len(role_list)} roles")
             unknown = sorted(set(role_list) - set(ROLES))
             if unknown:
-                raise ValueError(f"unknown role(s) {', '.join(unknown)} (allowed: {', '.join(ROLES)})")
-            role_model = fit_model(items, role_list, self.get_params())
+                raise LabelsError(f"unknown role(s) {', '.join(unknown)} (allowed: {', '.join(ROLES)})")
+            role_model = fit_model(items, role_list, config)
             if sorted(role_model.classes) != sorted(ROLES):
-                raise ValueError(f"a role model needs items of every role ({', '.join(ROLES)})")
+                raise LabelsError(f"a role model needs items of every role ({', '.join(ROLES)})")
             role_model = model.with_head(role_model.coef, role_model.intercept, role_model.classes, role_model.link,
                                          role_model.scale, role_model.shift)
-        return self._set_model(model, ModelMetadata(config=self.get_params()), role_model)
+        return self._set_model(model, ModelMetadata(config=config.to_dict()), role_model)
 
     def _set_model(
         self, model: LinearTextModel, metadata: ModelMetadata, role: LinearTextModel | None = None,
-        stacker: Stacker | None = None,
+        stacker: Stacker | None = None, headings: HeadingLexicon | None = None,
     ) -> Tagger:
+        _check_classes(model.classes)
         self.model_ = model
         self.metadata_ = metadata
         self.role_model_ = role
@@ -228,17 +293,51 @@ class Tagger:
         # A model trained with `none` items tells sentences that speak to no
         # dimension (intros, procedure); tag() still answers the best label.
         self._none_col = model.classes.index(NONE_LABEL) if NONE_LABEL in model.classes else None
+        self.headings_ = headings
+        self.framework_ = Framework.of(self.labels_, metadata.labels, headings)
         return self
+
+    def set_framework(self, names: dict[str, str] | None = None, headings: str | None = None, *, source: str = "heading lexicon") -> Tagger:
+        """Give the fitted model's labels display names and a heading lexicon; return self.
+
+        Parameters
+        ----------
+        names : dict of str to str, optional
+            Display name of label ids (``{"loyalty": "带头强化政治忠诚"}``); kept in
+            the metadata and used by every output.
+        headings : str, optional
+            The text of a heading lexicon (see :mod:`dimtag.framework`): heading
+            words that name a label give documents heading evidence. Saved
+            beside the model, its sha256 in the metadata.
+        source : str
+            The lexicon's file name, for messages.
+
+        Raises
+        ------
+        ModelError
+            A name for a label the model does not have, two labels with one
+            name, or a lexicon line that names no label of the model.
+        """
+        self._fitted()
+        labels = [str(label) for label in self.labels_]
+        names = {str(k): str(v).strip() for k, v in (names or {}).items()}
+        unknown = sorted(set(names) - set(labels))
+        if unknown:
+            raise ModelError(f"display names for {', '.join(unknown)}, which the model does not have (labels: {', '.join(labels)})")
+        if len(set(names.values())) != len(names) or not all(names.values()):
+            raise ModelError("every display name must be non-empty and name one label")
+        lexicon = parse_heading_lexicon(headings, labels, names, source) if headings is not None else self.headings_
+        self.metadata_ = replace(self.metadata_, labels=names)
+        return self._set_model(self.model_, self.metadata_, self.role_model_, self.stacker_, lexicon)
 
     @classmethod
     def from_model(
         cls, model: LinearTextModel, metadata: ModelMetadata | None = None, role: LinearTextModel | None = None,
-        stacker: Stacker | None = None,
+        stacker: Stacker | None = None, headings: HeadingLexicon | None = None,
     ) -> Tagger:
-        """A fitted Tagger around an existing model (and its role model and document stacker, if any)."""
+        """A fitted Tagger around an existing model (and its role model, document stacker and heading lexicon, if any)."""
         metadata = metadata or ModelMetadata()
-        params = {k: v for k, v in metadata.config.items() if k in ("features", "clf", "C", "class_weight")}
-        return cls(**params)._set_model(model, metadata, role, stacker)
+        return cls(**Config.from_dict(metadata.config).to_dict())._set_model(model, metadata, role, stacker, headings)
 
     @property
     def has_roles(self) -> bool:
@@ -248,7 +347,7 @@ class Tagger:
 
     def _fitted(self) -> None:
         if not hasattr(self, "model_"):
-            raise ModelError("this Tagger is not fitted: call fit() or use Tagger.load()")
+            raise NotFittedError("this Tagger is not fitted: call fit() or use Tagger.load()")
 
     # -- loading and saving ----------------------------------------------
     @classmethod
@@ -261,6 +360,7 @@ class Tagger:
         or pickle model files, which can execute arbitrary code when loaded.
         The archive's sha256 must match the one in ``metadata.json``; that
         guards against corruption, not tampering (see :mod:`dimtag.model_file`).
+        So must the heading lexicon's, when the model has one.
 
         Parameters
         ----------
@@ -276,9 +376,11 @@ class Tagger:
         if path is None:
             with resources.as_file(resources.files("dimtag").joinpath("model")) as shipped:
                 loaded = load_model(Path(shipped), require_metadata=True)
+                headings = load_headings(Path(shipped), loaded.metadata)
         else:
             loaded = load_model(Path(path))
-        return cls.from_model(loaded.model, loaded.metadata, loaded.role, loaded.stacker)
+            headings = load_headings(Path(path), loaded.metadata)
+        return cls.from_model(loaded.model, loaded.metadata, loaded.role, loaded.stacker, headings)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the model to a directory, as one unit (see :func:`dimtag.model_file.save_model`).
@@ -287,9 +389,16 @@ class Tagger:
         -------
         Path
             The archive written.
+
+        Raises
+        ------
+        ModelError
+            ``path`` is a file, or a directory cannot be made there.
         """
         self._fitted()
-        self.metadata_ = save_model(self.model_, self.metadata_, path, role=self.role_model_, stacker=self.stacker_)
+        self.metadata_ = save_model(
+            self.model_, self.metadata_, path, role=self.role_model_, stacker=self.stacker_, headings=self.headings_
+        )
         return Path(path) / self.metadata_.model_file
 
     # -- inference ---------------------------------------------------------
@@ -332,11 +441,16 @@ class Tagger:
 
     def predict_proba(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> np.ndarray:
         """Probabilities of shape (n_texts, n_classes), columns in :attr:`classes_` order (``none`` included)."""
+        self._fitted()
         items, _ = _check_texts(texts)
         return self._full_proba(items, n_jobs)
 
     def predict(self, texts: Sequence[str], *, n_jobs: int | None = 1) -> np.ndarray:
-        """The most probable class of each text, ``none`` included (strings over :attr:`classes_`)."""
+        """The most probable class of each text, ``none`` included (strings over :attr:`classes_`).
+
+        Plain strings, where :meth:`tag` answers a :class:`Dimension`: see the class's notes.
+        """
+        self._fitted()
         labels: np.ndarray = np.asarray(self.classes_, dtype=object)[self.predict_proba(texts, n_jobs=n_jobs).argmax(axis=1)]
         return labels
 
@@ -356,6 +470,7 @@ class Tagger:
         stacker weighs it as learned; a model without one weighs it by
         ``prior``, and reads roles from the document's parts.
         """
+        self._fitted()
         items, _ = _check_texts(texts)
         full, role_full = self._probas(items, n_jobs)
         return self._decide(items, full, min_score, context, prior, role_full=role_full)
@@ -398,11 +513,15 @@ class Tagger:
         TypeError
             ``None``, bytes, numbers, a dict, set or DataFrame, or a list
             holding a non-str (the message gives the item's index).
-        ValueError
+        TextError
             Without ``abstain``: a text with nothing to tag (blank, invisible
             marks, masks, emoji or private-use characters only); any text
-            longer than :data:`MAX_TEXT_CHARS`.
+            longer than :data:`MAX_TEXT_CHARS`. A :class:`dimtag.DimtagError`
+            and a ``ValueError``.
+        NotFittedError
+            An unfitted Tagger.
         """
+        self._fitted()
         items, single = _check_texts(texts)
         labels = self._tag(items, abstain, min_score, n_jobs, None if single else 0)
         return labels[0] if single else labels
@@ -414,7 +533,7 @@ class Tagger:
             # Refused before any model work.
             first = int(np.flatnonzero(empty)[0])
             where = "" if offset is None else f"item {first + offset}: "
-            raise ValueError(f"{where}nothing to tag in {items[first][:40]!r} (blank, masks or symbols only)")
+            raise TextError(f"{where}nothing to tag in {items[first][:40]!r} (blank, masks or symbols only)")
         full, role_full = self._probas(items, n_jobs, roles=abstain)
         decisions = self._decide(items, full, min_score if abstain else 0.0, empty=empty, role_full=role_full)
         return [None if (abstain and a) else self.labels_[b] for b, a in zip(decisions.best, decisions.abstain)]
@@ -470,6 +589,7 @@ class Tagger:
         """
         if isinstance(texts, (str, bytes)):
             raise TypeError("iter_tag() takes an iterable of texts, not one str: use tag() for a single text")
+        self._fitted()
         batch: list[str] = []
         done = 0
         for text in texts:
@@ -488,6 +608,7 @@ class Tagger:
         string ``"none"``) and the values are the model's probabilities over
         all its classes; without, ``none``'s share is spread over the labels.
         """
+        self._fitted()
         items, single = _check_texts(texts)
         full = self._full_proba(items, n_jobs)
         if include_none and self._none_col is not None:
@@ -508,6 +629,7 @@ class Tagger:
         >>> e.dimension, len(e.terms)
         (<Dimension.INTEGRITY: 'integrity'>, 3)
         """
+        self._fitted()
         if not isinstance(text, str):
             raise TypeError(f"explain() takes one str, got {type(text).__name__}")
         if axis not in ("dimension", "role"):
@@ -533,6 +655,27 @@ class Tagger:
         push = contrib[:, best] - contrib.mean(axis=1)
         order = np.argsort(-push, kind="stable")[: max(int(top), 0)]
         return Explanation(label, score, [(names[i], round(float(push[i]), 4)) for i in order])
+
+
+def _check_labels(labels: Any, n_texts: int) -> list[str]:
+    """Validate and normalize the labels of ``n_texts`` texts (see :func:`dimtag.dimensions.check_label`)."""
+    if isinstance(labels, (str, bytes)) or labels is None or not isinstance(labels, Iterable):
+        raise LabelsError(f"labels must be a sequence of str, one per text, got {type(labels).__name__}")
+    checked = [check_label(label, f"label {i}") for i, label in enumerate(labels)]
+    if len(checked) != n_texts:
+        raise LabelsError(f"{n_texts} texts but {len(checked)} labels")
+    return checked
+
+
+def _check_classes(classes: Sequence[str]) -> None:
+    """Refuse a model whose class names :meth:`Tagger.fit` would not have made (blank, a line break, not NFC)."""
+    for c in classes:
+        try:
+            ok = check_label(c) == c
+        except LabelsError as exc:
+            raise ModelError(f"invalid class in the model: {exc}") from None
+        if not ok:
+            raise ModelError(f"invalid class in the model: {c!r} is not stripped and in Unicode NFC")
 
 
 def _empty(items: list[str]) -> np.ndarray:

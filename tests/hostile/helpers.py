@@ -81,13 +81,13 @@ def cli(capsys: Any, *argv: Any) -> tuple[int, str, str]:
 
 
 def console(*argv: Any, **kwargs: Any) -> subprocess.CompletedProcess:
-    """Run ``python -m dimtag.cli`` in a subprocess, with the code the tests import."""
+    """Run ``python -m dimtag`` in a subprocess, with the code the tests import."""
     env = {**os.environ, "PYTHONPATH": _code_path(), **kwargs.pop("env", {})}
     kwargs.setdefault("stdout", subprocess.PIPE)
     kwargs.setdefault("stderr", subprocess.PIPE)
-    return subprocess.run([sys.executable, "-m", "dimtag.cli", *map(str, argv)], env=env, check=False, **kwargs)
+    return subprocess.run([sys.executable, "-m", "dimtag", *map(str, argv)], env=env, check=False, **kwargs)
 
 
 def popen(*argv: Any, **kwargs: Any) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": _code_path(), **kwargs.pop("env", {})}
-    return subprocess.Popen([sys.executable, "-m", "dimtag.cli", *map(str, argv)], env=env, **kwargs)
+    return subprocess.Popen([sys.executable, "-m", "dimtag", *map(str, argv)], env=env, **kwargs)

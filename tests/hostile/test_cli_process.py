@@ -75,7 +75,8 @@ def test_sigterm_with_jobs_stops_the_workers(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(400):
-        (folder / f"{i:03}.txt").write_text(DOC * 20, encoding="utf-8")
+        # 11 MB: above dimtag.cli.PARALLEL_MIN_BYTES, so that --jobs starts its workers.
+        (folder / f"{i:03}.txt").write_text(DOC * 100, encoding="utf-8")
     out = tmp_path / "out.jsonl"
     proc = popen("tag", "--jobs", "2", "--format", "jsonl", folder, "-o", out, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     workers: set[int] = set()
@@ -101,7 +102,7 @@ def test_jobs_into_a_closed_pipe_is_quiet(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(60):
-        (folder / f"{i:02}.txt").write_text(DOC * 10, encoding="utf-8")
+        (folder / f"{i:02}.txt").write_text(DOC * 600, encoding="utf-8")  # 10.3 MB: the workers start
     proc = popen("tag", "--jobs", "2", folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         first = proc.stdout.readline()  # what `| head -1` does

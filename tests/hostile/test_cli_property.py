@@ -31,8 +31,9 @@ SENTENCES = (
     "抓产业发展的本领不强，专业知识欠缺。",
     "以上对照检查，请同志们批评指正。",
 )
-GOOD = ("utf8", "utf8_bom", "gb18030", "link_to_good", "empty")
-BAD = ("binary", "doc", "broken_link", "loop")
+GOOD = ("utf8", "utf8_bom", "gb18030", "link_inside", "empty")
+# A link that leaves the folder is skipped with a reason (dimtag.folders), like an unreadable file.
+BAD = ("binary", "doc", "broken_link", "loop", "link_outside")
 HIDDEN = ("hidden_file", "hidden_dir")
 
 entries = st.lists(
@@ -64,8 +65,13 @@ def _build(root: Path, outside: Path, spec) -> tuple[list[Path], list[Path]]:
             path.write_bytes(text.encode("gb18030"))
         elif kind == "empty":
             path.write_bytes(b"")
-        elif kind == "link_to_good":
+        elif kind == "link_outside":
             target = outside / f"target{i}.txt"
+            target.write_text(text, encoding="utf-8")
+            path.symlink_to(target)
+        elif kind == "link_inside":
+            (root / ".targets").mkdir(exist_ok=True)  # hidden: only the link is read
+            target = root / ".targets" / f"target{i}.txt"
             target.write_text(text, encoding="utf-8")
             path.symlink_to(target)
         elif kind == "binary":

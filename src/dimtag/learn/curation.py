@@ -29,8 +29,9 @@ import numpy as np
 
 from .._atomic import atomic_write, remove_stale_temps
 from .._escape import csv_escape, csv_escape_row
-from ..dimensions import LABELS
+from ..dimensions import LABELS, NONE_LABEL
 from ..errors import DocumentError
+from ..roles import DIMENSION_ROLES, OTHER, ROLES, Role
 from ..tagger import Tagger, default_tagger
 from . import cv
 from .export import from_pipeline
@@ -40,7 +41,7 @@ from .pipeline import Config
 
 __all__ = [
     "AuditRow", "audit", "suggest", "pick_uncertain", "merge", "near_duplicate", "near_duplicate_pairs", "NEAR_DUPLICATE",
-    "write_csv", "CONFIRMED_VALUES", "UPDATE_ENCODINGS", "LOCK_TIMEOUT", "lock_path",
+    "write_csv", "CONFIRMED_VALUES", "UPDATE_ENCODINGS", "LOCK_TIMEOUT", "lock_path", "merge_rows", "rename_label",
 ]
 
 log = logging.getLogger(__name__)
@@ -305,31 +306,124 @@ def merge(
         merge holding the lock past ``lock_timeout``. The message names the
         file and the line; labels.csv is untouched.
     """
-    labels_path = Path(labels_path)
     updates = read_table(updates_path, UPDATE_ENCODINGS, what="update file")
     missing = [c for c in ("text", "dimension", "confirmed") if c not in updates.fieldnames]
     if missing:
         raise LabelsError(f"{updates_path}: missing column(s) {', '.join(missing)}")
     confirmed = [(line, row) for line, row in updates.rows if row.get("confirmed", "").strip().lower() in CONFIRMED_VALUES]
+    return merge_rows(labels_path, confirmed, updates_path, lock_timeout=lock_timeout)
+
+
+def merge_rows(
+    labels_path: str | os.PathLike[str], confirmed: Sequence[tuple[int, dict[str, str]]], source: str | os.PathLike[str],
+    *, lock_timeout: float = LOCK_TIMEOUT,
+) -> dict[str, int]:
+    """Apply confirmed update rows to labels.csv under its lock: the work of :func:`merge`, for rows from anywhere.
+
+    ``confirmed`` holds ``(line, row)`` pairs, ``line`` being where the row
+    is in ``source`` (for messages). A row whose text is labeled already
+    relabels it: its ``dimension``, and its ``role`` when the row has one;
+    the other columns of that row (``writer``, ``origin``, …) are kept. Any
+    other row is appended with all its columns.
+    """
+    labels_path = Path(labels_path)
     with _exclusive(labels_path, lock_timeout):
         for stale in remove_stale_temps(labels_path):
             log.warning("%s: removed %s, left by an interrupted write", labels_path, stale.name)
         table = read_table(labels_path)
         items = items_of(table)
-        counts, appended = _apply(table, items, confirmed, Path(updates_path))
+        counts, appended = _apply(table, items, confirmed, Path(source))
         if not counts["relabeled"] and not counts["appended"]:
             return counts
-        columns = table.fieldnames + [c for c in COLUMNS if c not in table.fieldnames]
-
-        def check(tmp: str) -> None:
-            # The whole file must read back and validate before it replaces labels.csv.
-            items_of(read_table(tmp), name=labels_path)
-
-        with atomic_write(labels_path, check=check) as fh:
-            if table.bom:
-                fh.write("\ufeff")
-            _write_rows(fh, columns, [row for _, row in table.rows] + appended, table.newline)
+        _rewrite(labels_path, table, table.rows, appended)
     return counts
+
+
+def _rewrite(labels_path: Path, table: CsvTable, rows: Sequence[tuple[int, dict[str, str]]], appended: Sequence[dict[str, str]],
+             validate: bool = True) -> None:
+    """Write labels.csv atomically with its own BOM and line ends; with ``validate``, only if it reads back as labels.
+
+    Its columns are kept, and dimtag's are added when rows are appended.
+    """
+    # A file without a role column keeps its header byte for byte (roles are optional in labels files).
+    columns = table.fieldnames + [c for c in COLUMNS if c not in table.fieldnames and appended and c != "role"]
+
+    def check(tmp: str) -> None:
+        # The whole file must read back and validate before it replaces labels.csv.
+        items_of(read_table(tmp), name=labels_path)
+
+    with atomic_write(labels_path, check=check if validate else None) as fh:
+        if table.bom:
+            fh.write("\ufeff")
+        _write_rows(fh, columns, [row for _, row in rows] + list(appended), table.newline)
+
+
+def rename_label(
+    labels_path: str | os.PathLike[str], old: str, new: str, *, column: str = "dimension", into_existing: bool = False,
+    dry_run: bool = False, lock_timeout: float = LOCK_TIMEOUT,
+) -> int:
+    """Rename the label ``old`` to ``new`` in one column of labels.csv, or merge ``old`` into ``new``; return the rows changed.
+
+    A rename (``into_existing=False``) refuses a ``new`` that some row has
+    already (that would merge two labels: say so with ``into_existing``);
+    a merge refuses a ``new`` that no row has (a typo would rename). A
+    file that is valid labels must stay valid (a dimension of dimtag's set,
+    ``none`` exactly where the role is ``other``); a CSV of another label
+    set only needs the column. Nothing is written with ``dry_run``, or when
+    no row changes; writes hold the lock of :func:`merge`.
+
+    Raises
+    ------
+    LabelsError
+        An unknown column, ``old`` on no row, the rename/merge check, or a
+        result that would not validate; the file is untouched.
+    """
+    labels_path = Path(labels_path)
+    old, new = old.strip(), new.strip()
+    if not old or not new or old == new:
+        raise LabelsError(f"{labels_path}: give two different, non-empty labels (got {old!r} and {new!r})")
+    with _exclusive(labels_path, lock_timeout):
+        table = read_table(labels_path)
+        if column not in table.fieldnames:
+            raise LabelsError(f"{labels_path}: no column {column!r} (columns: {', '.join(table.fieldnames)})")
+        try:
+            items_of(table)
+            valid = True
+        except LabelsError:
+            valid = False  # another label set: only the structure is kept
+        values = {row.get(column, "").strip() for _, row in table.rows}
+        if old not in values:
+            raise LabelsError(f"{labels_path}: no row has {column} {old!r}")
+        if new in values and not into_existing:
+            raise LabelsError(f"{labels_path}: {column} {new!r} is in use already; to merge {old!r} into it, use labels merge")
+        if new not in values and into_existing:
+            raise LabelsError(f"{labels_path}: no row has {column} {new!r} to merge into; to rename, use labels rename")
+        changed = [(line, {**row, column: new} if row.get(column, "").strip() == old else row) for line, row in table.rows]
+        count = sum(row.get(column, "").strip() == old for _, row in table.rows)
+        if valid:
+            items_of(CsvTable(labels_path, table.fieldnames, changed))  # refuse before writing, with the line
+        if not dry_run:
+            for stale in remove_stale_temps(labels_path):
+                log.warning("%s: removed %s, left by an interrupted write", labels_path, stale.name)
+            _rewrite(labels_path, table, changed, (), validate=valid)
+    return count
+
+
+def _role_for(dimension: str, given: str, row: dict[str, str]) -> str:
+    """The role a merged row gets: the one given, else one that keeps the rule (none exactly when other).
+
+    A row relabeled to ``none`` becomes ``other``; one relabeled from ``none`` to a dimension takes its
+    part (``section``) when that is a role that speaks, else ``problem``.
+    """
+    if given:
+        return given
+    if dimension == NONE_LABEL:
+        return OTHER
+    current = row.get("role", "").strip()
+    if current and current != OTHER:
+        return current
+    section = row.get("section", "").strip()
+    return section if section in DIMENSION_ROLES else Role.PROBLEM.value
 
 
 def _apply(
@@ -349,18 +443,25 @@ def _apply(
         if text in seen:
             raise LabelsError(f"{updates_path}:{line}: text confirmed twice: {text[:40]!r}")
         seen.add(text)
+        given_role = row.get("role", "").strip()
+        if given_role and given_role not in ROLES:
+            raise LabelsError(f"{updates_path}:{line}: unknown role {given_role!r} (allowed: {', '.join(ROLES)})")
         if text in by_text:
             target = table.rows[by_text[text]][1]
-            changed = target["dimension"].strip() != dimension
+            role = _role_for(dimension, given_role, target) if "role" in table.fieldnames else ""
+            changed = target["dimension"].strip() != dimension or (bool(role) and target.get("role", "").strip() != role)
             counts["relabeled" if changed else "unchanged"] += 1
             if changed:
                 target["dimension"] = dimension
+                if role:
+                    target["role"] = role
             continue
         origin = row.get("origin", "").strip() or "collected"
         new = {c: row.get(c, "").strip() for c in (*table.fieldnames, *COLUMNS)}
         new.update(
             text=text, dimension=dimension, origin=origin, kind=new["kind"] or "item",
             source=new["source"] or ("authored" if origin == "authored" else ""),
+            role=_role_for(dimension, given_role, new) if "role" in table.fieldnames else "",
         )
         check_item(new, updates_path, line)
         appended.append(new)

@@ -114,7 +114,7 @@ def _parse_note(note: str, where: str, labels: Sequence[str]) -> tuple[str, str 
             raise ValueError(f"{where}: ⟦{note}⟧: other takes no dimension")
         return "item", role, None, point
     if len(dims) != 1 or dims[0] not in labels or dims[0] == NONE_LABEL:
-        raise ValueError(f"{where}: ⟦{note}⟧: {role} needs one dimension of {', '.join(l for l in labels if l != NONE_LABEL)}")
+        raise ValueError(f"{where}: ⟦{note}⟧: {role} needs one dimension of {', '.join(x for x in labels if x != NONE_LABEL)}")
     return "item", role, dims[0], point
 
 

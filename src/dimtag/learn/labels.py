@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = [
     "COLUMNS",
     "ORIGINS",
     "SEED_WRITER",
+    "LABEL_ID",
 ]
 
 #: Columns every labels file must have.
@@ -81,7 +83,9 @@ class CsvTable:
     encoding: str = "utf-8"
 
 
-def read_table(path: str | os.PathLike[str], encodings: Sequence[str] = ("utf-8",), *, what: str = "labels file") -> CsvTable:
+def read_table(
+    path: str | os.PathLike[str], encodings: Sequence[str] = ("utf-8",), *, what: str = "labels file", delimiter: str = ",",
+) -> CsvTable:
     """Read a CSV strictly; every problem is a :class:`LabelsError` that names the file.
 
     Parameters
@@ -91,6 +95,8 @@ def read_table(path: str | os.PathLike[str], encodings: Sequence[str] = ("utf-8"
         Tried in order after UTF-8 with a BOM (which is always accepted).
     what : str
         What the file is, for messages.
+    delimiter : str
+        ``,`` for CSV, a tab for TSV.
 
     Raises
     ------
@@ -123,7 +129,7 @@ def read_table(path: str | os.PathLike[str], encodings: Sequence[str] = ("utf-8"
         raise LabelsError(f"{path}:{line}: NUL character; the file is binary or damaged")
     first_end = text.find("\n")
     newline = "\r\n" if first_end > 0 and text[first_end - 1] == "\r" else "\n"
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True, delimiter=delimiter)
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         fieldnames = [csv_unescape(f) for f in reader.fieldnames or []]
@@ -169,13 +175,20 @@ def read_labels(path: str | os.PathLike[str]) -> list[LabeledItem]:
     return items_of(read_table(path))
 
 
-def items_of(table: CsvTable, name: str | os.PathLike[str] | None = None) -> list[LabeledItem]:
-    """Validate a table read by :func:`read_table` as labels; messages name ``name`` (default its path)."""
+def items_of(table: CsvTable, name: str | os.PathLike[str] | None = None, *, any_label: bool = False) -> list[LabeledItem]:
+    """Validate a table read by :func:`read_table` as labels; messages name ``name`` (default its path).
+
+    With ``any_label`` the ``dimension`` column may hold any label id (a
+    label set of another framework); otherwise one of :data:`dimtag.dimensions.LABELS`.
+    """
     shown = Path(name) if name is not None else table.path
     missing = [c for c in REQUIRED_COLUMNS if c not in table.fieldnames]
     if missing:
-        raise LabelsError(f"{shown}: missing column(s) {', '.join(missing)}")
-    items = [_item(shown, line, row) for line, row in table.rows]
+        raise LabelsError(
+            f"{shown}: missing column(s) {', '.join(missing)}; a plain table of texts and labels trains with "
+            "dimtag train --format csv --text-col TEXT --label-col LABEL"
+        )
+    items = [_item(shown, line, row, any_label) for line, row in table.rows]
     first_seen: dict[str, int] = {}
     for item in items:
         if item.text in first_seen:
@@ -184,7 +197,11 @@ def items_of(table: CsvTable, name: str | os.PathLike[str] | None = None) -> lis
     return items
 
 
-def _item(path: str | os.PathLike[str], line: int, row: Mapping[str, str | None]) -> LabeledItem:
+#: What a label id may look like in a label set of another framework: no spaces, commas or quotes.
+LABEL_ID = re.compile(r"^[^\s,;\"'<>]{1,64}$")
+
+
+def _item(path: str | os.PathLike[str], line: int, row: Mapping[str, str | None], any_label: bool = False) -> LabeledItem:
     def get(name: str) -> str:
         return (row.get(name) or "").strip()
 
@@ -202,7 +219,9 @@ def _item(path: str | os.PathLike[str], line: int, row: Mapping[str, str | None]
     )
     checks = (
         (bool(item.text), "empty text"),
-        (item.dimension in LABELS, f"unknown dimension {item.dimension!r} (allowed: {', '.join(LABELS)})"),
+        (bool(LABEL_ID.match(item.dimension)) if any_label else item.dimension in LABELS,
+         f"label {item.dimension!r} is not a label id (1 to 64 characters, no spaces, commas or quotes)" if any_label
+         else f"unknown dimension {item.dimension!r} (allowed: {', '.join(LABELS)})"),
         (item.origin in ORIGINS, f"unknown origin {item.origin!r} (allowed: {', '.join(ORIGINS)})"),
         (bool(item.source), "empty source"),
         (item.origin != "authored" or item.source == "authored", "authored items must have source 'authored'"),
@@ -219,6 +238,6 @@ def _item(path: str | os.PathLike[str], line: int, row: Mapping[str, str | None]
     return item
 
 
-def check_item(row: Mapping[str, str | None], name: str | os.PathLike[str], line: int) -> LabeledItem:
-    """Validate one row as a labels item; errors name ``name:line``."""
-    return _item(name, line, row)
+def check_item(row: Mapping[str, str | None], name: str | os.PathLike[str], line: int, *, any_label: bool = False) -> LabeledItem:
+    """Validate one row as a labels item; errors name ``name:line`` (``any_label``: see :func:`items_of`)."""
+    return _item(name, line, row, any_label)

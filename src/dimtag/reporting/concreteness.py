@@ -19,39 +19,39 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..normalization import ENUMERATOR
-from .copying import _frequencies, frequencies_of, shingle
+from ..vocabulary import CJK_RANGES, CN_COUNTING, CN_MAGNITUDES, CN_NUMERALS, ENUMERATOR, OPENS_AFTER
+from .shingles import frequencies, reduce_text, shingles
 
 __all__ = ["EVIDENCE_KINDS", "Evidence", "evidence", "genericity", "genericity_of", "problem_bigrams"]
 
 #: The kinds of evidence, in the order of the report's columns.
 EVIDENCE_KINDS = ("example", "number", "date", "named")
 
-_CN = "一二三四五六七八九十两百千万"
+_CN = CN_NUMERALS + CN_COUNTING + CN_MAGNITUDES
 _UNITS = "万元|亿元|元|平方米|亩|公里|次|个|名|人|件|天|项|家|户|篇|起|处|所|年|月|倍|批|条|场|本|座|台|字"
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "example": re.compile(r"比如|例如|譬如|又如|再如|诸如|(?<![例比譬又再诸假])如[：:]|拿[^。，]{1,12}来说"),
     "number": re.compile(
         rf"\d+(?:[.．]\d+)?(?:%|％|万|亿)?[余多]?(?:{_UNITS})?"
         rf"|[{_CN}]+分之[{_CN}]+"
-        rf"|(?<![第是])[二三四五六七八九十两几][十百千万]?[余多]?(?:次|个|名|人|件|天|项|家|户|篇|起|处|所|成|倍|批|条|场)"
+        rf"|(?<![第是])(?!一)[{CN_NUMERALS}{CN_COUNTING}][{CN_MAGNITUDES}]?[余多]?(?:次|个|名|人|件|天|项|家|户|篇|起|处|所|成|倍|批|条|场)"
     ),
     "date": re.compile(
-        r"\d{4}年(?:\d{1,2}月)?|\d{1,2}月(?:份|底|初|中旬|下旬|上旬)?|[一二三四五六七八九十]{1,2}月(?:份|底|初)?"
-        r"|今年|去年|前年|上半年|下半年|年初|年底|年内|年末|近[一二三两几]年|第[一二三四]季度|[一二三四]季度"
+        rf"\d{{4}}年(?:\d{{1,2}}月)?|\d{{1,2}}月(?:份|底|初|中旬|下旬|上旬)?|[{CN_NUMERALS}]{{1,2}}月(?:份|底|初)?"
+        rf"|今年|去年|前年|上半年|下半年|年初|年底|年内|年末|近[{CN_NUMERALS}{CN_COUNTING}]年|第?[{CN_NUMERALS}]季度"
         r"|春节|国庆|汛期|暑期|寒假|换届期间|疫情期间"
     ),
     "named": re.compile(
         r"[A-Z][A-Z-]{1,}[A-Z]"
         r"|\d+号楼"
-        r"|[\u4e00-\u9fff]{1,3}(?<![全各本该每我])(?:村|镇|社区|小区|中学|小学|医院|公司|工地|园区|产业园)"
-        r"(?![\u4e00-\u9fff]{0,1}(?:干部|党组织|工作|建设|发展|振兴|习))"
+        rf"|[{CJK_RANGES}]{{1,3}}(?<![全各本该每我])(?:村|镇|社区|小区|中学|小学|医院|公司|工地|园区|产业园)"
+        rf"(?![{CJK_RANGES}]{{0,1}}(?:干部|党组织|工作|建设|发展|振兴|习))"
         r"|“[^”]{2,12}”(?:项目|工程|行动|活动|平台|改革|专项)"
-        r"|[\u4e00-\u9fff]{2,6}(?:项目|工程|大棚|食堂|平台|专项行动|专项检查|巡察|审计|事故|案件|招投标)"
+        rf"|[{CJK_RANGES}]{{2,6}}(?:项目|工程|大棚|食堂|平台|专项行动|专项检查|巡察|审计|事故|案件|招投标)"
     ),
 }
 # An enumerator (一是, 2., （三）) is structure, not a number.
-_ENUMERATORS = re.compile(rf"(?:^|(?<=[。；：！？]))\s*{ENUMERATOR}")
+_ENUMERATORS = re.compile(rf"(?:^|(?<=[{OPENS_AFTER}]))\s*(?:{ENUMERATOR})")
 # Function words a name cannot start with: the match reached too far back.
 _LEAD = re.compile(r"^(?:由于|照着|对于|关于|通过|按照|根据|围绕|针对|[的对在了是有把将和与及个起月年日中为给向从到])+")
 # Words that look like a place or project but name a kind of thing, not one thing.
@@ -160,26 +160,26 @@ def genericity(doc_texts: Sequence[Sequence[str]]) -> list[list[float]]:
     n_docs = len(doc_texts)
     per_problem = [problem_bigrams(texts) for texts in doc_texts]
     per_doc = [np.concatenate(p) if p else np.empty(0, dtype=np.uint64) for p in per_problem]
-    keys, df = _frequencies(per_doc)
+    keys, df = frequencies(per_doc)
     return [genericity_of(problems, keys, df, n_docs) for problems in per_problem]
 
 
 def problem_bigrams(texts: Sequence[str]) -> list[np.ndarray]:
     """The character-bigram hashes of each problem of one document, as :func:`genericity` counts them."""
-    return [shingle(t, 2).hashes for t in texts]
+    return [shingles(reduce_text(t)[0], 2) for t in texts]
 
 
 def genericity_of(problems: Sequence[np.ndarray], keys: np.ndarray, df: np.ndarray, n_docs: int) -> list[float]:
     """The genericity of one document's problems, given the bigrams of each (:func:`problem_bigrams`).
 
-    ``keys`` and ``df``: the sorted bigrams of the folder's problems and the
-    number of documents whose problems use each (all of this document's among them).
+    ``keys`` and ``df``: the sorted bigrams of the folder's problems and the number of documents whose problems
+    use each (this document's among them), as :func:`~dimtag.reporting.shingles.frequencies` counts them.
     """
     row = []
     for h in problems:
         if len(h) == 0 or n_docs < 2:
             row.append(0.0)
             continue
-        others = frequencies_of(h, keys, df) - 1  # the document itself holds each of its bigrams
+        others = df[np.searchsorted(keys, h)] - 1  # the document itself holds each of its bigrams
         row.append(round(float(np.mean(others / (n_docs - 1))), 3))
     return row

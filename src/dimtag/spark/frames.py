@@ -18,9 +18,10 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from ..document import RECORD_FIELDS, TaggedSentence
-from ..reporting.columns import COLUMN_TYPES, columns
+from ..reporting.columns import table_columns
+from ..tagger import Label
 
-__all__ = ["DOCS_PER_PARTITION", "POS", "explode_records", "number_rows", "partitions", "record_schema", "table_schema", "typed_rows"]
+__all__ = ["DOCS_PER_PARTITION", "FLOAT_COLUMNS", "POS", "explode_records", "number_rows", "partitions", "record_schema", "table_schema", "typed_rows"]
 
 #: The column that holds a document's dense position (0, 1, 2, …).
 POS = "_pos"
@@ -30,6 +31,8 @@ _PARTITION_SHIFT = 33
 #: costs a second or so of Python and Arrow setup, so a partition holds many
 #: documents (a few MB of text for documents of a few thousand characters).
 DOCS_PER_PARTITION = 5000
+#: The report's number columns that hold fractions (shares, scores), not counts or offsets.
+FLOAT_COLUMNS = frozenset({"concrete_share", "genericity", "similarity", "containment", "share"})
 _SPARK_TYPES: dict[type, T.DataType] = {int: T.LongType(), float: T.DoubleType(), bool: T.BooleanType(), str: T.StringType()}
 
 
@@ -80,13 +83,25 @@ def record_schema() -> T.StructType:
     return T.StructType([T.StructField(f, _SPARK_TYPES[_python_type(hints.get(f, str))]) for f in RECORD_FIELDS])
 
 
-def table_schema(table: str) -> T.StructType:
-    """The Spark schema of one of the report's tables (:data:`dimtag.reporting.columns.TABLES`)."""
+def table_schema(table: str, labels: Sequence[Label]) -> T.StructType:
+    """The Spark schema of one of the report's tables (:func:`dimtag.reporting.columns.table_columns`) for these labels.
+
+    A ``bool`` column is boolean; a ``number`` column is a double when it holds a share or score
+    (:data:`FLOAT_COLUMNS`), else a long; the sentences' columns are the records' (:func:`record_schema`).
+    """
     records = {f.name: f.dataType for f in record_schema().fields}
-    return T.StructType([
-        T.StructField(c, _SPARK_TYPES[COLUMN_TYPES[c]] if c in COLUMN_TYPES else records.get(c, T.StringType()))
-        for c in columns(table)
-    ])
+    _, cols = table_columns(labels)[table]
+
+    def spark_type(column_id: str, kind: str) -> T.DataType:
+        if table == "sentences" and column_id in records:
+            return records[column_id]
+        if kind == "bool":
+            return T.BooleanType()
+        if kind == "number":
+            return T.DoubleType() if column_id in FLOAT_COLUMNS else T.LongType()
+        return T.StringType()
+
+    return T.StructType([T.StructField(c.id, spark_type(c.id, c.kind)) for c in cols])
 
 
 def typed_rows(rows: DataFrame, json_col: str, schema: T.StructType, order: Sequence[str | Column]) -> DataFrame:

@@ -9,27 +9,21 @@ from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
 
-from ..dimensions import Dimension
 from ..errors import DimtagError
-from ..reading import load_file
-from ..reporting.columns import TABLES
-from ..reporting.coverage import DEFAULT_EXPECT, parse_dimensions
-from ..reporting.report import Report, document_paths
+from ..folders import collect_documents
+from ..reporting.report import Report
+from ..tagger import Label
+from .frames import table_schema
 from .tables import SparkReport, report_frame
 
-__all__ = ["EXCEL_ROWS", "SUMMARY_TABLES", "read_phrases", "spark_report"]
+__all__ = ["EXCEL_ROWS", "SUMMARY_TABLES", "spark_report"]
 
 log = logging.getLogger(__name__)
 
 #: The tables of the xlsx summary (the Parquet files hold them all).
-SUMMARY_TABLES = ("documents", "flags", "copying", "formulas")
+SUMMARY_TABLES = ("documents", "flags", "copying", "shared", "formulas", "aspects", "skipped")
 #: The rows an Excel sheet holds below its header.
 EXCEL_ROWS = 1_048_575
-
-
-def read_phrases(path: str | os.PathLike[str]) -> list[str]:
-    """An ignore list: one phrase per line (any encoding dimtag reads), blank lines skipped."""
-    return [line.strip() for line in load_file(path).text.splitlines() if line.strip()]
 
 
 def _remote(path: str | os.PathLike[str]) -> bool:
@@ -42,8 +36,11 @@ def _is_parquet(source: str) -> bool:
     return _remote(source) or path.suffix.lower() == ".parquet" or (path.is_dir() and any(path.glob("*.parquet")))
 
 
-def _documents(spark: SparkSession, source: str, text_col: str, name_col: str) -> tuple[DataFrame, dict[str, str | None]]:
-    """The documents of a folder (as paths the executors read) or of a Parquet table, and how to read them."""
+def _documents(
+    spark: SparkSession, source: str, text_col: str, name_col: str
+) -> tuple[DataFrame, dict[str, str | None], list[tuple[str, str]]]:
+    """The documents of a folder (as paths the executors read) or of a Parquet table, how to read them, and the
+    folder's files that are no documents (with the reason), by the one folder rule."""
     path = Path(source)
     if not _remote(source) and not path.exists():
         raise DimtagError(f"{source}: no such file or folder")
@@ -52,12 +49,12 @@ def _documents(spark: SparkSession, source: str, text_col: str, name_col: str) -
         if text_col not in table.columns:
             raise DimtagError(f"{source}: no column {text_col!r} (columns: {', '.join(table.columns)}); give --text-col")
         name = name_col if name_col in table.columns else None
-        return table, {"text_col": text_col, "name_col": name, "order_col": name, "path_col": None}
+        return table, {"text_col": text_col, "name_col": name, "order_col": name, "path_col": None}, []
     if not path.is_dir():
         raise DimtagError(f"{source}: give a folder of .txt/.docx documents or a Parquet table")
-    paths = [(i, p) for i, p in enumerate(document_paths([source]))]
-    listed = spark.createDataFrame(paths, "pos long, path string")
-    return listed, {"text_col": "path", "name_col": None, "order_col": "pos", "path_col": "path"}
+    files, passed = collect_documents([source])
+    listed = spark.createDataFrame(list(enumerate(map(str, files))), "pos long, path string")
+    return listed, {"text_col": "path", "name_col": None, "order_col": "pos", "path_col": "path"}, [(s.path, str(s)) for s in passed]
 
 
 def spark_report(
@@ -66,7 +63,7 @@ def spark_report(
     *,
     spark: SparkSession,
     summary: str | os.PathLike[str] | None = None,
-    expect: Sequence[str | Dimension] = DEFAULT_EXPECT,
+    expect: Sequence[str | Label] | None = None,
     model: str | None = None,
     min_score: float | None = None,
     formula_share: float = 0.25,
@@ -92,23 +89,28 @@ def spark_report(
     if not _remote(output) and out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise DimtagError(f"{output}: exists and is not an empty folder; give a new folder")
     summary_path = Path(summary) if summary else (Path("summary.xlsx") if _remote(output) else out / "summary.xlsx")
-    docs, how = _documents(spark, source, text_col, name_col)
+    docs, how, passed = _documents(spark, source, text_col, name_col)
     rep = report_frame(
         docs, how["text_col"] or text_col, name_col=how["name_col"], order_col=how["order_col"], path_col=how["path_col"],
         expect=expect, model=model, min_score=min_score, formula_share=formula_share, min_copy_chars=min_copy_chars,
         ignore=ignore,
     )
+    if passed:  # listed first, as dimtag.report lists a folder's files that are no documents
+        rows = spark.createDataFrame(passed, table_schema("skipped", rep.labels))
+        rep.tables["skipped"] = rows.unionByName(rep.tables["skipped"])
+        rep.skipped[:0] = [reason for _, reason in passed]
     written: list[str] = []
     for name, frame in rep.tables.items():
         target = f"{str(output).rstrip('/')}/{name}.parquet"
         frame.write.parquet(target)
         written.append(target)
-    tables: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
+    tables: dict[str, list[dict[str, object]]] = {}
     for name in SUMMARY_TABLES:
         frame = rep.tables[name]
         if frame.count() > EXCEL_ROWS:
             log.warning("%s: %s has more rows than an Excel sheet holds; it is in %s.parquet only", output, name, name)
             continue
         tables[name] = [row.asDict() for row in frame.toLocalIterator()]
-    written.append(str(Report(tables, {}, parse_dimensions(expect), rep.skipped).write(summary_path)[0]))
+    summary_report = Report(tables, {}, rep.expect, rep.skipped, rep.labels, names=rep.names, notes=rep.notes)
+    written.append(str(summary_report.write(summary_path)[0]))
     return rep, written

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -22,18 +23,17 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
 from ..document import RECORD_FIELDS, tag_document, tag_file
-from ..errors import DimtagError
-from ..reporting.report import document_title
+from ..errors import DimtagError, DocumentError
 from ..tagger import MODEL_ENV, Tagger
 from .frames import POS, explode_records
 
 __all__ = ["TAGGED_SCHEMA", "executor_tagger", "model_ref", "tag_documents", "tag_frame"]
 
-#: One tagged document: its position, name, cleaned text, title, records (a JSON list) or the error that stopped it.
+#: One tagged document: its position, name, cleaned text, records (a JSON list), the pickled
+#: :class:`dimtag.TaggedDocument` (what the report's per-document code takes), or the error that stopped it.
 TAGGED_SCHEMA = T.StructType([
     T.StructField(POS, T.LongType()), T.StructField("file", T.StringType()), T.StructField("text", T.StringType()),
-    T.StructField("title", T.StringType()), T.StructField("records", T.StringType()),
-    T.StructField("error", T.StringType()),
+    T.StructField("records", T.StringType()), T.StructField("doc", T.BinaryType()), T.StructField("error", T.StringType()),
 ])
 _SHIPPED = ""
 
@@ -63,7 +63,9 @@ def _name(value: Any) -> str | None:
     return str(value) if isinstance(value, str) or (value is not None and not pd.isna(value)) else None
 
 
-def _tagged_row(pos: int, name: str | None, value: Any, from_path: bool, ref: str, min_score: float | None) -> tuple[Any, ...]:
+def _tagged_row(
+    pos: int, name: str | None, value: Any, from_path: bool, ref: str, min_score: float | None, keep_doc: bool = False,
+) -> tuple[Any, ...]:
     tagger = executor_tagger(ref)
     try:
         if from_path:
@@ -72,10 +74,12 @@ def _tagged_row(pos: int, name: str | None, value: Any, from_path: bool, ref: st
             return (pos, name, None, None, None, f"{name or '<text>'}: no text")
         else:
             doc = tag_document(value, min_score=min_score, tagger=tagger, name=name)
-    except (DimtagError, ValueError) as exc:
-        return (pos, name, None, None, None, str(exc))
+    except (DimtagError, ValueError) as exc:  # as dimtag.report(errors="skip") lists it: the file, and why
+        source = str(value) if from_path else name
+        why = str(exc) if isinstance(exc, DocumentError) or not from_path else f"{value}: {exc}"
+        return (pos, source, None, None, None, why)
     records = json.dumps(doc.to_records(), ensure_ascii=False)
-    return (pos, doc.name, doc.text, document_title(doc), records, None)
+    return (pos, doc.name, doc.text, records, pickle.dumps(doc) if keep_doc else None, None)
 
 
 def tag_documents(
@@ -92,7 +96,7 @@ def tag_documents(
         for batch in batches:
             names = batch[name_col] if name_col else [None] * len(batch)
             rows = [
-                _tagged_row(int(pos), _name(name), value, from_path, ref, min_score)
+                _tagged_row(int(pos), _name(name), value, from_path, ref, min_score, keep_doc=True)
                 for pos, name, value in zip(batch[POS], names, batch[source_col])
             ]
             yield pd.DataFrame(rows, columns=TAGGED_SCHEMA.fieldNames())
@@ -140,7 +144,7 @@ def tag_frame(
             names = batch[name_col] if name_col else [None] * len(batch)
             tagged = [_tagged_row(0, _name(n), t, False, ref, min_score) for n, t in zip(names, batch[text_col])]
             out = batch[keep].copy()
-            out["_records"] = [row[4] for row in tagged]
+            out["_records"] = [row[3] for row in tagged]
             yield out
 
     return explode_records(df.mapInPandas(run, out_schema), "_records", keep)
