@@ -32,9 +32,9 @@ GRID = {
     ("proportion", "max_positive_ratio"): ("praise_heavy", (1.0, 0.5, 0.8, 1.5, 2.0)),
     ("subject", "min_self_share"): ("about_others", (0.6, 0.4, 0.5, 0.7)),
     ("measures", "max_vague_share"): ("vague_measures", (0.5, 0.3, 0.7)),
-    ("concreteness", "min_concrete_share"): ("vague_problems", (0.3, 0.2, 0.4, 0.5)),
+    ("concreteness", "min_concrete_share"): ("vague_problems", (0.2, 0.3, 0.4, 0.5)),
     ("recycling", "min_previous_share"): ("recycled", (0.4, 0.2, 0.6, 0.8)),
-    ("aspects", "max_missing"): ("missing_aspect", (1, 0, 2)),
+    ("aspects", "max_missing"): ("missing_aspect", (2, 0, 1)),
 }
 
 

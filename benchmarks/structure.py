@@ -38,7 +38,6 @@ import argparse
 import bisect
 import json
 import sys
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -47,6 +46,7 @@ from typing import Any
 
 import dimtag
 from dimtag import DimtagError, clean
+from dimtag.learn.documents import text_key
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "tests" / "data" / "structure" / "docs"
@@ -108,14 +108,9 @@ def _rate(hits: int, total: int) -> float | None:
 
 
 def _key(text: str) -> tuple[str, list[int]]:
-    """The letters, digits and ideographs of ``text`` (NFKC, lower case), and the index each came from."""
-    chars, where = [], []
-    for i, ch in enumerate(text):
-        for c in unicodedata.normalize("NFKC", ch).lower():
-            if c.isalnum():
-                chars.append(c)
-                where.append(i)
-    return "".join(chars), where
+    """The letters, digits and ideographs of ``text`` and the index each came from (one home: the learning wing's)."""
+    key, where = text_key(text)
+    return key, where.tolist()
 
 
 def _get(item: Any, name: str, default: Any = None) -> Any:

@@ -98,7 +98,7 @@ def test_disguised_praise_is_found_with_its_phrase_and_a_real_criticism_about_he
 
 def test_objective_causes_and_rooted_causes():
     head = "个人对照检查材料\n一、存在的问题\n1.学习不深，今年只读了2本书。\n二、原因剖析\n"
-    objective = tag_document(head + "1.工作任务重，时间紧，人手少。\n2.客观条件差，经费不足。\n", name="o.txt")
+    objective = tag_document(head + "1.客观上工作任务重，时间紧，人手少。\n2.客观条件差，经费不足。\n", name="o.txt")
     rooted = tag_document(head + "1.理想信念有所松懈，党性修养放松。\n2.任务重也有影响。\n", name="r.txt")
     rows, found = causes(objective, points_of(objective, list(Dimension)), default_rubric())
     assert [f.flag for f in found] == ["objective_causes"] and "任务重" in found[0].values["objective"]

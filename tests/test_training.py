@@ -118,11 +118,11 @@ def test_fit_says_which_labels_have_too_few_items():
 
 
 def test_training_never_writes_into_an_installed_package(tmp_path, monkeypatch):
-    import dimtag
+    from dimtag.learn import training
 
     fake = tmp_path / "site-packages" / "dimtag"
     fake.mkdir(parents=True)
-    monkeypatch.setattr(dimtag, "__file__", str(fake / "__init__.py"))
+    monkeypatch.setattr(training, "_PACKAGE", fake)  # where the package is installed
     with pytest.raises(ValueError, match="installed dimtag package"):
         check_out_dir(fake / "model")
     assert check_out_dir(tmp_path / "elsewhere") == (tmp_path / "elsewhere").resolve()

@@ -325,12 +325,18 @@ ROLE_FEATURES: tuple[str, ...] = (
     *(f"scope:{r}" for r in ROLES),
     "position",
 )
+# The role features that come from the items around an item.
+_AROUND = np.array([i for i, f in enumerate(ROLE_FEATURES) if f.startswith(("prev:", "next:", "point:", "scope:", "position"))])
 #: The evidence the dimension stacker weighs, one shared weight each (see :func:`dimension_features`).
 DIMENSION_FEATURES: tuple[str, ...] = ("own", "heading", "point_title", "point_items", "section_items", "neighbours")
 #: Documents with fewer items have their roles read item by item, and their dimensions weighed by the hand-set
 #: prior: the stacker was fitted on documents of 12 to 50 items, and on three lines (an introduction, one
 #: problem, a closing) its neighbour and position evidence would outweigh what the one problem says about itself.
 MIN_STACKED_ITEMS = 5
+#: What a part heading adds to the log-odds of the role it names in such short documents: what the hand-set
+#: prior adds for an aspect heading (3), so that a sentence sure of its own role (a measure written under the
+#: problems) keeps it.
+PART_WEIGHT = 3.0
 # Which ``by`` each piece of dimension evidence counts as.
 _DIMENSION_BY = {"own": "model", "heading": "heading", "point_title": "point", "point_items": "point",
                  "section_items": "section", "neighbours": "section"}
@@ -447,9 +453,15 @@ class Stacker:
             if not np.isfinite(array).all():
                 raise ValueError(f"stacker {name} holds NaN or infinite values")
 
-    def role_proba(self, role_proba: np.ndarray, none_proba: np.ndarray, context: Context) -> np.ndarray:
-        """Probabilities over :data:`dimtag.roles.ROLES` with the document's evidence."""
+    def role_proba(self, role_proba: np.ndarray, none_proba: np.ndarray, context: Context, *, local: bool = True) -> np.ndarray:
+        """Probabilities over :data:`dimtag.roles.ROLES` with the document's evidence.
+
+        With ``local=False`` the evidence of the items around (neighbours, point, scope, position) is left
+        out: for documents too short for it.
+        """
         x = role_features(role_proba, none_proba, context)
+        if not local:
+            x[:, _AROUND] = 0.0
         return softmax(x @ self.role_coef.T + self.role_intercept)
 
     def dimension_parts(self, own: np.ndarray, context: Context) -> dict[str, np.ndarray]:
@@ -545,7 +557,10 @@ def decide_roles(
         parts = stacker.dimension_parts(own, context)
         dims = softmax(np.sum(list(parts.values()), axis=0))
     elif context is not None and n:
-        # Too short for the stacker: the headings still weigh, by the hand-set prior.
+        # Too short for the document's evidence: each item's own role reading, with its part heading (二、原因剖析)
+        # as evidence for the role it names; dimensions with the hand-set prior's headings.
+        if context.part is not None:
+            roles_p = softmax(np.log(np.clip(role_full, 1e-12, None)) + _onehot(context.part, len(ROLES), PART_WEIGHT))
         boosts0 = _boosts(own, context, DEFAULT_PRIOR, dim_columns)
         dims = softmax(np.log(np.clip(own, 1e-12, None)) + np.sum(list(boosts0.values()), axis=0))
         parts = {"own": np.zeros_like(own), **boosts0}

@@ -24,7 +24,7 @@ from .coverage import DEFAULT_EXPECT, coverage, coverage_flags, label_name, pars
 from .points import Point, points_of
 from .rubric.recycling import mask, match_previous, read_ignore
 from .rubric.review import review_tables
-from .rubric.rubric_file import Rubric, load_rubric
+from .rubric.rubric_file import Rubric, default_rubric, load_rubric
 
 __all__ = [
     "Report", "aspect_rows", "copy_rows", "document_copy_flags", "document_rows", "expected_aspects", "problem_points", "report",
@@ -315,7 +315,9 @@ def report(
             try:
                 expected = parse_dimensions(chosen["aspects"]["required"], labels, names)
             except ValueError as exc:
-                raise RubricError(f"{chosen.source}: [aspects] required: {exc}") from None
+                # The shipped rubric names the six dimensions; a custom model's report requires its own labels.
+                if chosen is not default_rubric():
+                    raise RubricError(f"{chosen.source}: [aspects] required: {exc}") from None
     formula_share = DEFAULT_FORMULA_SHARE if formula_share is None else formula_share
     min_copy_chars = DEFAULT_COPY_CHARS if min_copy_chars is None else min_copy_chars
     phrases = read_ignore(ignore) if isinstance(ignore, (str, os.PathLike)) else tuple(ignore)
