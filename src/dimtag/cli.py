@@ -229,7 +229,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="INPUT", help="a folder of .txt/.docx documents, or a Parquet table with a text column")
     p.add_argument("output", metavar="OUTPUT", help="a new folder (or an hdfs:// or s3a:// URI): one Parquet table per report table")
     p.add_argument("--summary", metavar="XLSX", help="the xlsx summary (default: OUTPUT/summary.xlsx; summary.xlsx here for a URI)")
-    p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required dimensions, comma-separated ids or Chinese names (default: the six)")
+    p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required aspects, comma-separated ids or names (default: every label of the model)")
     p.add_argument("--formula-share", type=_score, default=0.25, help="a phrase in more than this share of documents is formula language (default 0.25)")
     p.add_argument("--min-copy-chars", type=int, default=40, metavar="N", help="a copied passage holds at least N matching characters (default 40)")
     p.add_argument("--ignore", metavar="FILE", help="phrases to treat as formula language, one per line")
