@@ -116,16 +116,18 @@ def generate(
     seed: int = 0,
     formula_rate: float = 0.9,
     long_every: int = 0,
+    sections: int = 6,
 ) -> Folder:
     """Generate ``n_docs`` documents with ``n_plants`` passages copied between pairs.
 
-    Every ``long_every``-th document (0: none) has 60 problem sections instead
-    of six (some 10,000 characters), so that copies into long documents are
-    tested too.
+    Each document has ``sections`` problem sections (six: some 1,000
+    characters; one: some 500). Every ``long_every``-th document (0: none)
+    has 60 instead (some 10,000 characters), so that copies into long
+    documents are tested too.
     """
     rng = random.Random(seed)
     docs = [
-        _document(rng, formula_rate, 60 if long_every and i % long_every == long_every - 1 else 6)
+        _document(rng, formula_rate, 60 if long_every and i % long_every == long_every - 1 else sections)
         for i in range(n_docs)
     ]
     # The passages are taken before any is inserted, so a passage is always
@@ -136,7 +138,7 @@ def generate(
         if len(planned) == n_plants:
             break
         a, b = rng.sample(range(n_docs), 2)
-        where = (a, rng.randrange(3, 9))
+        where = (a, rng.randrange(3, 3 + min(sections, 6)))
         if where in used:  # two copies of one passage would make a third, unplanned pair
             continue
         used.add(where)

@@ -225,6 +225,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--previous-map", metavar="CSV", help="this year's file,last year's file: for names that differ")
     p.add_argument("--ignore", metavar="FILE", help="formula text never counted as copied or reused, one phrase a line")
 
+    p = sub.add_parser("spark-report", help="the reviewer's report on Spark: a folder or a Parquet table to Parquet tables and an xlsx summary")
+    p.add_argument("input", metavar="INPUT", help="a folder of .txt/.docx documents, or a Parquet table with a text column")
+    p.add_argument("output", metavar="OUTPUT", help="a new folder (or an hdfs:// or s3a:// URI): one Parquet table per report table")
+    p.add_argument("--summary", metavar="XLSX", help="the xlsx summary (default: OUTPUT/summary.xlsx; summary.xlsx here for a URI)")
+    p.add_argument("--expect", type=_dimension_list, metavar="DIMS", help="required aspects, comma-separated ids or names (default: every label of the model)")
+    p.add_argument("--formula-share", type=_score, default=0.25, help="a phrase in more than this share of documents is formula language (default 0.25)")
+    p.add_argument("--min-copy-chars", type=int, default=40, metavar="N", help="a copied passage holds at least N matching characters (default 40)")
+    p.add_argument("--ignore", metavar="FILE", help="phrases to treat as formula language, one per line")
+    p.add_argument("--min-score", type=_score, default=None, help="abstain below this score, 0 to 1 (default: from the model)")
+    p.add_argument("--model", metavar="PATH", help="a model directory or file (default: $DIMTAG_MODEL, else the shipped one)")
+    p.add_argument("--text-col", default="text", help="the Parquet table's text column (default text)")
+    p.add_argument("--name-col", default="file", help="the Parquet table's name column, also its order (default file)")
+    p.add_argument("--master", help="Spark master (default: as spark-submit sets it, else local[*])")
+    p.add_argument("--shuffle-partitions", type=int, metavar="N", help="spark.sql.shuffle.partitions for this run (default: Spark's)")
+
     p = sub.add_parser("extract", help="turn a document into a CSV of candidate items for labels.csv")
     p.add_argument("input", metavar="FILE")
     p.add_argument("--source", help="value of the source column (default: the file name)")
@@ -598,6 +613,40 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result.skipped else EXIT_OK
 
 
+def _cmd_spark_report(args: argparse.Namespace) -> int:
+    from importlib.util import find_spec
+
+    if any(find_spec(name) is None for name in ("pyspark", "pandas", "pyarrow")):
+        raise _UsageError('spark-report needs the spark extra (pyspark, pandas, pyarrow): pip install "dimtag[spark]"')
+    try:
+        from .spark.job import spark_report
+    except ImportError as exc:
+        raise _UsageError(str(exc)) from None
+    if args.min_copy_chars < 8:
+        raise _UsageError("--min-copy-chars must be at least 8 (the shingle length)")
+    from .reporting.rubric.recycling import read_ignore
+
+    ignore = read_ignore(args.ignore) if args.ignore else ()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("dimtag spark-report")
+    if args.master:
+        builder = builder.master(args.master)
+    if args.shuffle_partitions:
+        builder = builder.config("spark.sql.shuffle.partitions", str(args.shuffle_partitions))
+    spark = builder.getOrCreate()
+    rep, written = spark_report(
+        args.input, args.output, spark=spark, summary=args.summary, expect=args.expect, model=args.model,
+        min_score=args.min_score, formula_share=args.formula_share, min_copy_chars=args.min_copy_chars, ignore=ignore,
+        text_col=args.text_col, name_col=args.name_col,
+    )
+    for message in rep.skipped:
+        log.error("%s", message)
+    for path in written:
+        _print(path)
+    return EXIT_FAILED if rep.skipped else EXIT_OK
+
+
 def _report_dropped(path: str, dropped: list[tuple[int, int, str, str]]) -> None:
     """One stderr line per piece of debris that cleaning removed, with its raw offsets."""
     for start, end, reason, text in dropped:
@@ -802,7 +851,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "tag": _cmd_tag, "report": _cmd_report, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate,
+    "tag": _cmd_tag, "report": _cmd_report, "spark-report": _cmd_spark_report, "extract": _cmd_extract, "train": _cmd_train, "evaluate": _cmd_evaluate,
     "audit": _cmd_audit, "suggest": _cmd_suggest, "merge": _cmd_merge, "export-tasks": _cmd_export_tasks,
     "import-labels": _cmd_import_labels, "labels": _cmd_labels, "serve": _cmd_serve,
 }

@@ -22,7 +22,7 @@ import numpy as np
 from ..vocabulary import CJK_RANGES, CN_COUNTING, CN_MAGNITUDES, CN_NUMERALS, ENUMERATOR, OPENS_AFTER
 from .shingles import frequencies, reduce_text, shingles
 
-__all__ = ["EVIDENCE_KINDS", "Evidence", "evidence", "genericity"]
+__all__ = ["EVIDENCE_KINDS", "Evidence", "evidence", "genericity", "genericity_of", "problem_bigrams"]
 
 #: The kinds of evidence, in the order of the report's columns.
 EVIDENCE_KINDS = ("example", "number", "date", "named")
@@ -158,17 +158,28 @@ def genericity(doc_texts: Sequence[Sequence[str]]) -> list[list[float]]:
     [[0.333], [0.4], [0.0]]
     """
     n_docs = len(doc_texts)
-    per_problem = [[shingles(reduce_text(t)[0], 2) for t in texts] for texts in doc_texts]
+    per_problem = [problem_bigrams(texts) for texts in doc_texts]
     per_doc = [np.concatenate(p) if p else np.empty(0, dtype=np.uint64) for p in per_problem]
     keys, df = frequencies(per_doc)
-    scores = []
-    for problems in per_problem:
-        row = []
-        for h in problems:
-            if len(h) == 0 or n_docs < 2:
-                row.append(0.0)
-                continue
-            others = df[np.searchsorted(keys, h)] - 1  # the document itself holds each of its bigrams
-            row.append(round(float(np.mean(others / (n_docs - 1))), 3))
-        scores.append(row)
-    return scores
+    return [genericity_of(problems, keys, df, n_docs) for problems in per_problem]
+
+
+def problem_bigrams(texts: Sequence[str]) -> list[np.ndarray]:
+    """The character-bigram hashes of each problem of one document, as :func:`genericity` counts them."""
+    return [shingles(reduce_text(t)[0], 2) for t in texts]
+
+
+def genericity_of(problems: Sequence[np.ndarray], keys: np.ndarray, df: np.ndarray, n_docs: int) -> list[float]:
+    """The genericity of one document's problems, given the bigrams of each (:func:`problem_bigrams`).
+
+    ``keys`` and ``df``: the sorted bigrams of the folder's problems and the number of documents whose problems
+    use each (this document's among them), as :func:`~dimtag.reporting.shingles.frequencies` counts them.
+    """
+    row = []
+    for h in problems:
+        if len(h) == 0 or n_docs < 2:
+            row.append(0.0)
+            continue
+        others = df[np.searchsorted(keys, h)] - 1  # the document itself holds each of its bigrams
+        row.append(round(float(np.mean(others / (n_docs - 1))), 3))
+    return row

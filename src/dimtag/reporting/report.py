@@ -27,7 +27,9 @@ from .rubric.recycling import mask, match_previous, read_ignore
 from .rubric.review import review_tables
 from .rubric.rubric_file import Rubric, default_rubric, load_rubric
 
-__all__ = ["Report", "report"]
+__all__ = [
+    "Report", "aspect_rows", "copy_rows", "document_copy_flags", "document_rows", "expected_aspects", "problem_points", "report",
+]
 
 log = logging.getLogger(__name__)
 
@@ -297,7 +299,7 @@ def report(
         tagger = tagger or default_tagger()
     if tagger is not None and expect is not None:
         # a wrong aspect is refused before any tagging
-        _expected(expect, tuple(tagger.labels_), tagger.framework_.names)
+        expected_aspects(expect, tuple(tagger.labels_), tagger.framework_.names)
     docs: list[TaggedDocument] = []
     for source in found:
         if isinstance(source, TaggedDocument):
@@ -317,7 +319,7 @@ def report(
     labels = _labels(tagger, docs)
     # Display names: the model's framework, else what the documents were tagged with.
     names = {k: v for doc in docs for k, v in doc.names.items()} | (dict(tagger.framework_.names) if tagger else {})
-    expected = _expected(labels if expect is None else expect, labels, names)
+    expected = expected_aspects(labels if expect is None else expect, labels, names)
     chosen = None
     if rubric is not None or previous is not None:
         chosen = rubric if isinstance(rubric, Rubric) else load_rubric(rubric)
@@ -356,7 +358,8 @@ def report(
 NO_HEADING_LEXICON = "本模型没有标题词表：文档的小标题不作为维度依据，各句的维度只由模型和问题序号判断。"
 
 
-def _expected(expect: Sequence[str | Label], labels: tuple[Label, ...], names: Mapping[str, str]) -> tuple[Label, ...]:
+def expected_aspects(expect: Sequence[str | Label], labels: tuple[Label, ...], names: Mapping[str, str]) -> tuple[Label, ...]:
+    """The required aspects among ``labels``, by id or display name; :class:`~dimtag.ReportError` for one the model lacks."""
     try:
         return parse_dimensions(expect, labels, names)
     except ValueError as exc:
@@ -380,66 +383,101 @@ def _build(
     thin_chars: int, vague_share: float, names: Mapping[str, str],
 ) -> dict[str, list[dict[str, Any]]]:
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
-    problems = [[p for p in doc_points if p.role is Role.PROBLEM] for doc_points in points]
+    problems = [problem_points(doc_points) for doc_points in points]
     generic = genericity([[p.text for p in probs] for probs in problems])
-    copy_flags, copied_chars = _copy_flags(docs, copies)
+    copy_flags, copied_chars = document_copy_flags([doc.name for doc in docs], copies)
 
     for d, doc in enumerate(docs):
-        rows = coverage(points[d], labels)
-        unsure = uncertainty(points[d])
-        doc_flags = coverage_flags(rows, expect, thin_chars=thin_chars, unsure=unsure, names=names)
-        for row in rows:
-            tables["coverage"].append({
-                "file": doc.name, "dimension": str(row.dimension), "dimension_zh": label_name(row.dimension, names),
-                "required": row.dimension in expect, "problems": row.problems, "causes": row.causes,
-                "measures": row.measures, "positives": row.positives, "problem_chars": row.problem_chars,
-                "unsure": unsure,
-            })
-        share = _concreteness(tables["concreteness"], doc, problems[d], generic[d], doc_flags, vague_share, names)
-        doc_flags.extend(copy_flags[d])
-        for kind, dim, detail in doc_flags:
-            tables["flags"].append({
-                "file": doc.name, "kind": kind, "kind_zh": FLAG_KINDS[kind], "dimension": None if dim is None else str(dim),
-                "dimension_zh": None if dim is None else label_name(dim, names), "detail": detail,
-            })
-        titles = [h.text for h in doc.headings if h.kind == "title"]
-        tables["documents"].append({
-            "file": doc.name, "title": titles[0] if titles else "", "chars": len(doc.text),
-            **{part: sum(p.role is role for p in points[d]) for part, role, _ in PARTS},
-            "concrete_share": round(share, 3), "flags": len(doc_flags), "copied_chars": copied_chars[d], "unsure": unsure,
-            **{f"{r.dimension}_{part}": getattr(r, part) for r in rows for part, _, _ in PARTS},
-        })
-        tables["sentences"].extend(doc.to_records())
-
-    pair_chars: Counter[tuple[int, int]] = Counter()
-    for c in copies.passages:
-        pair_chars[(c.doc_a, c.doc_b)] += c.chars
-    reduced_len = {d: sum(ch.isalnum() for ch in docs[d].text) for pair in pair_chars for d in pair}
-    for c in copies.passages:
-        doc_a, doc_b = docs[c.doc_a], docs[c.doc_b]
-        shorter = max(1, min(reduced_len[c.doc_a], reduced_len[c.doc_b]))
-        tables["copying"].append({
-            "file_a": doc_a.name, "start_a": c.start_a, "end_a": c.end_a, "file_b": doc_b.name, "start_b": c.start_b,
-            "end_b": c.end_b, "chars": c.chars, "similarity": c.similarity,
-            "containment": round(pair_chars[(c.doc_a, c.doc_b)] / shorter, 3),
-            "text_a": doc_a.text[c.start_a : c.end_a], "text_b": doc_b.text[c.start_b : c.end_b],
-        })
-    for g, group in enumerate(copies.shared, start=1):
-        for d, (start, end) in zip(group.docs, group.spans):
-            tables["shared"].append({
-                "group": g, "documents": len(group.docs), "file": docs[d].name, "start": start, "end": end,
-                "chars": group.chars, "text": docs[d].text[start:end],
-            })
-    for f in copies.formulas:
-        tables["formulas"].append({"text": f.text, "documents": f.documents, "share": round(f.documents / max(1, len(docs)), 3)})
-    tables["aspects"] = [
-        {"dimension": str(label), "dimension_zh": label_name(label, names), "required": label in expect} for label in labels
-    ]
+        for name, rows in document_rows(
+            doc, points[d], labels, expect, generic[d], copy_flags[d], copied_chars[d], thin_chars, vague_share, names
+        ).items():
+            tables[name].extend(rows)
+    tables.update(copy_rows([doc.name for doc in docs], [doc.text for doc in docs], copies))
+    tables["aspects"] = aspect_rows(labels, expect, names)
     return tables
 
 
+# The rows of one document, of the copies and of the aspects: public so that a distributed run (dimtag.spark)
+# builds its tables with this very code.
+
+
+def problem_points(points: Sequence[Point]) -> list[Point]:
+    """A document's problems: its points whose role is a problem."""
+    return [p for p in points if p.role is Role.PROBLEM]
+
+
+def document_rows(
+    doc: TaggedDocument, points: Sequence[Point], labels: tuple[Label, ...], expect: tuple[Label, ...],
+    generic: Sequence[float], copy_flags: Sequence[tuple[str, Label | None, str]], copied_chars: int,
+    thin_chars: int, vague_share: float, names: Mapping[str, str],
+) -> dict[str, list[dict[str, Any]]]:
+    """One document's rows of the ``coverage``, ``concreteness``, ``flags``, ``documents`` and ``sentences`` tables.
+
+    ``points``: :func:`~dimtag.reporting.points.points_of` the document; ``generic``: the genericity of each of its
+    :func:`problem_points`; ``copy_flags`` and ``copied_chars``: its part of :func:`document_copy_flags`.
+    """
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in ("documents", "coverage", "flags", "concreteness", "sentences")}
+    rows = coverage(points, labels)
+    unsure = uncertainty(points)
+    doc_flags = coverage_flags(rows, expect, thin_chars=thin_chars, unsure=unsure, names=names)
+    for row in rows:
+        tables["coverage"].append({
+            "file": doc.name, "dimension": str(row.dimension), "dimension_zh": label_name(row.dimension, names),
+            "required": row.dimension in expect, "problems": row.problems, "causes": row.causes,
+            "measures": row.measures, "positives": row.positives, "problem_chars": row.problem_chars,
+            "unsure": unsure,
+        })
+    share = _concreteness(tables["concreteness"], doc, problem_points(points), generic, doc_flags, vague_share, names)
+    doc_flags.extend(copy_flags)
+    for kind, dim, detail in doc_flags:
+        tables["flags"].append({
+            "file": doc.name, "kind": kind, "kind_zh": FLAG_KINDS[kind], "dimension": None if dim is None else str(dim),
+            "dimension_zh": None if dim is None else label_name(dim, names), "detail": detail,
+        })
+    titles = [h.text for h in doc.headings if h.kind == "title"]
+    tables["documents"].append({
+        "file": doc.name, "title": titles[0] if titles else "", "chars": len(doc.text),
+        **{part: sum(p.role is role for p in points) for part, role, _ in PARTS},
+        "concrete_share": round(share, 3), "flags": len(doc_flags), "copied_chars": copied_chars, "unsure": unsure,
+        **{f"{r.dimension}_{part}": getattr(r, part) for r in rows for part, _, _ in PARTS},
+    })
+    tables["sentences"].extend(doc.to_records())
+    return tables
+
+
+def copy_rows(names: Sequence[str], texts: Sequence[str], copies: CopyResult) -> dict[str, list[dict[str, Any]]]:
+    """The ``copying``, ``shared`` and ``formulas`` tables of documents with these names and cleaned texts."""
+    out: dict[str, list[dict[str, Any]]] = {"copying": [], "shared": [], "formulas": []}
+    pair_chars: Counter[tuple[int, int]] = Counter()
+    for c in copies.passages:
+        pair_chars[(c.doc_a, c.doc_b)] += c.chars
+    reduced_len = {d: sum(ch.isalnum() for ch in texts[d]) for pair in pair_chars for d in pair}
+    for c in copies.passages:
+        shorter = max(1, min(reduced_len[c.doc_a], reduced_len[c.doc_b]))
+        out["copying"].append({
+            "file_a": names[c.doc_a], "start_a": c.start_a, "end_a": c.end_a, "file_b": names[c.doc_b], "start_b": c.start_b,
+            "end_b": c.end_b, "chars": c.chars, "similarity": c.similarity,
+            "containment": round(pair_chars[(c.doc_a, c.doc_b)] / shorter, 3),
+            "text_a": texts[c.doc_a][c.start_a : c.end_a], "text_b": texts[c.doc_b][c.start_b : c.end_b],
+        })
+    for g, group in enumerate(copies.shared, start=1):
+        for d, (start, end) in zip(group.docs, group.spans):
+            out["shared"].append({
+                "group": g, "documents": len(group.docs), "file": names[d], "start": start, "end": end,
+                "chars": group.chars, "text": texts[d][start:end],
+            })
+    for f in copies.formulas:
+        out["formulas"].append({"text": f.text, "documents": f.documents, "share": round(f.documents / max(1, len(names)), 3)})
+    return out
+
+
+def aspect_rows(labels: Sequence[Label], expect: tuple[Label, ...], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The ``aspects`` table: every aspect of the model, and whether it is required."""
+    return [{"dimension": str(label), "dimension_zh": label_name(label, names), "required": label in expect} for label in labels]
+
+
 def _concreteness(
-    rows: list[dict[str, Any]], doc: TaggedDocument, problems: list[Point], generic: list[float],
+    rows: list[dict[str, Any]], doc: TaggedDocument, problems: list[Point], generic: Sequence[float],
     doc_flags: list[tuple[str, Label | None, str]], vague_share: float, names: Mapping[str, str],
 ) -> float:
     """Add a document's problems to the concreteness table and its flags; return its share of concrete problems."""
@@ -466,18 +504,18 @@ def _concreteness(
     return share
 
 
-def _copy_flags(
-    docs: Sequence[TaggedDocument], copies: CopyResult
+def document_copy_flags(
+    names: Sequence[str], copies: CopyResult
 ) -> tuple[list[list[tuple[str, Label | None, str]]], list[int]]:
     """Each document's copying flags (one a partner, one a shared passage) and its copied characters."""
-    flags: list[list[tuple[str, Label | None, str]]] = [[] for _ in docs]
-    chars = [0] * len(docs)
+    flags: list[list[tuple[str, Label | None, str]]] = [[] for _ in names]
+    chars = [0] * len(names)
     pair_chars: Counter[tuple[int, int]] = Counter()
     for c in copies.passages:
         pair_chars[(c.doc_a, c.doc_b)] += c.chars
     for (a, b), n in pair_chars.items():
         for d, other in ((a, b), (b, a)):
-            flags[d].append(("copied", None, f"与{Path(docs[other].name).name}有{n}字相同段落"))
+            flags[d].append(("copied", None, f"与{Path(names[other]).name}有{n}字相同段落"))
             chars[d] += n
     for g, group in enumerate(copies.shared, start=1):
         for d in group.docs:

@@ -1,0 +1,175 @@
+"""dimtag.spark against the single-machine report, with Spark in local mode (local[2]).
+
+Starting Spark and its Python workers takes tens of seconds, so the Spark
+tests are marked slow (CI runs them with ``pytest -m slow``); the message a
+user without pyspark gets is tested in the default run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+
+import pytest
+from generated_folders import FORMULAS, generate
+
+import dimtag
+from dimtag import tag_document
+from dimtag.errors import ReportError
+from dimtag.reporting import find_copies as local_find_copies
+from dimtag.reporting.columns import table_columns
+from dimtag.reporting.rubric.recycling import mask
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dimtag.cli", *args], capture_output=True, text=True, env=env, timeout=900)
+
+
+def test_spark_report_without_pyspark_says_which_extra(tmp_path):
+    # A pyspark that cannot be imported, first on the path.
+    fake = tmp_path / "site" / "pyspark"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('No module named pyspark')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake.parent), os.environ.get("PYTHONPATH", "")])}
+    (tmp_path / "in").mkdir()
+    result = _cli("spark-report", str(tmp_path / "in"), str(tmp_path / "out"), env=env)
+    assert result.returncode == 1
+    assert 'pip install "dimtag[spark]"' in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def spark():
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]").appName("dimtag-tests")
+        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def _frame(spark, texts, names=None):
+    names = names or [f"d{i:03d}.txt" for i in range(len(texts))]
+    return spark.createDataFrame(list(zip(names, texts)), "file string, text string")
+
+
+def _same_copies(spark, texts, ignore=(), **options):
+    """The Spark answer and the single-machine answer (the ignored phrases masked, as the report does), in order."""
+    from dimtag.spark import find_copies
+
+    got = find_copies(_frame(spark, texts), name_col="file", order_col="file", ignore=ignore, **options)
+    want = local_find_copies([mask(t, tuple(ignore)) for t in texts], **options)
+    fields = [f.name for f in dataclasses.fields(dimtag.reporting.CopiedPassage)]
+    rows = [tuple(r[f] for f in fields) for r in got.passages.collect()]
+    assert rows == [dataclasses.astuple(p) for p in want.passages]
+    assert got.formulas == want.formulas and got.shared == want.shared
+    assert (got.threshold, got.n_docs) == (want.threshold, len(texts))
+    return got, want
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("seed", "formula_rate"), [(0, 0.9), (1, 0.3)])
+def test_find_copies_equals_the_single_machine_report(spark, seed, formula_rate):
+    folder = generate(48, 6, seed=seed, formula_rate=formula_rate, long_every=12)
+    got, want = _same_copies(spark, folder.texts)
+    planted = {(min(p.a, p.b), max(p.a, p.b)) for p in folder.plants}
+    assert {(p.doc_a, p.doc_b) for p in want.passages} == planted and len(planted) == 6
+    # Each planted passage lies inside what was found for its pair.
+    found = {(r["doc_a"], r["doc_b"]): r for r in got.passages.collect()}
+    for p in folder.plants:
+        a, b = sorted((p.a, p.b))
+        assert (a, b) in found
+
+
+@pytest.mark.slow
+def test_formulas_never_pair_documents_and_the_ignore_list_is_obeyed(spark):
+    # Every document holds the formulas, none holds a copy: no pair at all, the formulas listed once each.
+    folder = generate(30, 0, seed=7, formula_rate=1.0)
+    got, want = _same_copies(spark, folder.texts)
+    assert got.passages.count() == 0
+    texts = [f.text for f in got.formulas]
+    assert len(texts) == len(set(texts)) and any(FORMULAS[0] in t for t in texts)
+    # A planted copy, then the same copy on the ignore list: gone, on both sides alike.
+    folder = generate(30, 1, seed=8)
+    plant = folder.plants[0]
+    _same_copies(spark, folder.texts)
+    passage = folder.texts[plant.a][plant.start_a : plant.end_a]
+    got, _ = _same_copies(spark, folder.texts, ignore=[passage])
+    assert got.passages.count() == 0
+
+
+@pytest.mark.slow
+def test_empty_one_document_and_skewed_corpora(spark):
+    from dimtag.spark import report_frame
+
+    _same_copies(spark, [])
+    # No document: the single-machine report's error.
+    with pytest.raises(ReportError, match="no document to report on"):
+        report_frame(_frame(spark, []), order_col="file")
+    folder = generate(12, 2, seed=3)
+    _same_copies(spark, folder.texts[:1])
+    # One document of some 300,000 characters (every other document, thirty times over)
+    # beside the short ones, a copy of a short one inside it.
+    huge = "\n".join(folder.texts[1:] * 30) + "\n" + folder.texts[0][200:420]
+    assert len(huge) > 250_000
+    got, want = _same_copies(spark, [*folder.texts, huge])
+    assert any(p.doc_b == len(folder.texts) for p in want.passages)
+
+
+@pytest.mark.slow
+def test_tag_frame_and_report_frame_equal_tag_document_and_report(spark):
+    from pyspark.sql import functions as F
+
+    from dimtag.spark import report_frame, tag_frame
+
+    folder = generate(16, 3, seed=5, long_every=8)
+    names = [f"m{i:02d}.txt" for i in range(len(folder.texts))]
+    names[3] = "zz_last.txt"  # the order is the file names', not the frame's
+    df = _frame(spark, folder.texts, names).withColumn("unit", F.lit("县委办"))
+    docs = {n: tag_document(t, name=n) for n, t in zip(names, folder.texts)}
+
+    rows = [r.asDict() for r in tag_frame(df, name_col="file").collect()]
+    assert {r["unit"] for r in rows} == {"县委办"}
+    assert [{k: r[k] for k in dimtag.RECORD_FIELDS} for r in rows] == [rec for n in names for rec in docs[n].to_records()]
+    assert "role" in rows[0] and "role_score" in rows[0]
+
+    got = report_frame(df, name_col="file", order_col="file")
+    want = dimtag.report([docs[n] for n in sorted(names)])
+    assert got.n_docs == len(names) and got.skipped == []
+    assert list(got.tables) == list(want.tables)
+    columns = table_columns(want.labels, want.names)
+    for table, frame in got.tables.items():
+        assert frame.columns == [c.id for c in columns[table][1]], table
+        assert [r.asDict() for r in frame.collect()] == want.tables[table], table
+    assert len(want.tables["copying"]) >= 3 and len(want.tables["aspects"]) == 6
+
+
+@pytest.mark.slow
+def test_spark_report_cli_writes_parquet_and_the_summary(spark, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = generate(10, 2, seed=9)
+    src = tmp_path / "materials"
+    src.mkdir()
+    for i, text in enumerate(folder.texts):
+        (src / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+    (src / "broken.txt").write_bytes(bytes(range(32)) * 40)
+    ignore = tmp_path / "ignore.txt"
+    ignore.write_text(FORMULAS[0] + "\n\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _cli("spark-report", str(src), str(out), "--master", "local[2]", "--shuffle-partitions", "2", "--ignore", str(ignore))
+    assert result.returncode == 1, result.stderr  # the broken file is reported, the rest done
+    assert "broken.txt" in result.stderr
+    want = dimtag.report([src], errors="skip", ignore=[FORMULAS[0]])
+    for table in ("documents", "flags", "copying", "shared", "formulas", "aspects", "skipped"):
+        assert pq.read_table(out / f"{table}.parquet").to_pylist() == want.tables[table], table
+    assert (out / "summary.xlsx").stat().st_size > 0
+    again = _cli("spark-report", str(src), str(out), "--master", "local[2]", "--shuffle-partitions", "2")
+    assert again.returncode == 1 and "not an empty folder" in again.stderr
