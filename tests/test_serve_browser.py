@@ -92,8 +92,10 @@ def test_reviewer_uploads_the_examples_sees_the_flags_and_downloads_the_xlsx(tmp
 
             _wait(lambda: not list(downloads.glob("*.crdownload")))
             book = load_workbook(xlsx, read_only=True)
-            flags = [row for row in book["问题标记"].iter_rows(values_only=True)][1:]
-            assert any(row[0].endswith("05_hospital.txt") and row[1] == "missing" for row in flags)
+            header, *flags = list(book["问题标记"].iter_rows(values_only=True))
+            file_col, kind_col = header.index("文件"), header.index("类型")
+            # The workbook shows values in Chinese: a missing aspect is 缺少维度.
+            assert any(row[file_col].endswith("05_hospital.txt") and row[kind_col] == "缺少维度" for row in flags)
             assert xlsx.name == "审阅报告.xlsx"
             logs = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
             assert not logs, logs
