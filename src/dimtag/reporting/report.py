@@ -190,7 +190,7 @@ def _expand(sources: Iterable[Any], follow_links: bool = False) -> tuple[list[An
     return found, left_out
 
 
-def _without_name(path: str, message: str) -> str:
+def without_name(path: str, message: str) -> str:
     """An error's reason without the ``path: `` it starts with (the skipped table has the file in a column)."""
     for name in (path, printable(path)):
         if message.startswith(name + ": "):
@@ -198,7 +198,7 @@ def _without_name(path: str, message: str) -> str:
     return message
 
 
-def _line(path: str, reason: str) -> str:
+def skipped_line(path: str, reason: str) -> str:
     """A skipped file as one line, ``path: reason``, the form of every error line."""
     return f"{printable(path)}: {reason}"
 
@@ -312,9 +312,9 @@ def report(
             if errors == "raise":
                 raise error from (None if error is exc else exc)
             log.info("%s", error)
-            skipped.append((str(source), _without_name(str(source), str(error))))
+            skipped.append((str(source), without_name(str(source), str(error))))
     if not docs:
-        why = f": every file was skipped ({_line(*skipped[0])}{' …' if len(skipped) > 1 else ''})" if skipped else ""
+        why = f": every file was skipped ({skipped_line(*skipped[0])}{' …' if len(skipped) > 1 else ''})" if skipped else ""
         raise ReportError(f"no document to report on{why}")
     labels = _labels(tagger, docs)
     # Display names: the model's framework, else what the documents were tagged with.
@@ -349,7 +349,7 @@ def report(
         review, _ = review_tables(docs, points, labels, expected, copies, chosen, last_year, phrases)
     notes = [NO_HEADING_LEXICON] if tagger is not None and not tagger.framework_.reads_headings else []
     return Report(
-        tables, {doc.name: doc.text for doc in docs}, expected, [_line(f, r) for f, r in skipped], labels, review, names,
+        tables, {doc.name: doc.text for doc in docs}, expected, [skipped_line(f, r) for f, r in skipped], labels, review, names,
         notes,
     )
 

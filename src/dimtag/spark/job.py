@@ -10,7 +10,7 @@ from pathlib import Path
 from pyspark.sql import DataFrame, SparkSession
 
 from ..errors import DimtagError
-from ..folders import collect_documents
+from ..folders import Skipped, collect_documents
 from ..reporting.report import Report
 from ..tagger import Label
 from .frames import table_schema
@@ -54,7 +54,7 @@ def _documents(
         raise DimtagError(f"{source}: give a folder of .txt/.docx documents or a Parquet table")
     files, passed = collect_documents([source])
     listed = spark.createDataFrame(list(enumerate(map(str, files))), "pos long, path string")
-    return listed, {"text_col": "path", "name_col": None, "order_col": "pos", "path_col": "path"}, [(s.path, str(s)) for s in passed]
+    return listed, {"text_col": "path", "name_col": None, "order_col": "pos", "path_col": "path"}, [(s.path, s.reason) for s in passed]
 
 
 def spark_report(
@@ -98,7 +98,7 @@ def spark_report(
     if passed:  # listed first, as dimtag.report lists a folder's files that are no documents
         rows = spark.createDataFrame(passed, table_schema("skipped", rep.labels))
         rep.tables["skipped"] = rows.unionByName(rep.tables["skipped"])
-        rep.skipped[:0] = [reason for _, reason in passed]
+        rep.skipped[:0] = [str(Skipped(path, reason)) for path, reason in passed]
     written: list[str] = []
     for name, frame in rep.tables.items():
         target = f"{str(output).rstrip('/')}/{name}.parquet"

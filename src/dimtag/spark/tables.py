@@ -34,6 +34,8 @@ from ..reporting.report import (
     document_rows,
     expected_aspects,
     problem_points,
+    skipped_line,
+    without_name,
 )
 from ..tagger import Label
 from .copying import copies_of
@@ -133,12 +135,15 @@ def report_frame(
     docs = number_rows(df.select(*wanted), order_col)
     tagged = tag_documents(docs, source, name, from_path=path_col is not None, ref=ref, min_score=min_score)
     tagged = tagged.persist(StorageLevel.MEMORY_AND_DISK)
-    failed = [(r["file"], r["error"]) for r in tagged.where(F.col("error").isNotNull()).orderBy(POS).select("file", "error").collect()]
+    failed = [
+        (r["file"], without_name(r["file"], r["error"]))
+        for r in tagged.where(F.col("error").isNotNull()).orderBy(POS).select("file", "error").collect()
+    ]
     good = tagged.where(F.col("error").isNull()).drop("error")
     kept = good.orderBy(POS).select(POS, "file", "text").collect()
     docs.unpersist()
     if not kept:
-        why = f": every file was skipped ({failed[0][1]}{' …' if len(failed) > 1 else ''})" if failed else ""
+        why = f": every file was skipped ({skipped_line(*failed[0])}{' …' if len(failed) > 1 else ''})" if failed else ""
         raise ReportError(f"no document to report on{why}")
     n_docs = len(kept)
     if [r[POS] for r in kept] != list(range(n_docs)):  # positions dense over the documents kept, as the report's list
@@ -204,4 +209,4 @@ def report_frame(
         schema = table_schema(t, labels)
         tables[t] = spark.createDataFrame([tuple(r[c] for c in schema.fieldNames()) for r in table_rows], schema)
     notes = [] if tagger.framework_.reads_headings else [NO_HEADING_LEXICON]
-    return SparkReport({t: tables[t] for t in TABLE_NAMES}, [r for _, r in failed], n_docs, labels, expected, names, notes)
+    return SparkReport({t: tables[t] for t in TABLE_NAMES}, [skipped_line(f, r) for f, r in failed], n_docs, labels, expected, names, notes)
