@@ -325,8 +325,6 @@ ROLE_FEATURES: tuple[str, ...] = (
     *(f"scope:{r}" for r in ROLES),
     "position",
 )
-# The role features that come from the items around an item.
-_AROUND = np.array([i for i, f in enumerate(ROLE_FEATURES) if f.startswith(("prev:", "next:", "point:", "scope:", "position"))])
 #: The evidence the dimension stacker weighs, one shared weight each (see :func:`dimension_features`).
 DIMENSION_FEATURES: tuple[str, ...] = ("own", "heading", "point_title", "point_items", "section_items", "neighbours")
 #: Documents with fewer items have their roles read item by item, and their dimensions weighed by the hand-set
@@ -453,15 +451,9 @@ class Stacker:
             if not np.isfinite(array).all():
                 raise ValueError(f"stacker {name} holds NaN or infinite values")
 
-    def role_proba(self, role_proba: np.ndarray, none_proba: np.ndarray, context: Context, *, local: bool = True) -> np.ndarray:
-        """Probabilities over :data:`dimtag.roles.ROLES` with the document's evidence.
-
-        With ``local=False`` the evidence of the items around (neighbours, point, scope, position) is left
-        out: for documents too short for it.
-        """
+    def role_proba(self, role_proba: np.ndarray, none_proba: np.ndarray, context: Context) -> np.ndarray:
+        """Probabilities over :data:`dimtag.roles.ROLES` with the document's evidence."""
         x = role_features(role_proba, none_proba, context)
-        if not local:
-            x[:, _AROUND] = 0.0
         return softmax(x @ self.role_coef.T + self.role_intercept)
 
     def dimension_parts(self, own: np.ndarray, context: Context) -> dict[str, np.ndarray]:

@@ -20,6 +20,7 @@ import numpy as np
 from ..decision import DIMENSION_FEATURES, ROLE_FEATURES, Context, Stacker, dimension_features, restrict, role_features
 from ..document import DocumentStructure, read_structure, structure_context
 from ..errors import LabelsError
+from ..features import has_content
 from ..roles import OTHER, ROLES
 from ..tagger import Tagger
 from .documents import AnnotatedDocument, GoldUnit, align, unit_of_item
@@ -204,7 +205,8 @@ def score_evidence(evidence: dict[str, tuple[Tagger, list[DocumentEvidence]]], m
         for ev in docs:
             predicted: dict[int, tuple[str, str | None]] = {}
             if len(ev.full):
-                empty = np.array([not t.strip() for t in (s.text for s in ev.structure.items)], dtype=bool)
+                # The tagger's own rule for an item with nothing to tag.
+                empty = np.array([not has_content(t) for t in ev.structure.model_texts(ev.structure.items)], dtype=bool)
                 d = decide_roles(ev.full, ev.role_full, ev.dim_columns, ev.none_column, min_score, empty, ev.context, stacker)
                 found = align([u.text for u in ev.document.units], ev.structure.text,
                               [(s.start, s.end) for s in ev.structure.items])
