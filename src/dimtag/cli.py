@@ -18,11 +18,11 @@ import math
 import os
 import signal
 import sys
-import warnings
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -514,19 +514,37 @@ def _tagged_files(paths: list[str], args: argparse.Namespace) -> _Results:
 
 
 def _in_workers(paths: list[str], args: argparse.Namespace) -> _Results:
-    from joblib import Parallel, delayed
+    import multiprocessing
 
-    results = Parallel(n_jobs=args.jobs, return_as="generator")(delayed(_tag_one)(p, args.min_score, args.model) for p in paths)
+    # Forked workers inherit the loaded model, and fork's semaphores are never
+    # named: no resource tracker outlives a run cut short by `| head` or a signal
+    # to warn about them (joblib's loky did, at random, on stderr).
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+    workers = args.jobs if args.jobs > 0 else os.cpu_count() or 1
+    pool = context.Pool(workers, initializer=_worker_signals)
     try:
-        for result in results:  # noqa: UP028 - "yield from" would pass close() on, unguarded
+        # A bounded window of pending documents keeps the output in input order
+        # without holding every finished document while a slow reader catches up.
+        window = 2 * workers
+        todo = iter(paths)
+        pending = deque(pool.apply_async(_tag_one, (p, args.min_score, args.model)) for p in islice(todo, window))
+        while pending:
+            result = pending.popleft().get()
+            for path in islice(todo, 1):
+                pending.append(pool.apply_async(_tag_one, (path, args.min_score, args.model)))
             yield result
     finally:
-        # Stopping early (| head, an error, a signal) cancels the pending tasks
-        # and stops the workers; joblib warns about the cancelled ones, which
-        # the serial path does not, and which the user asked for.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r".*(still being processed|executed +but not used)", category=UserWarning)
-            results.close()
+        # Stopping early (| head, an error, a signal) stops the workers at once;
+        # after a full run they are idle and this only ends them.
+        pool.terminate()
+        pool.join()
+
+
+def _worker_signals() -> None:
+    """In a worker: the signals' default actions (the parent stops the workers), Ctrl-C left to the parent."""
+    for signum in _TERMINATING:
+        signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 #: What bare ``dimtag tag`` says on a terminal instead of waiting for typed text.
