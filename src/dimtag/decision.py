@@ -17,17 +17,20 @@ is the one measured best on the structure-test documents
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
+from .dimensions import Label
 from .linear_model import softmax
-from .roles import OTHER, ROLES
+from .roles import OTHER, ROLES, Role
 
 __all__ = [
     "Decisions", "Context", "Prior", "DEFAULT_PRIOR", "BY", "PLACES", "Stacker", "ROLE_FEATURES", "DIMENSION_FEATURES",
-    "restrict", "decide", "role_features", "dimension_features",
+    "restrict", "decide", "role_features", "dimension_features", "PointItem", "decide_point", "governed_aspects",
 ]
 
 #: What decided an item (see :class:`Decisions`).
@@ -580,3 +583,119 @@ def decide_roles(
         by[other] = "model"
         by[other & ((alone != OTHER) | context.no_dimension)] = "section"
     return Decisions(dims, best, score, abstain, by, own_best, own_score, role, role_score)
+
+
+class PointItem(Protocol):
+    """What :func:`decide_point` reads of an item (a :class:`~dimtag.TaggedSentence` has it)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def role(self) -> Role | str: ...
+    @property
+    def role_score(self) -> float: ...
+    @property
+    def dimension(self) -> Label | None: ...
+
+
+# A point's first item this short, with more after it, is its title: the enumerated titles of the annotated
+# documents are 6 to 20 characters; a first sentence of 30 or more already tells an example.
+_TITLE_CHARS = 25
+
+
+def decide_point(items: Sequence[PointItem], aspect: Label | None = None) -> tuple[Role, Label | None]:
+    """What a point (one enumerated problem, cause, measure or strength) does, and the aspect it covers.
+
+    The role is the one its items' role probabilities add up to most (items
+    whose role is ``other`` do not vote; a point of only such items is
+    ``other``). The aspect is ``aspect`` (the writer's heading governing the
+    point, see :func:`governed_aspects`) when given, else the dimension of its
+    title (a short first item followed by others), else the dimension most of
+    its items have (the first one on a tie), else None.
+
+    Examples
+    --------
+    >>> from dimtag import Dimension, tag_document
+    >>> doc = tag_document("一、存在的问题\\n一是学习不够深入，满足于读文件。")
+    >>> decide_point(doc.items)
+    (<Role.PROBLEM: 'problem'>, <Dimension.THEORY: 'theory'>)
+    >>> decide_point(doc.items, Dimension.RESPONSIBILITY)[1]
+    <Dimension.RESPONSIBILITY: 'responsibility'>
+    """
+    weights: dict[Role, float] = defaultdict(float)
+    for s in items:
+        if Role(s.role).speaks:
+            weights[Role(s.role)] += s.role_score or 1e-9  # a role read with score 0 still outweighs none
+    if not weights:
+        return Role.OTHER, None
+    role = max(weights, key=lambda r: weights[r])  # max keeps the first on a tie: items are in order
+    if aspect is not None:
+        return role, aspect
+    title = items[0] if len(items) > 1 and len(items[0].text) <= _TITLE_CHARS else None
+    if title is not None and title.dimension is not None:
+        # A short first line (四是工作主动性不够。) is the writer's own summary of the point.
+        return role, title.dimension
+    votes = Counter(s.dimension for s in items if s.dimension is not None)
+    return role, max(votes, key=lambda d: votes[d]) if votes else None
+
+
+def governed_aspects(
+    chains: Sequence[tuple[Hashable, ...]], aspects: Sequence[Label | None], roles: Sequence[Role]
+) -> list[Label | None]:
+    """The aspect heading that governs each point of a document, or None.
+
+    An aspect heading the writer wrote (``（四）担当作为方面``) is strong
+    evidence for coverage: the points under it cover that aspect even where
+    the model reads one of them elsewhere. It governs the points under it
+    whose role is that of its first point, or a role that the points under a
+    sibling aspect heading (same parent) have too: a document that writes
+    problem, cause and measure under each aspect gets all three governed,
+    while measures written after the last aspect heading of a problem part
+    (``下一步，我将…``) keep their own dimensions.
+
+    Parameters
+    ----------
+    chains : sequence of tuple
+        For each point in document order, the chain of headings down to the
+        aspect heading over it (empty when none names an aspect).
+    aspects : sequence
+        The aspect each chain's last heading names (None with an empty chain).
+    roles : sequence of Role
+        Each point's own role (:func:`decide_point` without an aspect).
+
+    Examples
+    --------
+    >>> from dimtag import Dimension, Role
+    >>> chains = [("一、问题", "（一）学习"), ("一、问题", "（一）学习"), ("一、问题", "（一）学习")]
+    >>> governed_aspects(chains, [Dimension.THEORY] * 3, [Role.PROBLEM, Role.PROBLEM, Role.MEASURE])
+    [<Dimension.THEORY: 'theory'>, <Dimension.THEORY: 'theory'>, None]
+    """
+    # Each aspect heading (a chain, counted again when it recurs later): the roles under it.
+    instance: list[int] = []
+    first_role: dict[int, Role] = {}
+    roles_under: dict[int, set[Role]] = defaultdict(set)
+    parent: dict[int, tuple[Hashable, ...]] = {}
+    last_chain: tuple[Hashable, ...] | None = None
+    for chain, role in zip(chains, roles):
+        if chain != last_chain or not instance:
+            instance.append(len(parent))
+            parent[len(parent)] = chain[:-1]
+        else:
+            instance.append(instance[-1])
+        last_chain = chain
+        if chain and role.speaks:
+            first_role.setdefault(instance[-1], role)
+            roles_under[instance[-1]].add(role)
+    by_parent: dict[tuple[Hashable, ...], list[int]] = defaultdict(list)
+    for i, p in parent.items():
+        by_parent[p].append(i)
+
+    def governs(i: int, role: Role) -> bool:
+        if role == first_role.get(i):
+            return True
+        return any(role in roles_under[j] for j in by_parent[parent[i]] if j != i)
+
+    return [
+        aspect if chain and role.speaks and governs(i, role) else None
+        for chain, aspect, role, i in zip(chains, aspects, roles, instance)
+    ]

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from dimtag import Dimension, DocumentError, Role, TaggedDocument, TaggedSentence, Tagger, tag_document
+from dimtag.decision import decide_point
 from dimtag.errors import ReportError
-from dimtag.reporting import Point, find_copies, point_reading, points_of, report
+from dimtag.reporting import Point, find_copies, points_of, report
 from dimtag.reporting.html import CELL_CHARS
 from dimtag.segmentation import MAX_ITEM_CHARS
 
@@ -353,5 +354,5 @@ def test_points_are_typed_and_read_by_one_rule():
     assert points and all(isinstance(p, Point) and isinstance(p.role, Role) for p in points)
     by_index = {s.index: s for s in doc}
     for p in points:
-        assert (p.role, p.dimension) == point_reading([by_index[i] for i in p.items], p.aspect)
+        assert (p.role, p.dimension) == decide_point([by_index[i] for i in p.items], p.aspect)
     assert {p.dimension for p in points} == {Dimension.RESPONSIBILITY}

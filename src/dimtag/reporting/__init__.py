@@ -16,7 +16,7 @@ from __future__ import annotations
 from .columns import Column, Table
 from .copying import CopiedPassage, CopyResult, SharedFormula, SharedPassage, find_copies
 from .coverage import DEFAULT_EXPECT, parse_dimensions
-from .points import Point, point_reading, points_of
+from .points import Point, points_of
 from .report import Report, report
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "Table",
     "find_copies",
     "parse_dimensions",
-    "point_reading",
     "points_of",
     "report",
 ]

@@ -4,29 +4,24 @@ A point is one problem (or cause, measure, strength) as its writer
 enumerated it: ``一是…``, ``1.…``, possibly several sentences; the
 segmenter's ``point`` id says which items make one (an item outside any
 enumeration is a point of its own). :func:`points_of` builds them from a
-:class:`~dimtag.TaggedDocument`, and :func:`point_reading` is the ONE place
-that says what a point does (its role) and which aspect it covers.
-
-An aspect heading the writer wrote (``（四）担当作为方面``) is strong evidence
-for coverage: the points under it cover that aspect even where the model
-reads one of them elsewhere. It governs the roles its points have, not
-what follows them: measures written after the last aspect heading
-(``下一步，我将…``) are measures with their own dimensions, not problems of
-that aspect.
+:class:`~dimtag.TaggedDocument`; what a point does (its role) and which
+aspect it covers are decided where items are decided, in
+:mod:`dimtag.decision` (:func:`~dimtag.decision.decide_point` and
+:func:`~dimtag.decision.governed_aspects`).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+from ..decision import decide_point, governed_aspects
 from ..document import TaggedDocument, TaggedSentence
 from ..lexicon import dimension_named
 from ..roles import Role
 from ..tagger import Label
 
-__all__ = ["Point", "aspect_of", "point_reading", "points_of"]
+__all__ = ["Point", "aspect_of", "points_of"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +35,7 @@ class Point:
     id : int
         Position among the document's points, from 0.
     role : Role
-        What the point does (see :func:`point_reading`).
+        What the point does (see :func:`dimtag.decision.decide_point`).
     dimension : Dimension or str or None
         The aspect the point covers; None when its role is ``other`` or
         nothing gives it one.
@@ -90,47 +85,6 @@ def aspect_of(item: TaggedSentence, labels: Sequence[Label]) -> tuple[tuple[str,
     return (), None
 
 
-def point_reading(items: Sequence[TaggedSentence], aspect: Label | None = None) -> tuple[Role, Label | None]:
-    """What a point does, and the aspect it covers.
-
-    The role is the one its items' role probabilities add up to most (items
-    whose role is ``other`` do not vote; a point of only such items is
-    ``other``). The aspect is ``aspect`` (the writer's heading governing the
-    point) when given, else the dimension of its title (a short first item
-    followed by others), else the dimension most of its items have (the
-    first one on a tie), else None.
-
-    Examples
-    --------
-    >>> from dimtag import Dimension, tag_document
-    >>> doc = tag_document("一、存在的问题\\n一是学习不够深入，满足于读文件。")
-    >>> point_reading(doc.items)
-    (<Role.PROBLEM: 'problem'>, <Dimension.THEORY: 'theory'>)
-    >>> point_reading(doc.items, Dimension.RESPONSIBILITY)[1]
-    <Dimension.RESPONSIBILITY: 'responsibility'>
-    """
-    weights: dict[Role, float] = defaultdict(float)
-    for s in items:
-        if s.role.speaks:
-            weights[Role(s.role)] += s.role_score or 1e-9  # a role read with score 0 still outweighs none
-    if not weights:
-        return Role.OTHER, None
-    role = max(weights, key=lambda r: weights[r])  # max keeps the first on a tie: items are in order
-    if aspect is not None:
-        return role, aspect
-    title = items[0] if len(items) > 1 and len(items[0].text) <= _TITLE_CHARS else None
-    if title is not None and title.dimension is not None:
-        # A short first line (四是工作主动性不够。) is the writer's own summary of the point.
-        return role, title.dimension
-    votes = Counter(s.dimension for s in items if s.dimension is not None)
-    return role, max(votes, key=lambda d: votes[d]) if votes else None
-
-
-# A point's first item this short, with more after it, is its title: the enumerated titles of the annotated
-# documents are 6 to 20 characters; a first sentence of 30 or more already tells an example.
-_TITLE_CHARS = 25
-
-
 def _groups(items: Sequence[TaggedSentence]) -> list[list[TaggedSentence]]:
     """Consecutive items with the same point id; an item outside any point is a group of its own.
 
@@ -165,7 +119,7 @@ def _split_tail(group: list[TaggedSentence]) -> list[list[TaggedSentence]]:
                 break
             cut = i
         head = group[:cut]
-        if cut == speaking[0] or point_reading(head)[0] == tail_role:
+        if cut == speaking[0] or decide_point(head)[0] == tail_role:
             break
         parts[:0] = _by_dimension(group[cut:])
         group = head
@@ -184,7 +138,7 @@ def _by_dimension(items: list[TaggedSentence]) -> list[list[TaggedSentence]]:
 
 
 def points_of(doc: TaggedDocument, labels: Sequence[Label]) -> list[Point]:
-    """Group one document's items into points, in document order, each read by :func:`point_reading`.
+    """Group one document's items into points, in document order, each read by :func:`dimtag.decision.decide_point`.
 
     ``labels`` are the aspects a heading may name (the model's labels).
 
@@ -202,39 +156,13 @@ def points_of(doc: TaggedDocument, labels: Sequence[Label]) -> list[Point]:
     [(0, 'problem', 'theory', 'theory', (0,)), (1, 'problem', 'theory', 'theory', (1,))]
     """
     groups = _groups(doc.items)
-    aspects = [aspect_of(group[0], labels) for group in groups]
-    own_roles = [point_reading(group)[0] for group in groups]
-    # Each aspect heading (a chain, counted again when it recurs later): the roles under it.
-    instance: list[int] = []
-    first_role: dict[int, Role] = {}
-    roles_under: dict[int, set[Role]] = defaultdict(set)
-    parent: dict[int, tuple[str, ...]] = {}
-    last_chain: tuple[str, ...] | None = None
-    for (chain, _), role in zip(aspects, own_roles):
-        if chain != last_chain or not instance:
-            instance.append(len(parent))
-            parent[len(parent)] = chain[:-1]
-        else:
-            instance.append(instance[-1])
-        last_chain = chain
-        if chain and role.speaks:
-            first_role.setdefault(instance[-1], role)
-            roles_under[instance[-1]].add(role)
-    by_parent: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, p in parent.items():
-        by_parent[p].append(i)
-
-    def governed(i: int, role: Role) -> bool:
-        if role == first_role.get(i):
-            return True
-        return any(role in roles_under[j] for j in by_parent[parent[i]] if j != i)
-
+    chains, aspects = zip(*(aspect_of(group[0], labels) for group in groups)) if groups else ((), ())
+    given = governed_aspects(chains, aspects, [decide_point(group)[0] for group in groups])
     points = []
-    for n, (group, (chain, aspect), role, i) in enumerate(zip(groups, aspects, own_roles, instance)):
-        given = aspect if chain and role.speaks and governed(i, role) else None
-        role, dimension = point_reading(group, given)
+    for n, (group, aspect) in enumerate(zip(groups, given)):
+        role, dimension = decide_point(group, aspect)
         points.append(Point(
-            doc.name, n, role, dimension, given, group[0].start, group[-1].end, "".join(s.text for s in group),
+            doc.name, n, role, dimension, aspect, group[0].start, group[-1].end, "".join(s.text for s in group),
             tuple(s.index for s in group), sum(s.role_score for s in group) / len(group),
         ))
     return points
