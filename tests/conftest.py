@@ -71,3 +71,19 @@ def one_blas_thread():
 
     with threadpool_limits(1):
         yield
+
+
+@pytest.fixture(scope="session")
+def _saved_shipped(tmp_path_factory, tagger) -> Path:
+    """The shipped model saved once through ``Tagger.save`` (deflating its archive takes about a second)."""
+    directory = tmp_path_factory.mktemp("saved") / "m"
+    tagger.save(directory)
+    return directory
+
+
+@pytest.fixture
+def saved_model(_saved_shipped, tmp_path) -> Path:
+    """A fresh copy of a model directory written by ``Tagger.save``, for a test to damage: ``tmp_path / "m"``."""
+    import shutil
+
+    return Path(shutil.copytree(_saved_shipped, tmp_path / "m"))

@@ -34,6 +34,7 @@ def shipped_fit(items):
     return fit_pipeline(texts, [it.dimension for it in items], Config()), texts
 
 
+@pytest.mark.slow  # fits on all 10,000 items; the grid options' exact export is checked on a subset below
 def test_export_predicts_exactly_like_the_pipeline_on_every_labeled_item(shipped_fit):
     pipeline, texts = shipped_fit
     model = from_pipeline(pipeline)
@@ -42,6 +43,7 @@ def test_export_predicts_exactly_like_the_pipeline_on_every_labeled_item(shipped
     np.testing.assert_allclose(model.predict_proba(texts), pipeline.predict_proba(texts), atol=PROBA_TOLERANCE)
 
 
+@pytest.mark.slow  # fits on all 10,000 items
 def test_retraining_reproduces_the_shipped_model(shipped_fit, tagger):
     pipeline, texts = shipped_fit
     from importlib import metadata as md

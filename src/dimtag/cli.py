@@ -18,11 +18,10 @@ import math
 import os
 import signal
 import sys
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -514,37 +513,89 @@ def _tagged_files(paths: list[str], args: argparse.Namespace) -> _Results:
 
 
 def _in_workers(paths: list[str], args: argparse.Namespace) -> _Results:
+    """Results in input order from worker processes, each fed one document at a time over its own pipe.
+
+    No thread of the parent touches the workers (multiprocessing's pools keep
+    three, which can hang the exit of a run cut short): a signal reaches the
+    main thread while it waits, and stopping early kills the workers and
+    closes their pipes. Forked workers inherit the loaded model, and fork's
+    semaphores are never named, so no resource tracker is left to warn.
+    """
     import multiprocessing
+    from multiprocessing.connection import wait
 
-    # Forked workers inherit the loaded model, and fork's semaphores are never
-    # named: no resource tracker outlives a run cut short by `| head` or a signal
-    # to warn about them (joblib's loky did, at random, on stderr).
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-    workers = args.jobs if args.jobs > 0 else os.cpu_count() or 1
-    pool = context.Pool(workers, initializer=_worker_signals)
+    count = min(args.jobs if args.jobs > 0 else os.cpu_count() or 1, len(paths))
+    # Finished documents held while an earlier one is still being tagged: bounded, so
+    # that a slow reader or one long document never makes the parent hold them all.
+    window = 2 * count
+    workers: list[tuple[Any, Any]] = []
     try:
-        # A bounded window of pending documents keeps the output in input order
-        # without holding every finished document while a slow reader catches up.
-        window = 2 * workers
-        todo = iter(paths)
-        pending = deque(pool.apply_async(_tag_one, (p, args.min_score, args.model)) for p in islice(todo, window))
-        while pending:
-            result = pending.popleft().get()
-            for path in islice(todo, 1):
-                pending.append(pool.apply_async(_tag_one, (path, args.min_score, args.model)))
-            yield result
+        for _ in range(count):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_worker, args=(theirs, args.min_score, args.model), daemon=True)
+            process.start()
+            theirs.close()
+            workers.append((process, ours))
+        idle = list(range(count))
+        busy: dict[Any, int] = {}
+        done: dict[int, tuple[str, _Tagged | str]] = {}
+        sent = given = 0
+        while given < len(paths):
+            while idle and sent < len(paths) and sent - given < window:
+                w = idle.pop()
+                workers[w][1].send((sent, paths[sent]))
+                busy[workers[w][1]] = w
+                sent += 1
+            if given in done:
+                yield done.pop(given)
+                given += 1
+                continue
+            for ready in wait(list(busy), timeout=_SIGNAL_POLL):
+                conn: Any = ready
+                try:
+                    index, answer = conn.recv()
+                except EOFError:
+                    raise DimtagError(f"a --jobs worker stopped unexpectedly (exit code {workers[busy[conn]][0].exitcode})") from None
+                if isinstance(answer, BaseException):
+                    raise answer
+                done[index] = answer
+                idle.append(busy.pop(conn))
+        for _, ours in workers:
+            ours.send(None)
     finally:
-        # Stopping early (| head, an error, a signal) stops the workers at once;
-        # after a full run they are idle and this only ends them.
-        pool.terminate()
-        pool.join()
+        # After a full run the workers have been told to stop; after an early stop
+        # (| head, an error, a signal) they are ended at once.
+        for process, ours in workers:
+            process.join(timeout=_SIGNAL_POLL)
+            if process.is_alive():
+                process.kill()
+                process.join()
+            ours.close()
 
 
-def _worker_signals() -> None:
-    """In a worker: the signals' default actions (the parent stops the workers), Ctrl-C left to the parent."""
-    for signum in _TERMINATING:
+#: Seconds between checks for a signal while waiting for a worker's document.
+_SIGNAL_POLL = 0.2
+
+
+def _worker(conn: Any, min_score: float | None, model: str | None) -> None:
+    """A --jobs worker: tag the documents the parent sends until it sends None or goes away."""
+    for signum in _TERMINATING:  # the parent stops the workers; Ctrl-C is the parent's
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        index, path = task
+        try:
+            result: Any = _tag_one(path, min_score, model)
+        except Exception as exc:  # a bug: the parent raises it, as joblib did
+            result = exc
+        conn.send((index, result))
 
 
 #: What bare ``dimtag tag`` says on a terminal instead of waiting for typed text.

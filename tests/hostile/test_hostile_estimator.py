@@ -165,9 +165,8 @@ def test_a_text_tag_cannot_take_is_a_dimtag_error_and_a_value_error(shipped, tex
         ({"config": {"class_weight": "most"}}, "config: class_weight"),
     ],
 )
-def test_metadata_of_an_unknown_format_or_features_is_refused(shipped, tmp_path, change, words):
-    directory = tmp_path / "m"
-    shipped.save(directory)
+def test_metadata_of_an_unknown_format_or_features_is_refused(saved_model, change, words):
+    directory = saved_model
     meta = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
     assert meta["format_version"] == 1, "saved models say their format"
     (directory / METADATA_FILE).write_text(json.dumps({**meta, **change}), encoding="utf-8")
@@ -176,9 +175,8 @@ def test_metadata_of_an_unknown_format_or_features_is_refused(shipped, tmp_path,
     assert METADATA_FILE in str(caught.value)
 
 
-def test_metadata_without_a_format_version_is_version_one(shipped, tmp_path):
-    directory = tmp_path / "m"
-    shipped.save(directory)
+def test_metadata_without_a_format_version_is_version_one(saved_model):
+    directory = saved_model
     meta = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
     del meta["format_version"]
     (directory / METADATA_FILE).write_text(json.dumps(meta), encoding="utf-8")

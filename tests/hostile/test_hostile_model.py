@@ -141,9 +141,7 @@ def test_member_sizes_are_checked_before_reading(shipped, tmp_path, monkeypatch)
     assert len(read) < len(LinearTextModel.member_names(len(shipped.model_.blocks)))
 
 
-def _valid_metadata(shipped: Tagger, directory: Path) -> dict:
-    directory.mkdir(parents=True, exist_ok=True)
-    shipped.save(directory)
+def _valid_metadata(directory: Path) -> dict:
     return json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
 
 
@@ -169,10 +167,10 @@ BAD_METADATA = {
 
 
 @pytest.mark.parametrize("case", list(BAD_METADATA))
-def test_bad_metadata_is_refused_at_load(case, shipped, tmp_path):
+def test_bad_metadata_is_refused_at_load(case, saved_model):
     change, words = BAD_METADATA[case]
-    directory = tmp_path / "m"
-    meta = _valid_metadata(shipped, directory)
+    directory = saved_model
+    meta = _valid_metadata(directory)
     text = change if isinstance(change, str) else json.dumps({**meta, **change})
     (directory / METADATA_FILE).write_text(text, encoding="utf-8")
     with pytest.raises(ModelError, match=words) as excinfo:
@@ -180,9 +178,8 @@ def test_bad_metadata_is_refused_at_load(case, shipped, tmp_path):
     assert METADATA_FILE in str(excinfo.value)
 
 
-def test_metadata_that_is_not_utf8_is_refused(shipped, tmp_path):
-    directory = tmp_path / "m"
-    _valid_metadata(shipped, directory)
+def test_metadata_that_is_not_utf8_is_refused(saved_model):
+    directory = saved_model
     (directory / METADATA_FILE).write_bytes(b'{"min_score": "\xff\xfe"}')
     with pytest.raises(ModelError, match=METADATA_FILE):
         Tagger.load(directory)
