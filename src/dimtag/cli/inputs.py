@@ -43,6 +43,7 @@ def list_documents(inputs: Sequence[str], follow_links: bool, output: str | None
 
 @lru_cache(maxsize=2)
 def load_tagger(model: str | None) -> Any:
+    """The tagger of ``--model`` (``None``: the default one), loaded once in each process."""
     from ..tagger import Tagger, default_tagger
 
     return Tagger.load(model) if model else default_tagger()

@@ -1,10 +1,12 @@
-"""The labeling tools' verbs: ``export-tasks`` and ``import-labels`` (Label Studio, doccano), and ``labels`` (rename, merge)."""
+"""The verbs that feed and edit labels.csv: ``export-tasks`` and ``import-labels`` (Label Studio, doccano), ``merge``
+(the confirmed rows of ``audit`` and ``suggest``), and ``labels`` (rename a label, or merge one into another)."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+from collections.abc import Mapping
 
 from .._atomic import atomic_write
 from ..folders import collect_documents
@@ -39,13 +41,25 @@ def cmd_export_tasks(args: argparse.Namespace) -> int:
     return EXIT_FAILED if errors or unreadable else EXIT_OK
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from ..learn.curation import merge
+
+    fill_path_option(args, "labels", "data/labels.csv")
+    _merged(args.labels, merge(args.labels, args.updates))
+    return EXIT_OK
+
+
 def cmd_import_labels(args: argparse.Namespace) -> int:
     from ..learn.tasks import import_labels
 
     fill_path_option(args, "labels", "data/labels.csv")
-    counts = import_labels(args.labels, args.export)
-    print_line(f"{args.labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
+    _merged(args.labels, import_labels(args.labels, args.export))
     return EXIT_OK
+
+
+def _merged(labels: str, counts: Mapping[str, int]) -> None:
+    """What a locked merge into labels.csv did (``merge``, and ``import-labels``, which is the same merge)."""
+    print_line(f"{labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
 
 
 def cmd_labels(args: argparse.Namespace) -> int:

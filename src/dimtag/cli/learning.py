@@ -1,4 +1,4 @@
-"""The learning wing's verbs: ``extract``, ``train``, ``evaluate``, ``audit``, ``suggest`` and ``merge``."""
+"""The learning wing's verbs: ``extract``, ``train``, ``evaluate``, and ``audit`` and ``suggest`` (rows for ``merge``)."""
 
 from __future__ import annotations
 
@@ -104,15 +104,6 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     with writing(args.output):
         write_csv(rows, args.output, (*COLUMNS, "entropy", "confirmed"))
     return EXIT_FAILED if errors or unreadable else EXIT_OK
-
-
-def cmd_merge(args: argparse.Namespace) -> int:
-    from ..learn.curation import merge
-
-    fill_path_option(args, "labels", "data/labels.csv")
-    counts = merge(args.labels, args.updates)
-    print_line(f"{args.labels}: {counts['appended']} appended, {counts['relabeled']} relabeled, {counts['unchanged']} confirmed unchanged")
-    return EXIT_OK
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -79,6 +79,8 @@ def open_output(path: str | None) -> Iterator[IO[str]]:
 
 
 class RecordWriter:
+    """Tagged records, one a line: tab-separated text, JSONL, or CSV headed by the record fields."""
+
     def __init__(self, out: IO[str], fmt: str, bom: bool = False):
         self.out, self.fmt = out, fmt
         self.csv = csv.DictWriter(out, fieldnames=RECORD_FIELDS, lineterminator="\n") if fmt == "csv" else None

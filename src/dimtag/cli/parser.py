@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
+from typing import TypeVar
+
+_N = TypeVar("_N", int, float)
 
 
 def _version() -> str:
@@ -12,21 +16,23 @@ def _version() -> str:
     return __version__
 
 
-def _jobs(value: str) -> int:
+def _number(value: str, cast: Callable[[str], _N], what: str) -> _N:
+    """``value`` read by ``cast``, or the argument error that says what it should have been."""
     try:
-        jobs = int(value)
+        return cast(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{value!r} is not {what}") from None
+
+
+def _jobs(value: str) -> int:
+    jobs = _number(value, int, "a whole number")
     if jobs == 0 or jobs < -1:
         raise argparse.ArgumentTypeError("must be a positive number of processes, or -1 for all cores")
     return jobs
 
 
 def _score(value: str) -> float:
-    try:
-        score = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    score = _number(value, float, "a number")
     if not (math.isfinite(score) and 0.0 <= score <= 1.0):
         raise argparse.ArgumentTypeError("must be a number from 0 to 1")
     return score
@@ -41,10 +47,7 @@ def _dimension_list(value: str) -> tuple[str, ...]:
 
 
 def _port(value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    port = _number(value, int, "a port number")
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError("must be from 1 to 65535")
     return port

@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from ..errors import DimtagError
 from .console import cli_logging, say, silence_stdout
 from .exits import EXIT_FAILED, EXIT_OK
-from .labeling import cmd_export_tasks, cmd_import_labels, cmd_labels
-from .learning import cmd_audit, cmd_evaluate, cmd_extract, cmd_merge, cmd_suggest, cmd_train
+from .labeling import cmd_export_tasks, cmd_import_labels, cmd_labels, cmd_merge
+from .learning import cmd_audit, cmd_evaluate, cmd_extract, cmd_suggest, cmd_train
 from .parser import build_parser
 from .reporting import cmd_report, cmd_spark_report
 from .serving import cmd_serve
