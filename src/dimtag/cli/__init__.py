@@ -11,11 +11,12 @@ One job a module. Shared, bottom up: :mod:`.exits` (exit codes, the usage
 error), :mod:`.signals` (terminating signals as an exception), :mod:`.console`
 (lines on stdout and stderr, log records as error lines), :mod:`.inputs` (the
 documents, the checkout's defaults, the model), :mod:`.output` (the output
-file and the record writers), :mod:`.workers` (the ``--jobs`` pool). The
-verbs, which import only those and never each other: :mod:`.tagging`,
-:mod:`.reporting`, :mod:`.labeling`, :mod:`.learning`, :mod:`.serving`. On
-top: :mod:`.parser` (the argument tree) and :mod:`.running` (:func:`main`,
-which dispatches to the verbs through a table).
+file and the record writers), :mod:`.workers` (tagging the files, in the
+``--jobs`` pool when it pays). The verbs, which import only those and never
+each other: :mod:`.tagging`, :mod:`.reporting`, :mod:`.labeling`,
+:mod:`.learning`, :mod:`.serving`. :mod:`.parser` holds the argument tree.
+On top, :mod:`.running`: :func:`main` parses, and dispatches to the verbs
+through a table.
 """
 
 from .running import main
