@@ -1,4 +1,4 @@
-"""When does `dimtag tag --jobs -1` beat one process? The size behind ``dimtag.cli.PARALLEL_MIN_BYTES``.
+"""When does `dimtag tag --jobs -1` beat one process? The size behind ``dimtag.cli.workers.PARALLEL_MIN_BYTES``.
 
 Usage::
 
@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 MATERIALS = REPO / "examples" / "materials"
 # Runs the CLI with the threshold off, so that --jobs -1 always starts its workers.
-_FORCED = "import sys, dimtag.cli as c; c.PARALLEL_MIN_BYTES = 0; sys.exit(c.main(sys.argv[1:]))"
+_FORCED = "import sys, dimtag.cli as c, dimtag.cli.workers as w; w.PARALLEL_MIN_BYTES = 0; sys.exit(c.main(sys.argv[1:]))"
 
 
 def make_folder(folder: Path, n: int, seed: int = 0) -> int:

@@ -171,9 +171,9 @@ def test_progress_bar_on_a_terminal_and_quiet_in_a_pipe(tmp_path):
 
 
 def test_jobs_keep_order_and_records(tmp_path, capsys, monkeypatch):
-    import dimtag.cli
+    import dimtag.cli.workers
 
-    monkeypatch.setattr(dimtag.cli, "PARALLEL_MIN_BYTES", 0)  # start the workers for these few small files
+    monkeypatch.setattr(dimtag.cli.workers, "PARALLEL_MIN_BYTES", 0)  # start the workers for these few small files
     for i in range(6):
         (tmp_path / f"{i}.txt").write_text(f"（一）在理论学习方面。一是学得不深{i}。\n调研不深入。", encoding="utf-8")
     (tmp_path / "bad.doc").write_bytes(bytes(range(256)))  # listed: a material dimtag cannot read

@@ -66,6 +66,36 @@ LAYERS: dict[str, int] = {
 #: The core: what ``pip install dimtag`` needs, which never imports a wing at module level.
 CORE_TOP = 4
 
+#: The command line's package, one job a module, in layers of its own, bottom up: what every verb
+#: shares, the --jobs pool, the verbs, and on top the dispatcher and the package's faces. A new
+#: module of the package must be added here.
+CLI = "dimtag.cli"
+CLI_LAYERS: dict[str, int] = {
+    # 0: how a run ends, signals, the two text streams, the argument tree
+    "dimtag.cli.exits": 0,
+    "dimtag.cli.signals": 0,
+    "dimtag.cli.console": 0,
+    "dimtag.cli.parser": 0,
+    # 1: what a run reads and where it writes
+    "dimtag.cli.inputs": 1,
+    "dimtag.cli.output": 1,
+    # 2: the --jobs pool
+    "dimtag.cli.workers": 2,
+    # 3: the verbs, which never import each other
+    "dimtag.cli.tagging": 3,
+    "dimtag.cli.reporting": 3,
+    "dimtag.cli.labeling": 3,
+    "dimtag.cli.learning": 3,
+    "dimtag.cli.serving": 3,
+    # 4: main(), which dispatches to the verbs through a table
+    "dimtag.cli.running": 4,
+    # 5: the faces: ``from dimtag.cli import main``, ``python -m dimtag.cli``
+    "dimtag.cli": 5,
+    "dimtag.cli.__main__": 5,
+}
+CLI_VERBS = 3
+CLI_DISPATCHER = "dimtag.cli.running"
+
 
 @dataclass(frozen=True)
 class Import:
@@ -219,6 +249,31 @@ def _edges(imports: list[Import], without_allowed_cycles: bool) -> set[tuple[str
     return {(i.source, i.target) for i in imports if not (without_allowed_cycles and _allowed(i, "cycle"))}
 
 
+def _in_cli(name: str) -> bool:
+    return name == CLI or name.startswith(f"{CLI}.")
+
+
+def _cli_imports(imports: list[Import]) -> list[Import]:
+    """The imports of one module of the command line's package by another."""
+    return [i for i in imports if _in_cli(i.source) and _in_cli(i.target)]
+
+
+def _cli_upward(i: Import) -> bool:
+    return CLI_LAYERS[i.target] > CLI_LAYERS[i.source]
+
+
+def _verb_crossings(imports: list[Import], verbs: set[str]) -> list[Import]:
+    """A verb module importing another verb module."""
+    return [i for i in imports if i.source in verbs and i.target in verbs]
+
+
+def _verb_modules() -> set[str]:
+    """Where the verbs' commands live, as the dispatch table names them."""
+    from dimtag.cli.running import COMMANDS
+
+    return {command.__module__ for command in COMMANDS.values()}
+
+
 # -- the tests -----------------------------------------------------------------
 
 
@@ -259,6 +314,29 @@ def test_no_private_names_cross_modules() -> None:
     assert leaks == []
 
 
+def test_every_cli_module_has_a_cli_layer() -> None:
+    assert sorted(m for m in modules() if _in_cli(m)) == sorted(CLI_LAYERS)
+
+
+def test_the_cli_modules_import_each_other_in_no_cycle() -> None:
+    # No allowance here: ALLOWED's cycles do not count for the command line.
+    assert cycles({(i.source, i.target) for i in _cli_imports(graph())}) == []
+
+
+def test_no_cli_module_imports_from_a_higher_cli_layer() -> None:
+    upward = [f"{i.source} imports {i.target}, line {i.line}" for i in _cli_imports(graph()) if _cli_upward(i)]
+    assert upward == []
+
+
+def test_the_verbs_are_the_dispatch_table_s_and_never_import_each_other() -> None:
+    verbs = _verb_modules()
+    assert verbs == {m for m, layer in CLI_LAYERS.items() if layer == CLI_VERBS}
+    crossings = [f"{i.source} imports {i.target}, line {i.line}" for i in _verb_crossings(graph(), verbs)]
+    assert crossings == []
+    # Only the dispatcher reaches a verb: a shared module that did would sit above it.
+    assert sorted({i.source for i in graph() if i.target in verbs}) == [CLI_DISPATCHER]
+
+
 def test_every_allowed_violation_is_still_needed() -> None:
     imports = graph()
     in_cycles = {m for component in cycles(_edges(imports, without_allowed_cycles=False)) for m in component}
@@ -286,6 +364,12 @@ def test_the_checker_sees_what_it_must() -> None:
     assert fit and all(i.lazy for i in fit)
     assert cycles({("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")}) == [["a", "b", "c"]]
     assert _upward(Import("dimtag.vocabulary", "dimtag.document", (), False, 1))
+    # The command line's own rules see a verb importing a verb, lazily too, and an upward import.
+    crossing = Import("dimtag.cli.tagging", "dimtag.cli.learning", ("cmd_train",), True, 1)
+    shared = Import("dimtag.cli.tagging", "dimtag.cli.output", ("open_output",), False, 2)
+    assert _verb_crossings([crossing, shared], {"dimtag.cli.tagging", "dimtag.cli.learning"}) == [crossing]
+    assert _cli_upward(Import("dimtag.cli.output", "dimtag.cli.tagging", (), False, 1)) and not _cli_upward(shared)
+    assert _cli_imports([crossing, Import("dimtag.cli.output", "dimtag.document", (), False, 1)]) == [crossing]
 
 
 # -- the graph, printed ----------------------------------------------------------
@@ -311,6 +395,10 @@ def print_graph(out: TextIO = sys.stdout) -> None:
     print(f"upward imports: {len(upward)} ({', '.join(f'{i.source} -> {i.target}' for i in upward) or 'none'})", file=out)
     print(f"cycles without the allowed edges: {cycles(_edges(imports, True)) or 'none'}", file=out)
     print(f"cycles with them: {cycles(_edges(imports, False)) or 'none'}", file=out)
+    inside = _cli_imports(imports)
+    print(f"cli: verbs {', '.join(sorted(_verb_modules()))}; cycles among its modules: "
+          f"{cycles({(i.source, i.target) for i in inside}) or 'none'}; "
+          f"upward inside it: {[f'{i.source} -> {i.target}' for i in inside if _cli_upward(i)] or 'none'}", file=out)
 
 
 if __name__ == "__main__":

@@ -174,18 +174,18 @@ def test_directory_symlink_loop(tmp_path, capsys):
 
 
 def test_file_vanishing_mid_run(tmp_path, capsys, monkeypatch):
-    import dimtag.cli as cli
+    import dimtag.cli.tagging as tagging
 
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_text("学习不够深入。", encoding="utf-8")
-    real = cli._documents
+    real = tagging.list_documents
 
     def listed_then_deleted(inputs, follow_links, output):
         listed = real(inputs, follow_links, output)
         os.unlink(tmp_path / "b.txt")  # gone after the folder was listed
         return listed
 
-    monkeypatch.setattr(cli, "_documents", listed_then_deleted)
+    monkeypatch.setattr(tagging, "list_documents", listed_then_deleted)
     code, out, err = _run(capsys, "tag", "--format", "jsonl", str(tmp_path))
     assert code == 1 and "Traceback" not in err
     assert "b.txt" in err and "no such file" in err

@@ -181,17 +181,17 @@ def _no_work(monkeypatch, target: str, name: str) -> None:
     def fail(*args, **kwargs):
         raise AssertionError(f"{name} ran although the command line could not work")
 
-    monkeypatch.setattr(target, fail, raising=False)
+    monkeypatch.setattr(target, fail)  # raises if the target moved: a stale name would make these tests pass for nothing
 
 
 def test_output_into_a_missing_folder_fails_before_work(capsys, monkeypatch, tmp_path, doc):
-    _no_work(monkeypatch, "dimtag.cli._tag_one", "tagging")
+    _no_work(monkeypatch, "dimtag.cli.workers._tag_one", "tagging")
     code, _, err = cli(capsys, "tag", doc, "-o", tmp_path / "nodir" / "x.txt")
     assert code == 1 and err.startswith("dimtag: error:") and "does not exist" in err
 
 
 def test_output_onto_a_folder_fails_before_work(capsys, monkeypatch, tmp_path, doc):
-    _no_work(monkeypatch, "dimtag.cli._tag_one", "tagging")
+    _no_work(monkeypatch, "dimtag.cli.workers._tag_one", "tagging")
     code, _, err = cli(capsys, "tag", doc, "-o", tmp_path)
     assert code == 1 and "is a directory" in err
 
@@ -232,7 +232,7 @@ def test_labels_that_are_a_folder(capsys, tmp_path, doc, verb):
 @pytest.mark.parametrize("argv", [["--jobs", "0"], ["--jobs", "x"], ["--jobs", "-2"], ["--min-score", "nan"],
                                   ["--min-score", "1.5"], ["--min-score", "-0.1"], ["--min-score", "inf"]])
 def test_bad_numbers_are_usage_errors(capsys, monkeypatch, doc, argv):
-    _no_work(monkeypatch, "dimtag.cli._tag_one", "tagging")
+    _no_work(monkeypatch, "dimtag.cli.workers._tag_one", "tagging")
     with pytest.raises(SystemExit) as exit_:
         cli(capsys, "tag", doc, *argv)
     assert exit_.value.code == 2
@@ -273,7 +273,7 @@ def _crafted_model(tmp_path: Path, how: str) -> Path:
 
 @pytest.mark.parametrize("how", ["null", "list", "sha_number", "garbage", "nan", "shape"])
 def test_crafted_model_is_one_error_line_before_work(capsys, monkeypatch, tmp_path, doc, how):
-    _no_work(monkeypatch, "dimtag.cli._tag_one", "tagging")
+    _no_work(monkeypatch, "dimtag.cli.workers._tag_one", "tagging")
     model = _crafted_model(tmp_path, how)
     code, out, err = cli(capsys, "tag", doc, doc, "--model", model)
     assert code == 1 and out == ""

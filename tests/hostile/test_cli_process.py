@@ -75,7 +75,7 @@ def test_sigterm_with_jobs_stops_the_workers(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     for i in range(400):
-        # 11 MB: above dimtag.cli.PARALLEL_MIN_BYTES, so that --jobs starts its workers.
+        # 11 MB: above dimtag.cli.workers.PARALLEL_MIN_BYTES, so that --jobs starts its workers.
         (folder / f"{i:03}.txt").write_text(DOC * 100, encoding="utf-8")
     out = tmp_path / "out.jsonl"
     proc = popen("tag", "--jobs", "2", "--format", "jsonl", folder, "-o", out, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
