@@ -16,6 +16,7 @@ import ast
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TextIO
 
@@ -187,10 +188,11 @@ def layer_of(name: str) -> int | None:
     return None
 
 
-def graph() -> list[Import]:
+@lru_cache(maxsize=1)  # the sources do not change during a run; each test reads the same graph
+def graph() -> tuple[Import, ...]:
     found = modules()
     known = set(found)
-    return [i for name, path in found.items() for i in imports_of(name, path, known) if i.target != name]
+    return tuple(i for name, path in found.items() for i in imports_of(name, path, known) if i.target != name)
 
 
 def cycles(edges: set[tuple[str, str]]) -> list[list[str]]:
