@@ -41,6 +41,11 @@ from ..vocabulary import CLOSERS, OPENERS, SENTENCE_END
 from .shingles import first_occurrences, frequencies, reduce_text, shingles
 
 __all__ = ["CopiedPassage", "CopyResult", "SharedFormula", "SharedPassage", "find_copies", "formula_threshold"]
+# The steps a distributed run (dimtag.spark) calls too, so that both give the same answers: public, not re-exported.
+__all__ += [
+    "Shingled", "align", "candidate_rule", "candidate_shingles", "check_options", "formula_runs", "holder_hash",
+    "name_formulas", "shared_groups", "shared_runs", "shingled",
+]
 
 
 @dataclass(frozen=True)
@@ -199,11 +204,11 @@ class Shingled:
     df: np.ndarray
 
 
-def shingled(text: str, k: int, df: np.ndarray | None = None) -> Shingled:
-    """``text`` reduced and shingled; ``df``: its shingles' document frequencies (default: 1 for a first occurrence, else 0)."""
+def shingled(text: str, k: int) -> Shingled:
+    """``text`` reduced and shingled, ``df`` 1 for a first occurrence and 0 for a repeat (no other document known yet)."""
     codes, offsets = reduce_text(text)
     hashes = shingles(codes, k)
-    return Shingled(text, codes, offsets, hashes, first_occurrences(hashes).astype(np.int32) if df is None else df)
+    return Shingled(text, codes, offsets, hashes, first_occurrences(hashes).astype(np.int32))
 
 
 def candidate_rule(k: int, min_chars: int) -> tuple[int, int]:
@@ -309,7 +314,7 @@ def find_copies(
     every_df = df[where].astype(np.int32)
     del keys, df, where
     bounds = np.cumsum([0, *(len(h) for h in hashes)])
-    for n, doc in enumerate(docs):
+    for n, doc in enumerate(docs):  # 1 for a first occurrence becomes its document frequency, a repeat stays 0
         doc.df[:] *= every_df[bounds[n] : bounds[n + 1]]
     del every_df
 
