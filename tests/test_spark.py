@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from generated_folders import FORMULAS, generate
+from generated_folders import FORMULAS, generate, generate_groups
 
 import dimtag
 from dimtag import tag_document
@@ -82,11 +82,72 @@ def test_find_copies_equals_the_single_machine_report(spark, seed, formula_rate)
     got, want = _same_copies(spark, folder.texts)
     planted = {(min(p.a, p.b), max(p.a, p.b)) for p in folder.plants}
     assert {(p.doc_a, p.doc_b) for p in want.passages} == planted and len(planted) == 6
+    assert len(want.formulas) >= 10
     # Each planted passage lies inside what was found for its pair.
     found = {(r["doc_a"], r["doc_b"]): r for r in got.passages.collect()}
     for p in folder.plants:
-        a, b = sorted((p.a, p.b))
-        assert (a, b) in found
+        row = found[(min(p.a, p.b), max(p.a, p.b))]
+        start, end = (row["start_a"], row["end_a"]) if p.a < p.b else (row["start_b"], row["end_b"])
+        assert start <= p.start_a and p.end_a <= end
+
+
+@pytest.mark.slow
+def test_passages_of_three_documents_or_more_are_one_group_each(spark):
+    # Groups of four documents sharing a passage, beside planted pairs and formulas shared by most documents.
+    grouped = generate_groups(16, 4, seed=11)
+    folder = generate(24, 3, seed=12, formula_rate=0.9)
+    texts = [*grouped, *folder.texts]
+    got, want = _same_copies(spark, texts)
+    assert [g.docs for g in got.shared] == [(0, 1, 2, 3), (4, 5, 6, 7), (8, 9, 10, 11), (12, 13, 14, 15)]
+    # A group is never reported as its pairs, and the planted pairs still are.
+    assert {(p.doc_a, p.doc_b) for p in want.passages} == {(16 + min(p.a, p.b), 16 + max(p.a, p.b)) for p in folder.plants}
+    assert want.formulas
+    # The CLI's options change the answers alike on both sides: a lower formula share turns the groups
+    # of four (of 40 documents) into formulas; a longer minimum passage drops them.
+    got, _ = _same_copies(spark, texts, formula_share=0.05)
+    assert got.shared == []
+    _same_copies(spark, texts, min_chars=120)
+
+
+@pytest.mark.slow
+def test_find_copies_never_gathers_the_texts_on_the_driver(spark, monkeypatch):
+    from pyspark import RDD
+
+    from dimtag.spark import find_copies
+
+    folder = generate(40, 4, seed=13, formula_rate=0.9)
+    texts = folder.texts
+    frame = _frame(spark, texts)
+    # Every way a DataFrame or an RDD brings rows to the driver: collected rows are recorded, the rest refused.
+    collected: list[object] = []
+    frame_class = type(frame)
+
+    def recording(original):
+        def collect(self):
+            rows = original(self)
+            collected.extend(v for row in rows for v in (row if isinstance(row, tuple) else (row,)))
+            return rows
+        return collect
+
+    def refused(self, *args, **kwargs):
+        raise AssertionError("find_copies brought a whole frame to the driver")
+
+    monkeypatch.setattr(frame_class, "collect", recording(frame_class.collect))
+    monkeypatch.setattr(RDD, "collect", recording(RDD.collect))
+    for name in ("toPandas", "toLocalIterator", "toArrow"):
+        if hasattr(frame_class, name):
+            monkeypatch.setattr(frame_class, name, refused)
+    monkeypatch.setattr(RDD, "toLocalIterator", refused)
+    got = find_copies(frame, name_col="file", order_col="file")
+    monkeypatch.undo()
+
+    strings = [v for v in collected if isinstance(v, str)]
+    # The only text that comes back is the formulas' wordings: never a document, a fraction of the corpus.
+    assert strings and not any(t in s for t in texts for s in strings)
+    assert sum(map(len, strings)) < sum(map(len, texts)) / 10
+    want = local_find_copies(texts)
+    assert [tuple(r) for r in got.passages.collect()] == [dataclasses.astuple(p) for p in want.passages]
+    assert got.formulas == want.formulas and got.shared == want.shared
 
 
 @pytest.mark.slow

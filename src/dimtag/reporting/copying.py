@@ -32,7 +32,7 @@ TF-IDF cosine by ``benchmarks/copying.py``):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +41,11 @@ from ..vocabulary import CLOSERS, OPENERS, SENTENCE_END
 from .shingles import first_occurrences, frequencies, reduce_text, shingles
 
 __all__ = ["CopiedPassage", "CopyResult", "SharedFormula", "SharedPassage", "find_copies", "formula_threshold"]
+# The steps a distributed run (dimtag.spark) calls too, so that both give the same answers: public, not re-exported.
+__all__ += [
+    "Shingled", "align", "candidate_rule", "candidate_shingles", "check_options", "formula_runs", "holder_hash",
+    "name_formulas", "shared_groups", "shared_runs", "shingled",
+]
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,95 @@ def _runs(positions: np.ndarray, k: int, same_line: np.ndarray) -> list[tuple[in
     return list(zip(starts.tolist(), ends.tolist()))
 
 
+def check_options(k: int, min_chars: int, formula_share: float) -> None:
+    """Raise ValueError for options :func:`find_copies` cannot work with."""
+    if k < 2 or min_chars < k:
+        raise ValueError("need 2 <= k <= min_chars")
+    if not 0.0 < formula_share <= 1.0:
+        raise ValueError("formula_share must be in (0, 1]")
+
+
+@dataclass(frozen=True)
+class Shingled:
+    """One document as copy detection sees it.
+
+    Attributes
+    ----------
+    text : str
+        The text compared.
+    codes, offsets : numpy.ndarray
+        Its reduced characters and their offsets in ``text`` (:func:`~.shingles.reduce_text`).
+    hashes : numpy.ndarray
+        Its ``k``-character shingles (:func:`~.shingles.shingles`).
+    df : numpy.ndarray
+        For each shingle, the number of documents holding it; 0 for a repeat
+        inside the document (after its first occurrence), never matched.
+        A step that reads only some of these numbers may be given a
+        document whose other numbers stand in (see each step).
+    """
+
+    text: str
+    codes: np.ndarray
+    offsets: np.ndarray
+    hashes: np.ndarray
+    df: np.ndarray
+
+
+def shingled(text: str, k: int) -> Shingled:
+    """``text`` reduced and shingled, ``df`` 1 for a first occurrence and 0 for a repeat (no other document known yet)."""
+    codes, offsets = reduce_text(text)
+    hashes = shingles(codes, k)
+    return Shingled(text, codes, offsets, hashes, first_occurrences(hashes).astype(np.int32))
+
+
+def candidate_rule(k: int, min_chars: int) -> tuple[int, int]:
+    """The length of the shingles that propose candidate pairs, and how many a pair must share no other document holds.
+
+    Candidate pairs come from long shingles (3/4 of min_chars): a copy of
+    min_chars holds many of them, while phrasing that many documents share
+    by habit (runs of ten or twenty characters) holds few or none. Short
+    shingles would make nearly every pair of a large folder a candidate.
+
+    Examples
+    --------
+    >>> candidate_rule(8, 40)
+    (30, 11)
+    """
+    span = max(k, min_chars * 3 // 4)
+    return span, min_chars - span + 1
+
+
+def candidate_shingles(doc: Shingled, threshold: int, k: int, min_chars: int) -> np.ndarray:
+    """The distinct long shingles of a document that may propose it as one of a candidate pair.
+
+    Long shingles made mostly of formula characters are left out: two
+    formulas side by side in the documents that leave out a third between
+    them, or a formula and the number that follows it ("共收集意见25条").
+    Reads ``doc.df`` only as more than ``threshold`` or not.
+    """
+    span, _ = candidate_rule(k, min_chars)
+    in_formula = np.cumsum(np.r_[0, _coverage(np.flatnonzero(doc.df > threshold), k, len(doc.codes))])
+    long_h = shingles(doc.codes, span)
+    own = span - (in_formula[span:] - in_formula[: len(long_h)])
+    return np.unique(long_h[own >= span // 2])
+
+
+def formula_runs(doc: Shingled, threshold: int, k: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """A document's runs of formula language (spans in its text), one line at a time, each with its anchor.
+
+    A run is named by its most widespread shingle (the first on a tie) so
+    that the same formula is listed once however much context different
+    documents share around it. Reads ``doc.df`` as more than ``threshold``
+    or not, and exactly where it is more.
+    """
+    h, d, offs = doc.hashes, doc.df, doc.offsets
+    line = np.searchsorted(np.flatnonzero(np.frombuffer(doc.text.encode("utf-32-le"), np.uint32) == 10), offs)
+    one_line = line[: len(h)] == line[k - 1 :] if len(h) else np.empty(0, dtype=bool)
+    runs = _runs(np.flatnonzero((d > threshold) & one_line), k, same_line=line)
+    spans = [(int(offs[a]), int(offs[b - 1]) + 1) for a, b in runs]
+    return spans, [int(h[a + np.argmax(d[a : b - k + 1])]) for a, b in runs]
+
+
 def find_copies(
     texts: Sequence[str],
     *,
@@ -204,14 +298,10 @@ def find_copies(
     >>> [(p.doc_a, p.doc_b, texts[p.doc_b][p.start_b:p.end_b] == copied) for p in result.passages]
     [(0, 1, True)]
     """
-    if k < 2 or min_chars < k:
-        raise ValueError("need 2 <= k <= min_chars")
-    if not 0.0 < formula_share <= 1.0:
-        raise ValueError("formula_share must be in (0, 1]")
-    n_docs = len(texts)
-    threshold = formula_threshold(n_docs, formula_share)
-    reduced = [reduce_text(t) for t in texts]
-    hashes = [shingles(codes, k) for codes, _ in reduced]
+    check_options(k, min_chars, formula_share)
+    threshold = formula_threshold(len(texts), formula_share)
+    docs = [shingled(t, k) for t in texts]
+    hashes = [doc.hashes for doc in docs]
 
     keys, df = frequencies(hashes)
     if len(keys) == 0:
@@ -224,47 +314,25 @@ def find_copies(
     every_df = df[where].astype(np.int32)
     del keys, df, where
     bounds = np.cumsum([0, *(len(h) for h in hashes)])
-    dfs = []
-    for n, h in enumerate(hashes):
-        d = every_df[bounds[n] : bounds[n + 1]].copy()
-        d[~first_occurrences(h)] = 0
-        dfs.append(d)
+    for n, doc in enumerate(docs):  # 1 for a first occurrence becomes its document frequency, a repeat stays 0
+        doc.df[:] *= every_df[bounds[n] : bounds[n + 1]]
     del every_df
 
-    # Candidate pairs come from long shingles (3/4 of min_chars): a copy of
-    # min_chars holds many of them, while phrasing that many documents share
-    # by habit (runs of ten or twenty characters) holds few or none. Short
-    # shingles would make nearly every pair of a large folder a candidate.
-    # Long shingles made mostly of formula characters are left out too: two
-    # formulas side by side in the documents that leave out a third between
-    # them, or a formula and the number that follows it ("共收集意见25条").
-    span = max(k, min_chars * 3 // 4)
-    long_hashes = []
-    for (codes, _), d in zip(reduced, dfs):
-        in_formula = np.cumsum(np.r_[0, _coverage(np.flatnonzero(d > threshold), k, len(codes))])
-        long_h = shingles(codes, span)
-        own = span - (in_formula[span:] - in_formula[: len(long_h)])
-        long_hashes.append(long_h[own >= span // 2])
-    pairs = _candidate_pairs(long_hashes, min_chars - span + 1)
-
-    # Formula runs, one line at a time, each named by its most widespread
-    # shingle so that the same formula is listed once however much context
-    # different documents share around it.
-    formula_spans: list[list[tuple[int, int]]] = []
-    anchors: list[list[int]] = []
-    for text, h, d, (_, offs) in zip(texts, hashes, dfs, reduced):
-        line = np.searchsorted(np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), np.uint32) == 10), offs)
-        one_line = line[: len(h)] == line[k - 1 :] if len(h) else np.empty(0, dtype=bool)
-        runs = _runs(np.flatnonzero((d > threshold) & one_line), k, same_line=line)
-        formula_spans.append([(int(offs[a]), int(offs[b - 1]) + 1) for a, b in runs])
-        anchors.append([int(h[a + np.argmax(d[a : b - k + 1])]) for a, b in runs])
-
-    passages = []
-    for i, j in pairs:
-        passages.extend(_align(i, j, texts, hashes, dfs, reduced, k, min_chars, max_gap))
+    _, min_shared = candidate_rule(k, min_chars)
+    pairs = _candidate_pairs([candidate_shingles(doc, threshold, k, min_chars) for doc in docs], min_shared)
+    runs = [formula_runs(doc, threshold, k) for doc in docs]
+    formula_spans = [spans for spans, _ in runs]
+    passages = [p for i, j in pairs for p in align(i, j, docs[i], docs[j], k=k, min_chars=min_chars, max_gap=max_gap)]
     passages.sort(key=lambda p: (p.doc_a, p.doc_b, p.start_a))
-    shared = _shared(texts, hashes, dfs, reduced, threshold, k, min_chars, max_gap)
-    return CopyResult(passages, shared, _formulas(texts, formula_spans, anchors), formula_spans, threshold)
+    shared = _shared(docs, threshold, k, min_chars, max_gap)
+    holders: dict[int, set[int]] = defaultdict(set)
+    written: dict[int, Counter[str]] = defaultdict(Counter)
+    for d, (doc, (spans, anchors)) in enumerate(zip(docs, runs)):
+        for (a, b), anchor in zip(spans, anchors):
+            holders[anchor].add(d)
+            written[anchor][doc.text[a:b]] += 1
+    formulas = name_formulas({anchor: len(held) for anchor, held in holders.items()}, written)
+    return CopyResult(passages, shared, formulas, formula_spans, threshold)
 
 
 def _holders(hashes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -298,16 +366,16 @@ def _candidate_pairs(hashes: list[np.ndarray], min_shared: int) -> list[tuple[in
     return [(int(c) // n_docs, int(c) % n_docs) for c in codes[counts >= min_shared]]
 
 
-def _matches(hashes: list[np.ndarray], dfs: list[np.ndarray], i: int, j: int) -> tuple[np.ndarray, np.ndarray]:
-    """Positions in ``i`` and ``j`` of the shingles both hold (first occurrences, so each matches once)."""
-    pos_a = np.flatnonzero(dfs[i] >= 2)
-    pos_b = np.flatnonzero(dfs[j] >= 2)
+def _matches(a: Shingled, b: Shingled) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``a`` and ``b`` of the shingles both hold (first occurrences, so each matches once)."""
+    pos_a = np.flatnonzero(a.df >= 2)
+    pos_b = np.flatnonzero(b.df >= 2)
     if len(pos_a) == 0 or len(pos_b) == 0:
         return pos_a[:0], pos_b[:0]
-    order = np.argsort(hashes[j][pos_b], kind="stable")
-    sorted_b = hashes[j][pos_b][order]
-    slot = np.minimum(np.searchsorted(sorted_b, hashes[i][pos_a]), len(sorted_b) - 1)
-    hit = sorted_b[slot] == hashes[i][pos_a]
+    order = np.argsort(b.hashes[pos_b], kind="stable")
+    sorted_b = b.hashes[pos_b][order]
+    slot = np.minimum(np.searchsorted(sorted_b, a.hashes[pos_a]), len(sorted_b) - 1)
+    hit = sorted_b[slot] == a.hashes[pos_a]
     return pos_a[hit], pos_b[order[slot[hit]]]
 
 
@@ -322,17 +390,19 @@ class _Passage:
     slices: list[tuple[int, int]]
 
 
-def _align(
-    i: int, j: int, texts: Sequence[str], hashes: list[np.ndarray], dfs: list[np.ndarray],
-    reduced: list[tuple[np.ndarray, np.ndarray]], k: int, min_chars: int, max_gap: int,
-) -> list[CopiedPassage]:
-    """The passages shared by documents ``i`` and ``j`` and by no other document."""
-    pa, pb = _matches(hashes, dfs, i, j)
+def align(i: int, j: int, a: Shingled, b: Shingled, *, k: int, min_chars: int, max_gap: int) -> list[CopiedPassage]:
+    """The passages shared by documents ``i`` (``a``) and ``j`` (``b``) and by no other document.
+
+    Reads ``df`` only as: at least 2 (a shingle that may match; every
+    shingle both hold is) and, in ``a``, exactly 2 (held by these two
+    documents only).
+    """
+    pa, pb = _matches(a, b)
     if len(pa) == 0:
         return []
     # Shingles other documents hold too (formulas, shared passages) take part
     # in the alignment (a copy may run through them) but never count as copied.
-    counted = dfs[i][pa] == 2
+    counted = a.df[pa] == 2
 
     # Runs along diagonals, then runs merged across nearby diagonals.
     diag = pb - pa
@@ -352,7 +422,7 @@ def _align(
         else:
             merged.append(_Passage(a0, a1, b0, b1, [(s, e)]))
 
-    offs_a, offs_b = reduced[i][1], reduced[j][1]
+    offs_a, offs_b = a.offsets, b.offsets
     found = []
     for m in merged:
         at = np.concatenate([np.arange(s, e) for s, e in m.slices])
@@ -366,8 +436,8 @@ def _align(
         matched = int(np.count_nonzero(covered | elsewhere))
         found.append(
             CopiedPassage(
-                i, j, *_widen(texts[i], int(offs_a[m.a0]), int(offs_a[m.a1 - 1]) + 1),
-                *_widen(texts[j], int(offs_b[m.b0]), int(offs_b[m.b1 - 1]) + 1),
+                i, j, *_widen(a.text, int(offs_a[m.a0]), int(offs_a[m.a1 - 1]) + 1),
+                *_widen(b.text, int(offs_b[m.b0]), int(offs_b[m.b1 - 1]) + 1),
                 own, round(matched / max(length, m.b1 - m.b0), 4),
             )
         )
@@ -378,8 +448,8 @@ def _align(
 _ENDS = SENTENCE_END + CLOSERS
 
 
-def _holder_hash(docs: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each document id; summed over a shingle's holders, it names the set of holders."""
+def holder_hash(docs: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each document id; summed over a shingle's holders (wrapping), it names the set of holders."""
     with np.errstate(over="ignore"):
         x = (docs.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
         x ^= x >> np.uint64(31)
@@ -388,50 +458,63 @@ def _holder_hash(docs: np.ndarray) -> np.ndarray:
     return x
 
 
-def _shared(
-    texts: Sequence[str], hashes: list[np.ndarray], dfs: list[np.ndarray], reduced: list[tuple[np.ndarray, np.ndarray]],
-    threshold: int, k: int, min_chars: int, max_gap: int,
-) -> list[SharedPassage]:
+def _shared(docs: list[Shingled], threshold: int, k: int, min_chars: int, max_gap: int) -> list[SharedPassage]:
     """Passages held by three or more documents, each once with all its documents."""
-    in_range = [(d >= 3) & (d <= threshold) for d in dfs]
-    every, owner, starts = _holders([h[m] for h, m in zip(hashes, in_range)])
+    in_range = [(doc.df >= 3) & (doc.df <= threshold) for doc in docs]
+    every, owner, starts = _holders([doc.hashes[m] for doc, m in zip(docs, in_range)])
     if len(every) == 0:
         return []
     keys = every[starts]
     with np.errstate(over="ignore"):
-        holders = np.add.reduceat(_holder_hash(owner), starts)
+        holders = np.add.reduceat(holder_hash(owner), starts)
     del every, owner
-
-    # Per document, runs of shingles with the same holders, a short gap (a
-    # phrase other documents share too, a changed word) allowed inside.
     found: dict[int, dict[int, tuple[int, int, int]]] = defaultdict(dict)
-    min_shingles = min_chars - k + 1
-    for d, (h, mask) in enumerate(zip(hashes, in_range)):
+    for d, (doc, mask) in enumerate(zip(docs, in_range)):
         pos = np.flatnonzero(mask)
-        if len(pos) < min_shingles:
+        for sig, best in shared_runs(doc, pos, holders[np.searchsorted(keys, doc.hashes[pos])], k, min_chars, max_gap).items():
+            found[sig][d] = best
+    return shared_groups(found)
+
+
+def shared_runs(
+    doc: Shingled, pos: np.ndarray, sig: np.ndarray, k: int, min_chars: int, max_gap: int
+) -> dict[int, tuple[int, int, int]]:
+    """A document's longest passage with each set of holders: its span and characters, by the set's signature.
+
+    ``pos``: the positions (ascending) of the document's first occurrences of
+    shingles held by three documents up to the formula threshold; ``sig``:
+    the sum of :func:`holder_hash` over each one's holders. Runs of shingles
+    with the same holders, a short gap (a phrase other documents share too,
+    a changed word) allowed inside.
+    """
+    found: dict[int, tuple[int, int, int]] = {}
+    min_shingles = min_chars - k + 1
+    if len(pos) < min_shingles:
+        return found
+    order = np.lexsort((pos, sig))
+    pos, sig = pos[order], sig[order]
+    run_starts = np.flatnonzero(np.r_[True, (sig[1:] != sig[:-1]) | (np.diff(pos) > k + max_gap)])
+    run_ends = np.r_[run_starts[1:], len(pos)]
+    offs = doc.offsets
+    for s, e in zip(run_starts.tolist(), run_ends.tolist()):
+        if e - s < min_shingles:
             continue
-        sig = holders[np.searchsorted(keys, h[pos])]
-        order = np.lexsort((pos, sig))
-        pos, sig = pos[order], sig[order]
-        run_starts = np.flatnonzero(np.r_[True, (sig[1:] != sig[:-1]) | (np.diff(pos) > k + max_gap)])
-        run_ends = np.r_[run_starts[1:], len(pos)]
-        offs = reduced[d][1]
-        for s, e in zip(run_starts.tolist(), run_ends.tolist()):
-            if e - s < min_shingles:
-                continue
-            p = pos[s:e]
-            chars = int(k + np.minimum(np.diff(p), k).sum())  # the characters the run's shingles cover
-            best = found[int(sig[s])].get(d)
-            if chars >= min_chars and (best is None or chars > best[2]):  # a document's longest run with these holders
-                found[int(sig[s])][d] = (*_widen(texts[d], int(offs[p[0]]), int(offs[p[-1] + k - 1]) + 1), chars)
+        p = pos[s:e]
+        chars = int(k + np.minimum(np.diff(p), k).sum())  # the characters the run's shingles cover
+        best = found.get(int(sig[s]))
+        if chars >= min_chars and (best is None or chars > best[2]):  # a document's longest run with these holders
+            found[int(sig[s])] = (*_widen(doc.text, int(offs[p[0]]), int(offs[p[-1] + k - 1]) + 1), chars)
+    return found
+
+
+def shared_groups(found: Mapping[int, Mapping[int, tuple[int, int, int]]]) -> list[SharedPassage]:
+    """The shared passages from each set of holders' longest run per document (:func:`shared_runs`), by signature."""
     shared = [
         SharedPassage(tuple(sorted(spans)), tuple(spans[d][:2] for d in sorted(spans)), min(v[2] for v in spans.values()))
         for spans in found.values() if len(spans) >= 2
     ]
     shared.sort(key=lambda g: (-len(g.docs), g.docs, g.spans[0]))
     return shared
-
-
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:
@@ -443,20 +526,12 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _formulas(
-    texts: Sequence[str], spans: list[list[tuple[int, int]]], anchors: list[list[int]]
-) -> list[SharedFormula]:
-    """Each formula once: the runs that share an anchor shingle, with the documents that hold them."""
-    docs: dict[int, set[int]] = defaultdict(set)
-    written: dict[int, Counter[str]] = defaultdict(Counter)
-    for d, (text, doc_spans, doc_anchors) in enumerate(zip(texts, spans, anchors)):
-        for (a, b), anchor in zip(doc_spans, doc_anchors):
-            docs[anchor].add(d)
-            written[anchor][text[a:b]] += 1
+def name_formulas(holders: Mapping[int, int], written: Mapping[int, Counter[str]]) -> list[SharedFormula]:
+    """Each formula once, from its anchor's documents (how many hold it) and how often each wording of it is written."""
     formulas = []
-    for anchor, holders in docs.items():
+    for anchor, n_docs in holders.items():
         # The wording most documents use, the shorter on a tie.
         text = min(written[anchor].items(), key=lambda kv: (-kv[1], len(kv[0])))[0]
-        formulas.append(SharedFormula(text, len(holders)))
+        formulas.append(SharedFormula(text, n_docs))
     formulas.sort(key=lambda f: (-f.documents, -len(f.text), f.text))
     return formulas

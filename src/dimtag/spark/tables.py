@@ -3,8 +3,10 @@
 Each document is tagged on an executor; genericity's counts (how many
 documents' problems use each bigram) are Spark's; each document's rows are
 then built on an executor by :func:`dimtag.reporting.report.document_rows`,
-the function the single-machine report builds them with. Copy detection
-gathers the cleaned texts on the driver (:mod:`.copying`).
+the function the single-machine report builds them with. The report's copy
+tables are built on the driver by the single-machine
+:func:`dimtag.reporting.find_copies` over the cleaned texts, which the report
+gathers anyway (:func:`dimtag.spark.find_copies` is the distributed detection).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pyspark.sql import functions as F
 from ..errors import ReportError
 from ..reporting.columns import TABLE_NAMES
 from ..reporting.concreteness import genericity_of, problem_bigrams
+from ..reporting.copying import find_copies
 from ..reporting.points import points_of
 from ..reporting.report import (
     NO_HEADING_LEXICON,
@@ -37,8 +40,8 @@ from ..reporting.report import (
     skipped_line,
     without_name,
 )
+from ..reporting.rubric.recycling import mask
 from ..tagger import Label
-from .copying import copies_of
 from .frames import POS, number_rows, partitions, table_schema, typed_rows
 from .tagging import executor_tagger, model_ref, tag_documents
 
@@ -169,8 +172,9 @@ def report_frame(
         (np.array([h for h, _ in counted], dtype=np.uint64), np.array([n for _, n in counted], dtype=np.int32))
     )
 
-    copies = copies_of(spark, texts, k=8, min_chars=min_copy_chars, formula_share=formula_share, max_gap=6, ignore=ignore)
-    copy_flags, copied_chars = document_copy_flags(file_names, copies.result)
+    phrases = tuple(ignore)
+    copies = find_copies([mask(t, phrases) for t in texts], min_chars=min_copy_chars, formula_share=formula_share)
+    copy_flags, copied_chars = document_copy_flags(file_names, copies)
     copied = spark.createDataFrame(
         [(d, json.dumps(flags, ensure_ascii=False), chars) for d, (flags, chars) in enumerate(zip(copy_flags, copied_chars)) if flags],
         f"{POS} long, copy_flags string, copied_chars long",
@@ -201,7 +205,7 @@ def report_frame(
         t: typed_rows(built.where(F.col("table") == t), "row", table_schema(t, labels), [POS, "seq"]) for t in _PER_DOCUMENT
     }
     driver_rows: dict[str, list[dict[str, Any]]] = {
-        **copy_rows(file_names, texts, copies.result),
+        **copy_rows(file_names, texts, copies),
         "aspects": aspect_rows(labels, expected, names),
         "skipped": [{"file": f, "reason": reason} for f, reason in failed],
     }
