@@ -170,9 +170,6 @@ class Context:
         Where the item stands, as an index into :data:`PLACES`.
     scope : ndarray of int, optional
         The id of the innermost heading whose scope holds the item (-1: none).
-    enumeration : ndarray of int, optional
-        The id of the enumerated list (一是…二是…, 1.…2.…) the item's point
-        belongs to (-1: none): its siblings usually do what it does.
     """
 
     heading: np.ndarray
@@ -184,7 +181,6 @@ class Context:
     part: np.ndarray | None = None
     place: np.ndarray | None = None
     scope: np.ndarray | None = None
-    enumeration: np.ndarray | None = None
 
 
 def decide(
@@ -330,7 +326,6 @@ ROLE_FEATURES: tuple[str, ...] = (
     *(f"next:{r}" for r in ROLES),
     *(f"point:{r}" for r in ROLES),
     *(f"scope:{r}" for r in ROLES),
-    *(f"list:{r}" for r in ROLES),
     "position",
 )
 #: The evidence the dimension stacker weighs, one shared weight each (see :func:`dimension_features`).
@@ -379,7 +374,6 @@ def role_features(role_proba: np.ndarray, none_proba: np.ndarray, context: Conte
     part = _or_default(context.part, n, -1)
     place = _or_default(context.place, n, 0)
     scope = _or_default(context.scope, n, -1)
-    enumeration = _or_default(context.enumeration, n, -1)
     everyone = np.ones(n, dtype=bool)
     parts = np.zeros((n, len(ROLES) - 1))
     has_part = (part >= 0) & (part < len(ROLES) - 1)
@@ -399,7 +393,6 @@ def role_features(role_proba: np.ndarray, none_proba: np.ndarray, context: Conte
         _shifted(role_proba, 1),
         _pooled(own, context.point, everyone),
         _pooled(own, scope, everyone),
-        _pooled(own, enumeration, everyone),
         (np.arange(n) / max(n - 1, 1))[:, None],
     ]
     return np.hstack(columns)

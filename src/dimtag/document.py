@@ -310,32 +310,7 @@ def _context(segments: list[Segment], items: list[Segment], labels: list[Label],
         part=np.array([_PART.get(s.section, -1) for s in items], dtype=np.intp),
         place=np.array([_PLACE.get(s.role, 0) for s in items], dtype=np.intp),
         scope=np.array([s.scope for s in items], dtype=np.intp),
-        enumeration=_enumerations(items),
     )
-
-
-def _enumerations(items: list[Segment]) -> np.ndarray:
-    """Each item's enumerated list (-1: none): consecutive points whose markers have one form, under one heading.
-
-    An item outside any point leaves the list open (a transition between two
-    points); a point of another marker form, or under another heading, starts
-    a new one.
-    """
-    out = np.full(len(items), -1, dtype=np.intp)
-    lists = -1
-    current: tuple[str, int] | None = None
-    point_list: dict[int, int] = {}
-    for i, s in enumerate(items):
-        if s.point is None:
-            continue
-        if s.point not in point_list:
-            key = (s.style, s.scope)
-            if key != current or not s.style:
-                lists += 1
-                current = key
-            point_list[s.point] = lists
-        out[i] = point_list[s.point]
-    return out
 
 
 # The role a part heading names, as an index into ROLES; where the segmenter reads each item.
