@@ -109,7 +109,13 @@ def test_merge_refuses_a_text_confirmed_twice(tmp_path):
 def test_suggest_cli_reports_unreadable_files_and_goes_on(tmp_path, capsys):
     from dimtag.cli import main
 
-    (tmp_path / "ok.txt").write_text("学习不够深入。调研不深入。廉洁自律不严。", encoding="utf-8")
+    # Sentences specific enough to have no near-duplicate in labels.csv, which suggest would skip.
+    (tmp_path / "ok.txt").write_text(
+        "去年冬天只去了两趟联系的渔业合作社，冷库漏电的事拖到开春才报。"
+        "给年轻干部改材料时常常嫌麻烦，退回去一句话也不讲清楚。"
+        "老战友请吃饭在县城饭店坐了一桌，当时没有推掉。",
+        encoding="utf-8",
+    )
     (tmp_path / "bad.wps").write_bytes(bytes(range(256)))  # listed: a material dimtag cannot read
     out = tmp_path / "s.csv"
     assert main(["suggest", str(tmp_path), "-n", "2", "--labels", str(LABELS), "-o", str(out)]) == 1

@@ -82,7 +82,7 @@ def test_explain_names_terms_that_push_the_decision():
 
 
 def test_explain_without_known_terms_is_empty_not_an_error():
-    e = explain("♪♪♪ ###")
+    e = explain("♪♪♪ ☃☃☃")  # symbols no labeled sentence holds
     assert e.terms == [] and isinstance(e.dimension, Dimension)
 
 
