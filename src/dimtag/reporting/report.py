@@ -28,7 +28,7 @@ from .rubric.review import review_tables
 from .rubric.rubric_file import Rubric, default_rubric, load_rubric
 
 __all__ = [
-    "Report", "aspect_rows", "copy_rows", "document_copy_flags", "document_rows", "expected_aspects", "problem_points", "report",
+    "Report", "aspect_rows", "copied_documents", "copy_rows", "document_copy_flags", "document_rows", "expected_aspects", "problem_points", "report",
 ]
 
 log = logging.getLogger(__name__)
@@ -445,8 +445,18 @@ def document_rows(
     return tables
 
 
-def copy_rows(names: Sequence[str], texts: Sequence[str], copies: CopyResult) -> dict[str, list[dict[str, Any]]]:
-    """The ``copying``, ``shared`` and ``formulas`` tables of documents with these names and cleaned texts."""
+def copied_documents(copies: CopyResult) -> set[int]:
+    """The documents in a copied passage or a shared group: the only ones whose texts :func:`copy_rows` reads."""
+    return {d for c in copies.passages for d in (c.doc_a, c.doc_b)} | {d for group in copies.shared for d in group.docs}
+
+
+def copy_rows(
+    names: Sequence[str], texts: Sequence[str] | Mapping[int, str], copies: CopyResult
+) -> dict[str, list[dict[str, Any]]]:
+    """The ``copying``, ``shared`` and ``formulas`` tables of documents with these names and cleaned texts.
+
+    ``texts`` may hold only the :func:`copied_documents` (by position): no other text is read.
+    """
     out: dict[str, list[dict[str, Any]]] = {"copying": [], "shared": [], "formulas": []}
     pair_chars: Counter[tuple[int, int]] = Counter()
     for c in copies.passages:

@@ -1,12 +1,17 @@
 """The reviewer's report on the cluster: :func:`report_frame`.
 
 Each document is tagged on an executor; genericity's counts (how many
-documents' problems use each bigram) are Spark's; each document's rows are
-then built on an executor by :func:`dimtag.reporting.report.document_rows`,
-the function the single-machine report builds them with. The report's copy
-tables are built on the driver by the single-machine
-:func:`dimtag.reporting.find_copies` over the cleaned texts, which the report
-gathers anyway (:func:`dimtag.spark.find_copies` is the distributed detection).
+documents' problems use each bigram) are Spark's; copies are found on the
+cluster by :func:`dimtag.spark.find_copies`; each document's rows are then
+built on an executor by :func:`dimtag.reporting.report.document_rows`, the
+function the single-machine report builds them with.
+
+The driver holds small things only: each document's name, the copy results
+(passages, shared groups, formulas) and the cleaned texts of the documents
+in a copied passage or a shared group
+(:func:`dimtag.reporting.report.copied_documents`), from which
+:func:`dimtag.reporting.report.copy_rows` cuts the copy tables' excerpts.
+A document that takes part in no copy never comes to the driver.
 """
 
 from __future__ import annotations
@@ -27,11 +32,12 @@ from pyspark.sql import functions as F
 from ..errors import ReportError
 from ..reporting.columns import TABLE_NAMES
 from ..reporting.concreteness import genericity_of, problem_bigrams
-from ..reporting.copying import find_copies
+from ..reporting.copying import CopiedPassage, CopyResult
 from ..reporting.points import points_of
 from ..reporting.report import (
     NO_HEADING_LEXICON,
     aspect_rows,
+    copied_documents,
     copy_rows,
     document_copy_flags,
     document_rows,
@@ -40,8 +46,8 @@ from ..reporting.report import (
     skipped_line,
     without_name,
 )
-from ..reporting.rubric.recycling import mask
 from ..tagger import Label
+from .copying import find_copies
 from .frames import POS, number_rows, partitions, table_schema, typed_rows
 from .tagging import executor_tagger, model_ref, tag_documents
 
@@ -143,7 +149,7 @@ def report_frame(
         for r in tagged.where(F.col("error").isNotNull()).orderBy(POS).select("file", "error").collect()
     ]
     good = tagged.where(F.col("error").isNull()).drop("error")
-    kept = good.orderBy(POS).select(POS, "file", "text").collect()
+    kept = good.orderBy(POS).select(POS, "file").collect()
     docs.unpersist()
     if not kept:
         why = f": every file was skipped ({skipped_line(*failed[0])}{' …' if len(failed) > 1 else ''})" if failed else ""
@@ -153,7 +159,6 @@ def report_frame(
         renumber = spark.createDataFrame([(r[POS], i) for i, r in enumerate(kept)], f"{POS} long, _kept long")
         good = good.join(F.broadcast(renumber), POS).drop(POS).withColumnRenamed("_kept", POS)
     file_names = [r["file"] for r in kept]
-    texts = [r["text"] for r in kept]
 
     # Genericity: how many documents' problems use each bigram, counted on the cluster.
     def bigrams(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -172,8 +177,11 @@ def report_frame(
         (np.array([h for h, _ in counted], dtype=np.uint64), np.array([n for _, n in counted], dtype=np.int32))
     )
 
-    phrases = tuple(ignore)
-    copies = find_copies([mask(t, phrases) for t in texts], min_chars=min_copy_chars, formula_share=formula_share)
+    found = find_copies(good.select(POS, "text"), order_col=POS, min_chars=min_copy_chars, formula_share=formula_share, ignore=ignore)
+    # The report's tables read the passages, groups and formulas, never the formulas' spans in each text.
+    copies = CopyResult([CopiedPassage(*r) for r in found.passages.collect()], found.shared, found.formulas, [], found.threshold)
+    involved = spark.createDataFrame([(d,) for d in sorted(copied_documents(copies))], f"{POS} long")
+    texts = {r[POS]: r["text"] for r in good.join(F.broadcast(involved), POS).select(POS, "text").collect()}
     copy_flags, copied_chars = document_copy_flags(file_names, copies)
     copied = spark.createDataFrame(
         [(d, json.dumps(flags, ensure_ascii=False), chars) for d, (flags, chars) in enumerate(zip(copy_flags, copied_chars)) if flags],
