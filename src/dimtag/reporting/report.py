@@ -446,7 +446,14 @@ def document_rows(
 
 
 def copied_documents(copies: CopyResult) -> set[int]:
-    """The documents in a copied passage or a shared group: the only ones whose texts :func:`copy_rows` reads."""
+    """The documents in a copied passage or a shared group: the only ones whose texts :func:`copy_rows` reads.
+
+    >>> from dimtag.reporting.copying import CopiedPassage, SharedPassage
+    >>> pair = CopiedPassage(0, 2, 0, 50, 10, 60, 50, 1.0)
+    >>> group = SharedPassage((3, 4, 5), ((0, 40), (5, 45), (9, 49)), 40)
+    >>> sorted(copied_documents(CopyResult([pair], [group], [], [], 3)))
+    [0, 2, 3, 4, 5]
+    """
     return {d for c in copies.passages for d in (c.doc_a, c.doc_b)} | {d for group in copies.shared for d in group.docs}
 
 
