@@ -109,16 +109,13 @@ def test_passages_of_three_documents_or_more_are_one_group_each(spark):
     _same_copies(spark, texts, min_chars=120)
 
 
-@pytest.mark.slow
-def test_find_copies_never_gathers_the_texts_on_the_driver(spark, monkeypatch):
+def _driver_strings(monkeypatch, frame, run):
+    """``run()``'s result and every string collected to the driver while it ran.
+
+    Every way a DataFrame or an RDD brings rows to the driver: collected rows are recorded, the rest refused.
+    """
     from pyspark import RDD
 
-    from dimtag.spark import find_copies
-
-    folder = generate(40, 4, seed=13, formula_rate=0.9)
-    texts = folder.texts
-    frame = _frame(spark, texts)
-    # Every way a DataFrame or an RDD brings rows to the driver: collected rows are recorded, the rest refused.
     collected: list[object] = []
     frame_class = type(frame)
 
@@ -130,7 +127,7 @@ def test_find_copies_never_gathers_the_texts_on_the_driver(spark, monkeypatch):
         return collect
 
     def refused(self, *args, **kwargs):
-        raise AssertionError("find_copies brought a whole frame to the driver")
+        raise AssertionError("a whole frame was brought to the driver")
 
     monkeypatch.setattr(frame_class, "collect", recording(frame_class.collect))
     monkeypatch.setattr(RDD, "collect", recording(RDD.collect))
@@ -138,10 +135,21 @@ def test_find_copies_never_gathers_the_texts_on_the_driver(spark, monkeypatch):
         if hasattr(frame_class, name):
             monkeypatch.setattr(frame_class, name, refused)
     monkeypatch.setattr(RDD, "toLocalIterator", refused)
-    got = find_copies(frame, name_col="file", order_col="file")
-    monkeypatch.undo()
+    try:
+        got = run()
+    finally:
+        monkeypatch.undo()
+    return got, [v for v in collected if isinstance(v, str)]
 
-    strings = [v for v in collected if isinstance(v, str)]
+
+@pytest.mark.slow
+def test_find_copies_never_gathers_the_texts_on_the_driver(spark, monkeypatch):
+    from dimtag.spark import find_copies
+
+    folder = generate(40, 4, seed=13, formula_rate=0.9)
+    texts = folder.texts
+    frame = _frame(spark, texts)
+    got, strings = _driver_strings(monkeypatch, frame, lambda: find_copies(frame, name_col="file", order_col="file"))
     # The only text that comes back is the formulas' wordings: never a document, a fraction of the corpus.
     assert strings and not any(t in s for t in texts for s in strings)
     assert sum(map(len, strings)) < sum(map(len, texts)) / 10
@@ -186,7 +194,7 @@ def test_empty_one_document_and_skewed_corpora(spark):
 
 
 @pytest.mark.slow
-def test_tag_frame_and_report_frame_equal_tag_document_and_report(spark):
+def test_tag_frame_and_report_frame_equal_tag_document_and_report(spark, monkeypatch):
     from pyspark.sql import functions as F
 
     from dimtag.spark import report_frame, tag_frame
@@ -202,8 +210,18 @@ def test_tag_frame_and_report_frame_equal_tag_document_and_report(spark):
     assert [{k: r[k] for k in dimtag.RECORD_FIELDS} for r in rows] == [rec for n in names for rec in docs[n].to_records()]
     assert "role" in rows[0] and "role_score" in rows[0]
 
-    got = report_frame(df, name_col="file", order_col="file")
+    got, strings = _driver_strings(monkeypatch, df, lambda: report_frame(df, name_col="file", order_col="file"))
     want = dimtag.report([docs[n] for n in sorted(names)])
+    # The driver gets no document's whole text (the copy tables' excerpts are cut on the executors), and of a
+    # document in no copy nothing but its name: not one of its sentences.
+    assert set(names) <= set(strings)  # the recording saw what came back
+    assert not any(t in s for t in want.texts.values() for s in strings)
+    copied = {r[f] for r in want.tables["copying"] for f in ("file_a", "file_b")} | {r["file"] for r in want.tables["shared"]}
+    alone = [n for n in names if n not in copied]
+    assert copied and alone
+    # A sentence found in one document only: a formula's wording never holds it, only that document's text would.
+    own = [i.text for n in alone for i in docs[n].items if len(i.text) > 12 and sum(i.text in t for t in want.texts.values()) == 1]
+    assert len(own) > 20 and not any(s in t for s in own for t in strings)
     assert got.n_docs == len(names) and got.skipped == []
     assert list(got.tables) == list(want.tables)
     columns = table_columns(want.labels, want.names)

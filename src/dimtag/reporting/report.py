@@ -28,7 +28,8 @@ from .rubric.review import review_tables
 from .rubric.rubric_file import Rubric, default_rubric, load_rubric
 
 __all__ = [
-    "Report", "aspect_rows", "copy_rows", "document_copy_flags", "document_rows", "expected_aspects", "problem_points", "report",
+    "Excerpts", "Report", "aspect_rows", "copy_rows", "copy_spans", "document_copy_flags", "document_rows", "excerpt_rows",
+    "excerpts", "expected_aspects", "problem_points", "report",
 ]
 
 log = logging.getLogger(__name__)
@@ -445,26 +446,59 @@ def document_rows(
     return tables
 
 
+#: What the copy tables read of one document's text: its letters, digits and Han characters (a pair's containment
+#: is over the shorter one's) and its excerpts, by (start, end).
+Excerpts = tuple[int, dict[tuple[int, int], str]]
+
+
+def copy_spans(copies: CopyResult) -> dict[int, set[tuple[int, int]]]:
+    """The spans the copy tables quote, by document: only the documents in a copied passage or a shared group.
+
+    >>> from dimtag.reporting.copying import CopiedPassage, SharedPassage
+    >>> pair = CopiedPassage(0, 2, 0, 50, 10, 60, 50, 1.0)
+    >>> group = SharedPassage((0, 4, 5), ((0, 40), (5, 45), (9, 49)), 40)
+    >>> sorted(copy_spans(CopyResult([pair], [group], [], [], 3)).items())
+    [(0, {(0, 40), (0, 50)}), (2, {(10, 60)}), (4, {(5, 45)}), (5, {(9, 49)})]
+    """
+    spans: dict[int, set[tuple[int, int]]] = {}
+    for c in copies.passages:
+        spans.setdefault(c.doc_a, set()).add((c.start_a, c.end_a))
+        spans.setdefault(c.doc_b, set()).add((c.start_b, c.end_b))
+    for group in copies.shared:
+        for d, span in zip(group.docs, group.spans):
+            spans.setdefault(d, set()).add(span)
+    return spans
+
+
+def excerpts(text: str, spans: Iterable[tuple[int, int]]) -> Excerpts:
+    """What the copy tables read of a cleaned ``text``, quoted at ``spans`` (:data:`Excerpts`)."""
+    return sum(ch.isalnum() for ch in text), {(start, end): text[start:end] for start, end in spans}
+
+
 def copy_rows(names: Sequence[str], texts: Sequence[str], copies: CopyResult) -> dict[str, list[dict[str, Any]]]:
     """The ``copying``, ``shared`` and ``formulas`` tables of documents with these names and cleaned texts."""
+    return excerpt_rows(names, {d: excerpts(texts[d], spans) for d, spans in copy_spans(copies).items()}, copies)
+
+
+def excerpt_rows(names: Sequence[str], quoted: Mapping[int, Excerpts], copies: CopyResult) -> dict[str, list[dict[str, Any]]]:
+    """:func:`copy_rows` from the :func:`excerpts` of the documents of :func:`copy_spans` alone (no whole text)."""
     out: dict[str, list[dict[str, Any]]] = {"copying": [], "shared": [], "formulas": []}
     pair_chars: Counter[tuple[int, int]] = Counter()
     for c in copies.passages:
         pair_chars[(c.doc_a, c.doc_b)] += c.chars
-    reduced_len = {d: sum(ch.isalnum() for ch in texts[d]) for pair in pair_chars for d in pair}
     for c in copies.passages:
-        shorter = max(1, min(reduced_len[c.doc_a], reduced_len[c.doc_b]))
+        shorter = max(1, min(quoted[c.doc_a][0], quoted[c.doc_b][0]))
         out["copying"].append({
             "file_a": names[c.doc_a], "start_a": c.start_a, "end_a": c.end_a, "file_b": names[c.doc_b], "start_b": c.start_b,
             "end_b": c.end_b, "chars": c.chars, "similarity": c.similarity,
             "containment": round(pair_chars[(c.doc_a, c.doc_b)] / shorter, 3),
-            "text_a": texts[c.doc_a][c.start_a : c.end_a], "text_b": texts[c.doc_b][c.start_b : c.end_b],
+            "text_a": quoted[c.doc_a][1][(c.start_a, c.end_a)], "text_b": quoted[c.doc_b][1][(c.start_b, c.end_b)],
         })
     for g, group in enumerate(copies.shared, start=1):
         for d, (start, end) in zip(group.docs, group.spans):
             out["shared"].append({
                 "group": g, "documents": len(group.docs), "file": names[d], "start": start, "end": end,
-                "chars": group.chars, "text": texts[d][start:end],
+                "chars": group.chars, "text": quoted[d][1][(start, end)],
             })
     for f in copies.formulas:
         out["formulas"].append({"text": f.text, "documents": f.documents, "share": round(f.documents / max(1, len(names)), 3)})

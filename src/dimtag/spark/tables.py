@@ -1,12 +1,17 @@
 """The reviewer's report on the cluster: :func:`report_frame`.
 
 Each document is tagged on an executor; genericity's counts (how many
-documents' problems use each bigram) are Spark's; each document's rows are
-then built on an executor by :func:`dimtag.reporting.report.document_rows`,
-the function the single-machine report builds them with. The report's copy
-tables are built on the driver by the single-machine
-:func:`dimtag.reporting.find_copies` over the cleaned texts, which the report
-gathers anyway (:func:`dimtag.spark.find_copies` is the distributed detection).
+documents' problems use each bigram) are Spark's; copies are found on the
+cluster by :func:`dimtag.spark.find_copies`; each document's rows are then
+built on an executor by :func:`dimtag.reporting.report.document_rows`, the
+function the single-machine report builds them with.
+
+The driver holds small things only: each document's name and position, the
+copy results (passages, shared groups, formulas) and the copy tables'
+excerpts, cut on the executors (:func:`dimtag.reporting.report.excerpts`)
+and made into the tables by :func:`dimtag.reporting.report.excerpt_rows`,
+the function the single-machine report makes them with. No whole text
+comes to the driver.
 """
 
 from __future__ import annotations
@@ -27,21 +32,24 @@ from pyspark.sql import functions as F
 from ..errors import ReportError
 from ..reporting.columns import TABLE_NAMES
 from ..reporting.concreteness import genericity_of, problem_bigrams
-from ..reporting.copying import find_copies
+from ..reporting.copying import CopiedPassage, CopyResult
 from ..reporting.points import points_of
 from ..reporting.report import (
     NO_HEADING_LEXICON,
+    Excerpts,
     aspect_rows,
-    copy_rows,
+    copy_spans,
     document_copy_flags,
     document_rows,
+    excerpt_rows,
+    excerpts,
     expected_aspects,
     problem_points,
     skipped_line,
     without_name,
 )
-from ..reporting.rubric.recycling import mask
 from ..tagger import Label
+from .copying import find_copies
 from .frames import POS, number_rows, partitions, table_schema, typed_rows
 from .tagging import executor_tagger, model_ref, tag_documents
 
@@ -143,7 +151,7 @@ def report_frame(
         for r in tagged.where(F.col("error").isNotNull()).orderBy(POS).select("file", "error").collect()
     ]
     good = tagged.where(F.col("error").isNull()).drop("error")
-    kept = good.orderBy(POS).select(POS, "file", "text").collect()
+    kept = good.orderBy(POS).select(POS, "file").collect()
     docs.unpersist()
     if not kept:
         why = f": every file was skipped ({skipped_line(*failed[0])}{' …' if len(failed) > 1 else ''})" if failed else ""
@@ -153,7 +161,6 @@ def report_frame(
         renumber = spark.createDataFrame([(r[POS], i) for i, r in enumerate(kept)], f"{POS} long, _kept long")
         good = good.join(F.broadcast(renumber), POS).drop(POS).withColumnRenamed("_kept", POS)
     file_names = [r["file"] for r in kept]
-    texts = [r["text"] for r in kept]
 
     # Genericity: how many documents' problems use each bigram, counted on the cluster.
     def bigrams(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -172,8 +179,10 @@ def report_frame(
         (np.array([h for h, _ in counted], dtype=np.uint64), np.array([n for _, n in counted], dtype=np.int32))
     )
 
-    phrases = tuple(ignore)
-    copies = find_copies([mask(t, phrases) for t in texts], min_chars=min_copy_chars, formula_share=formula_share)
+    found = find_copies(good.select(POS, "text"), order_col=POS, min_chars=min_copy_chars, formula_share=formula_share, ignore=ignore)
+    # The report's tables read the passages, groups and formulas, never the formulas' spans in each text.
+    copies = CopyResult([CopiedPassage(*r) for r in found.passages.collect()], found.shared, found.formulas, [], found.threshold)
+    quoted = _excerpts(good, copy_spans(copies))
     copy_flags, copied_chars = document_copy_flags(file_names, copies)
     copied = spark.createDataFrame(
         [(d, json.dumps(flags, ensure_ascii=False), chars) for d, (flags, chars) in enumerate(zip(copy_flags, copied_chars)) if flags],
@@ -205,7 +214,7 @@ def report_frame(
         t: typed_rows(built.where(F.col("table") == t), "row", table_schema(t, labels), [POS, "seq"]) for t in _PER_DOCUMENT
     }
     driver_rows: dict[str, list[dict[str, Any]]] = {
-        **copy_rows(file_names, texts, copies),
+        **excerpt_rows(file_names, quoted, copies),
         "aspects": aspect_rows(labels, expected, names),
         "skipped": [{"file": f, "reason": reason} for f, reason in failed],
     }
@@ -214,3 +223,26 @@ def report_frame(
         tables[t] = spark.createDataFrame([tuple(r[c] for c in schema.fieldNames()) for r in table_rows], schema)
     notes = [] if tagger.framework_.reads_headings else [NO_HEADING_LEXICON]
     return SparkReport({t: tables[t] for t in TABLE_NAMES}, [skipped_line(f, r) for f, r in failed], n_docs, labels, expected, names, notes)
+
+
+def _excerpts(good: DataFrame, spans: dict[int, set[tuple[int, int]]]) -> dict[int, Excerpts]:
+    """The :func:`~dimtag.reporting.report.excerpts` of the documents the copy tables quote, cut on the executors."""
+    wanted = good.sparkSession.createDataFrame(
+        [(d, start, end) for d, quoted in spans.items() for start, end in quoted], f"{POS} long, start long, end long"
+    )
+    # Both lists are gathered from the same rows in the same order: the i-th start goes with the i-th end.
+    per_doc = wanted.groupBy(POS).agg(F.collect_list("start").alias("starts"), F.collect_list("end").alias("ends"))
+
+    def cut(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            rows: list[tuple[int, int, int, int, str]] = []
+            for pos, starts, ends, text in zip(batch[POS], batch["starts"], batch["ends"], batch["text"]):
+                letters, cuts = excerpts(text, zip(map(int, starts), map(int, ends)))
+                rows.extend((int(pos), letters, start, end, excerpt) for (start, end), excerpt in cuts.items())
+            yield pd.DataFrame(rows, columns=[POS, "letters", "start", "end", "excerpt"])
+
+    schema = f"{POS} long, letters long, start long, end long, excerpt string"
+    out: dict[int, Excerpts] = {}
+    for r in per_doc.join(good.select(POS, "text"), POS).mapInPandas(cut, schema).collect():
+        out.setdefault(r[POS], (r["letters"], {}))[1][(r["start"], r["end"])] = r["excerpt"]
+    return out
