@@ -25,6 +25,7 @@ def test_train_then_tag_with_the_model_from_another_directory(tmp_path, monkeypa
     assert [r["dimension"] for r in records] == ["theory", "work_style"]
 
 
+@pytest.mark.slow  # cross-validates the grid under both schemes
 def test_evaluate_writes_the_report(tmp_path, capsys, small_labels_csv):
     assert main(["evaluate", "--labels", str(small_labels_csv), "--out", str(tmp_path / "r"), "--grid", "small", "--jobs", "1"]) == 0
     out = capsys.readouterr().out

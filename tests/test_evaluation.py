@@ -15,6 +15,7 @@ def test_keyword_rule():
     assert keyword_rule("今天天气很好。", "politics") == "politics"
 
 
+@pytest.mark.slow  # cross-validates the grid under both schemes and the writer curve
 def test_evaluate_writes_a_report_with_both_schemes_baselines_and_the_writer_curve(tmp_path, small_labels_csv):
     result = evaluate(small_labels_csv, tmp_path / "reports", SMALL_GRID, n_jobs=1, fasttext_baseline=True, writer_counts=(1, 2))
     report = (tmp_path / "reports" / "evaluation.md").read_text(encoding="utf-8")
