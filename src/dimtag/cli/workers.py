@@ -41,9 +41,9 @@ def _tag_one(path: str, min_score: float | None, model: str | None) -> tuple[str
 _Results = Generator[tuple[str, "_Tagged | str"], None, None]
 
 
-#: Below this many bytes of input, --jobs tags in one process: starting the workers and loading the
-#: model in each costs more than they save. benchmarks/jobs.py (benchmarks/JOBS.md), on 2 shared cores:
-#: the workers were slower on every folder up to 7 MB (ratio 1.3 to 4.5) and faster on 14 MB (0.76).
+#: Below this many bytes of input, --jobs tags in one process: starting the workers costs more than they
+#: save. benchmarks/jobs.py (benchmarks/JOBS.md), on 2 shared cores, with joblib's workers: slower on every
+#: folder up to 7 MB (ratio 1.3 to 4.5), faster on 14 MB (0.76); the forked workers: 0.58 on 11 MB.
 PARALLEL_MIN_BYTES = 10_000_000
 
 
