@@ -55,7 +55,10 @@ def _temps(folder: Path, name: str) -> list[Path]:
 def test_signal_removes_the_temp_file_and_keeps_the_previous_output(tmp_path, signum):
     out = tmp_path / "out.txt"
     out.write_text("previous run")
-    proc = popen("tag", "-", "-o", out, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # The signal at its default action in the run, as in a terminal: under nohup (or a runner that ignores
+    # SIGHUP) the run inherits "ignore", and dimtag rightly leaves an ignored signal ignored.
+    proc = popen("tag", "-", "-o", out, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                 preexec_fn=lambda: signal.signal(signum, signal.SIG_DFL))
     try:
         proc.stdin.write(DOC.encode())  # and keep stdin open: the run waits for the rest
         proc.stdin.flush()
