@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from ..dimensions import LABELS, NONE_LABEL
 from ..errors import LabelsError
-from .labels import REQUIRED_COLUMNS, LabeledItem, check_item, items_of, read_table
+from .labels import REQUIRED_COLUMNS, LabeledItem, check_item, items_of, read_table, read_utf8
 from .pipeline import MIN_ITEMS_PER_LABEL
 
 __all__ = [
@@ -91,12 +91,7 @@ def _tsv_rows(path: Path, columns: Columns) -> list[Row]:
 
 
 def _jsonl_rows(path: Path, columns: Columns) -> list[Row]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise LabelsError(f"{path}: cannot read the label set: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise LabelsError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    text = read_utf8(path, "label set")
     rows = []
     for number, line in enumerate(io.StringIO(text), start=1):
         if not line.strip():
@@ -309,12 +304,7 @@ def read_names(path: str | os.PathLike[str]) -> dict[str, str]:
         A row without two cells, an id given twice, or two ids with one name; the message names the row.
     """
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise LabelsError(f"{path}: cannot read the names file: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise LabelsError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    text = read_utf8(path, "names file")
     delimiter = "\t" if "\t" in text.split("\n", 1)[0] else ","
     names: dict[str, str] = {}
     for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):

@@ -20,6 +20,7 @@ __all__ = [
     "LabeledItem",
     "LabelsError",
     "read_labels",
+    "read_utf8",
     "read_table",
     "items_of",
     "CsvTable",
@@ -81,6 +82,16 @@ class CsvTable:
     bom: bool = False
     newline: str = "\n"
     encoding: str = "utf-8"
+
+
+def read_utf8(path: str | Path, what: str) -> str:
+    """The text of a UTF-8 file (a byte order mark allowed), or one LabelsError naming the file and ``what`` it is."""
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise LabelsError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise LabelsError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
 def read_table(

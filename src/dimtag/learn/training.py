@@ -30,7 +30,7 @@ from ..tagger import Tagger
 from . import cv
 from .documents import read_corpus
 from .formats import LabelSet, read_label_set
-from .labels import LabeledItem
+from .labels import LabeledItem, read_utf8
 from .pipeline import Config, fit_model
 from .stacking import fit_stacker, score_evidence, writer_evidence
 
@@ -276,12 +276,7 @@ def _read_lexicon(headings: str | Path | None, labels: list[str], names: dict[st
     """The text of a heading lexicon file, checked against the labels before any fit."""
     if headings is None:
         return None
-    try:
-        text = Path(headings).read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise LabelsError(f"{headings}: cannot read the heading lexicon: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise LabelsError(f"{headings}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    text = read_utf8(headings, "heading lexicon")
     parse_heading_lexicon(text, labels, names, str(headings))
     return text
 
