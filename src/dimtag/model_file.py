@@ -70,7 +70,10 @@ class LoadedModel(NamedTuple):
 METADATA_FILE = "metadata.json"
 #: The ``format_version`` of the metadata this version writes and reads (metadata without one is version 1).
 METADATA_FORMAT = 1
-#: The largest archive member (uncompressed) a model may declare; the shipped one is under 10 MB.
+#: zlib's level for the archive's members. The coefficients are float64 and barely deflate: on the shipped model
+#: level 1 writes 8.1 MB in a quarter of level 6's time (1.0 s against 4.1 s), level 6 7.1 MB.
+_COMPRESS_LEVEL = 1
+#: The largest archive member (uncompressed) a model may declare; the shipped model's largest (its coefficients) is 13 MB.
 MAX_MODEL_BYTES = 512 * 1024 * 1024
 _MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.npz$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -334,12 +337,12 @@ def _archive_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     model's identity.
     """
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         for name, value in arrays.items():
             info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with archive.open(info, "w", force_zip64=True) as fh:
-                np.lib.format.write_array(fh, np.asanyarray(value), allow_pickle=False)
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
+            archive.writestr(info, member.getvalue(), zipfile.ZIP_DEFLATED, _COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
