@@ -154,7 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--local", type=int, nargs="*", default=[10_000, 100_000], help="sizes the single-machine run also does")
-    parser.add_argument("--heap", default="2g", help="the JVM heap of every Spark run")
+    parser.add_argument("--heap", default="512m", help="the JVM heap of every Spark run")
     parser.add_argument("--data", default="/tmp/dimtag-spark-bench", help="where the corpora are kept")
     parser.add_argument("--out", default=str(HERE / "SPARK.md"))
     parser.add_argument("--table", type=int, nargs="*", help="the sizes of the table, from the kept results (default: --sizes)")
