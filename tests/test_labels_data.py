@@ -46,6 +46,7 @@ def test_none_items_know_real_debris(items):
     assert len({it.writer for it in none}) >= 8, "written across the writers"
 
 
+@pytest.mark.slow  # compares every pair of written items' shingles: about 3 s
 def test_no_near_duplicates_across_writers(items):
     written = [it for it in items if it.origin != "collected"]
     pairs = near_duplicate_pairs([it.text for it in written])

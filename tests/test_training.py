@@ -53,8 +53,15 @@ def test_retraining_reproduces_the_shipped_model(shipped_fit, tagger):
     assert agreement == 1.0 if same_versions else agreement >= 0.98
 
 
-@pytest.mark.parametrize("features", sorted(FEATURE_SETS))
-@pytest.mark.parametrize("clf", CLASSIFIERS)
+#: Grid options checked in the default run: the shipped configuration, and the word blocks (with and without the
+#: domain dictionary) under each classifier. The slow step checks every other option.
+_QUICK_OPTIONS = {("svc", "char13"), ("lr", "char13+word"), ("svc", "word-nodict")}
+
+
+@pytest.mark.parametrize(("clf", "features"), [
+    pytest.param(clf, features, marks=() if (clf, features) in _QUICK_OPTIONS else pytest.mark.slow)
+    for clf in CLASSIFIERS for features in sorted(FEATURE_SETS)
+])
 def test_every_grid_option_exports_exactly(small_items, features, clf):
     texts = [it.text for it in small_items]
     pipeline = fit_pipeline(texts, [it.dimension for it in small_items], Config(features, clf, 1.0, "balanced"))
@@ -174,9 +181,27 @@ def test_batch_prepare_equals_per_text_prepare(texts):
         assert prepare_joined(texts).split("\0") == [prepare(t) for t in texts]
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(st.characters(codec="utf-8"), max_size=3), min_size=1, max_size=20))
+def test_packed_keys_are_the_code_points_in_order(terms):
+    # The vocabulary's keys are made on arrays; the text's n-grams are keyed one code point after another
+    # (FeatureBlock._char_ids): both must give every term the same number, or a term is never found.
+    from dimtag.features import _pack
+
+    array = np.array(terms, dtype="<U3")
+    expected = []
+    for term in array.tolist():  # numpy drops trailing NULs: the key is of the term as stored
+        key = 0
+        for ch in term:
+            key = (key << 21) | ord(ch)
+        expected.append(key)
+    assert _pack(array).tolist() == expected
+
+
 _PIPELINE: dict[str, object] = {}
 
 
+@pytest.mark.slow  # fits a pipeline and runs scikit-learn's analyzers (jieba) on 60 examples: about 5 s
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_text, min_size=1, max_size=6))
 def test_export_equals_pipeline_on_arbitrary_text(texts):

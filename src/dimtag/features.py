@@ -210,11 +210,20 @@ _BITS = 21  # every code point is below 2**21
 _MAX_PACKED = 3
 
 
-def _pack(term: str) -> int:
-    key = 0
-    for ch in term:
-        key = (key << _BITS) | ord(ch)
-    return key
+def _pack(terms: np.ndarray) -> np.ndarray:
+    """The int64 key of every term of a str array: its code points, ``_BITS`` bits each, first one highest.
+
+    Works on the array's code units (a ``<U3`` array is three uint32 per term,
+    padded with zeros), so a vocabulary of 200,000 terms packs in milliseconds.
+    """
+    terms = np.ascontiguousarray(terms)
+    width = terms.dtype.itemsize // 4
+    codes = terms.view(np.uint32).reshape(len(terms), width).astype(np.int64)
+    lengths = np.char.str_len(terms)
+    keys = np.zeros(len(terms), dtype=np.int64)
+    for j in range(width):
+        keys = np.where(j < lengths, (keys << _BITS) | codes[:, j], keys)
+    return keys
 
 
 # sklearn's analyzers fold runs of white space before making n-grams.
@@ -239,7 +248,7 @@ class FeatureBlock:
 
     def __post_init__(self) -> None:
         if self.analyzer == "char" and self.ngram_range[1] <= _MAX_PACKED:
-            keys = np.array([_pack(t) for t in self.terms.tolist()], dtype=np.int64)
+            keys = _pack(self.terms)
             order = np.argsort(keys)
             self._keys: np.ndarray | None = keys[order]
             self._key_cols = order.astype(np.int64)
