@@ -24,10 +24,10 @@ from sklearn.metrics import f1_score
 
 from dimtag import Tagger
 from dimtag.dimensions import LABELS
+from dimtag.fitting import Config
 from dimtag.learn import cv
 from dimtag.learn.curation import audit, pick_uncertain
 from dimtag.learn.labels import read_labels
-from dimtag.learn.pipeline import Config
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = Config()

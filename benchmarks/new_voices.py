@@ -19,8 +19,8 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from dimtag.decision import restrict
 from dimtag.dimensions import NONE_LABEL
+from dimtag.fitting import Config, fit_pipeline
 from dimtag.learn.labels import read_labels
-from dimtag.learn.pipeline import Config, fit_pipeline
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
+from dimtag.fitting import Config
 from dimtag.learn.curation import audit, merge, near_duplicate_pairs, pick_uncertain
 from dimtag.learn.labels import LabeledItem, LabelsError, read_labels
-from dimtag.learn.pipeline import Config
 
 from conftest import LABELS, REPO
 

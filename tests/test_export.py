@@ -8,8 +8,8 @@ from hostile.helpers import tiny_rows
 
 pytest.importorskip("sklearn")
 
-from dimtag.learn.export import PROBA_TOLERANCE, ROUND_BITS, check_export, from_pipeline  # noqa: E402
-from dimtag.learn.pipeline import fit_pipeline  # noqa: E402
+from dimtag.export import PROBA_TOLERANCE, ROUND_BITS, check_export, from_pipeline  # noqa: E402
+from dimtag.fitting import fit_pipeline  # noqa: E402
 from dimtag.params import Config  # noqa: E402
 
 ROWS = tiny_rows()

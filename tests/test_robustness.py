@@ -243,3 +243,14 @@ def test_tagging_works_when_scikit_learn_cannot_be_imported():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "integrity"
+
+
+def test_fit_without_scikit_learn_names_the_train_extra():
+    code = (
+        "import sys; sys.modules['sklearn'] = None; from dimtag import Tagger\n"
+        "try:\n    Tagger().fit(['学习不够深入。'] * 5 + ['收受礼金。'] * 5, ['theory'] * 5 + ['integrity'] * 5)\n"
+        "except ImportError as exc:\n    print(exc)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "needs the train extra: pip install 'dimtag[train]'" in proc.stdout

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dimtag import ModelMetadata, Tagger
+from dimtag.export import PROBA_TOLERANCE, check_export, from_pipeline
+from dimtag.fitting import CLASSIFIERS, FEATURE_SETS, Config, fit_pipeline
 from dimtag.learn import cv
-from dimtag.learn.export import PROBA_TOLERANCE, check_export, from_pipeline
 from dimtag.learn.labels import file_sha256, read_labels
-from dimtag.learn.pipeline import CLASSIFIERS, FEATURE_SETS, Config, fit_pipeline
 from dimtag.learn.training import DEFAULT_GRID, SMALL_GRID, check_out_dir, train
 
 from conftest import LABELS

@@ -1,7 +1,7 @@
 """A TF-IDF + linear model held as plain numpy arrays.
 
 A fitted scikit-learn pipeline is exported to this form by
-:func:`dimtag.learn.export.from_pipeline`. Inference then needs neither
+:func:`dimtag.export.from_pipeline`. Inference then needs neither
 scikit-learn nor pickle: the arrays are stored in an ``.npz`` read with
 ``allow_pickle=False`` (see :mod:`dimtag.model_file`), which cannot execute
 code and does not depend on the installed scikit-learn.

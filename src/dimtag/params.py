@@ -3,7 +3,7 @@
 :class:`Config` is that table. :class:`dimtag.Tagger` takes its fields as
 constructor parameters, ``get_params`` and ``set_params`` go through it, the
 learning wing builds its scikit-learn pipeline from it
-(:mod:`dimtag.learn.pipeline`), and a model's metadata records it and is
+(:mod:`dimtag.fitting`), and a model's metadata records it and is
 checked against it at load.
 
 Examples

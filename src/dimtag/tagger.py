@@ -246,11 +246,13 @@ class Tagger:
             A label that is not a str (None, NaN, a number), blank or holding
             a line break; as many labels as texts missing; a label with
             fewer than five items; or more labels than the weights' size
-            limit allows for the vocabulary (``dimtag.learn.pipeline.MAX_WEIGHT_BYTES``).
+            limit allows for the vocabulary (``dimtag.fitting.MAX_WEIGHT_BYTES``).
         """
         config = Config(**self.get_params())
-        try:
-            from .learn.pipeline import fit_model
+        from .fitting import fit_model
+
+        try:  # the fit imports scikit-learn (and jieba for word features) when it builds the pipeline
+            import sklearn  # noqa: F401
         except ImportError as exc:
             raise ImportError(f"Tagger.fit needs the train extra: pip install 'dimtag[train]' ({exc})") from None
         items, _ = _check_texts(texts)

@@ -31,13 +31,13 @@ from .._atomic import atomic_write, remove_stale_temps
 from .._escape import csv_escape, csv_escape_row
 from ..dimensions import LABELS, NONE_LABEL
 from ..errors import DocumentError
+from ..export import from_pipeline
+from ..fitting import Config
 from ..roles import DIMENSION_ROLES, OTHER, ROLES, Role
 from ..tagger import Tagger, default_tagger
 from . import cv
-from .export import from_pipeline
 from .extraction import extract_items
 from .labels import COLUMNS, CsvTable, LabeledItem, LabelsError, check_item, items_of, read_table
-from .pipeline import Config
 
 __all__ = [
     "AuditRow", "audit", "suggest", "pick_uncertain", "merge", "near_duplicate", "near_duplicate_pairs", "NEAR_DUPLICATE",

@@ -28,8 +28,8 @@ import numpy as np
 from ..decision import restrict
 from ..dimensions import NONE_LABEL
 from ..errors import LabelsError
+from ..fitting import Config, check_trainable, fit_pipeline
 from .labels import LabeledItem
-from .pipeline import Config, check_trainable, fit_pipeline
 
 __all__ = ["Fold", "OOF", "Scheme", "SCHEMES", "folds", "check_folds", "oof", "scores", "confusion", "calibration", "tested_by"]
 
@@ -60,7 +60,7 @@ def check_folds(items: Sequence[LabeledItem], fold_list: Sequence[Fold] | None =
     LabelsError
         Fewer than two groups to hold out, or a fold whose training part
         lacks a second label or has too few items of one (see
-        :func:`~dimtag.learn.pipeline.check_trainable`).
+        :func:`~dimtag.fitting.check_trainable`).
     """
     groups = sorted({it.group for it in items})
     if len(groups) < 2:

@@ -22,10 +22,10 @@ import numpy as np
 from ..decision import restrict
 from ..dimensions import NONE_LABEL, Dimension
 from ..features import jieba_words
+from ..fitting import Config, fit_pipeline
 from ..model_file import file_sha256
 from . import cv
 from .labels import LabeledItem, read_labels
-from .pipeline import Config, fit_pipeline
 from .training import DEFAULT_GRID, select_config
 
 __all__ = ["evaluate", "KEYWORDS", "keyword_rule", "writer_curve", "WRITER_COUNTS"]

@@ -34,8 +34,8 @@ from typing import NamedTuple
 
 from ..dimensions import LABELS, NONE_LABEL
 from ..errors import LabelsError
+from ..fitting import MIN_ITEMS_PER_LABEL
 from .labels import REQUIRED_COLUMNS, LabeledItem, check_item, items_of, read_table, read_utf8
-from .pipeline import MIN_ITEMS_PER_LABEL
 
 __all__ = [
     "Columns", "Row", "LabelSet", "READERS", "FORMATS", "STRATIFIED_FOLDS", "reader_for", "read_label_set",

@@ -20,13 +20,13 @@ import numpy as np
 from ..decision import DIMENSION_FEATURES, ROLE_FEATURES, Context, Stacker, dimension_features, restrict, role_features
 from ..document import DocumentStructure, read_structure, structure_context
 from ..errors import LabelsError
+from ..export import rounded
 from ..features import has_content
+from ..fitting import Config
 from ..roles import OTHER, ROLES
 from ..tagger import Tagger
 from .documents import AnnotatedDocument, GoldUnit, align, unit_of_item
-from .export import rounded
 from .labels import LabeledItem
-from .pipeline import Config
 
 __all__ = ["DocumentEvidence", "document_evidence", "writer_evidence", "fit_stacker", "score_evidence", "ROLE_C", "DIMENSION_L2"]
 

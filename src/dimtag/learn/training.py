@@ -23,6 +23,7 @@ import numpy as np
 
 from ..dimensions import NONE_LABEL, Dimension
 from ..errors import LabelsError
+from ..fitting import Config, fit_model
 from ..framework import parse_heading_lexicon
 from ..model_file import ModelMetadata, file_sha256
 from ..roles import ROLES
@@ -31,7 +32,6 @@ from . import cv
 from .documents import read_corpus
 from .formats import LabelSet, read_label_set
 from .labels import LabeledItem, read_utf8
-from .pipeline import Config, fit_model
 from .stacking import fit_stacker, score_evidence, writer_evidence
 
 __all__ = [

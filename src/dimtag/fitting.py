@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import LabelsError
-from ..features import cached_jieba_words, plain_jieba_words, prepare
-from ..linear_model import LinearTextModel
-from ..model_file import MAX_MODEL_BYTES
-from ..params import CLASSIFIERS, FEATURE_SETS, Config
+from .errors import LabelsError
 from .export import check_export, from_pipeline
+from .features import cached_jieba_words, plain_jieba_words, prepare
+from .linear_model import LinearTextModel
+from .model_file import MAX_MODEL_BYTES
+from .params import CLASSIFIERS, FEATURE_SETS, Config
 
 __all__ = [
     "Config", "FEATURE_SETS", "CLASSIFIERS", "MIN_ITEMS_PER_LABEL", "build_pipeline", "check_trainable", "fit_pipeline",

@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from ..features import WORD_TOKENIZERS, FeatureBlock, cached_jieba_words, prepare
-from ..linear_model import LinearTextModel
+from .features import WORD_TOKENIZERS, FeatureBlock, cached_jieba_words, prepare
+from .linear_model import LinearTextModel
 
 __all__ = ["from_pipeline", "check_export", "rounded", "PROBA_TOLERANCE", "ROUND_BITS"]
 
