@@ -92,6 +92,23 @@ def test_find_copies_equals_the_single_machine_report(spark, seed, formula_rate)
 
 
 @pytest.mark.slow
+def test_unpersist_releases_the_kept_passages_and_they_can_still_be_read(spark):
+    from dimtag.spark import find_copies
+
+    def kept() -> int:
+        return spark.sparkContext._jsc.getPersistentRDDs().size()
+
+    before = kept()
+    folder = generate(24, 3, seed=5, formula_rate=0.5)
+    found = find_copies(_frame(spark, folder.texts), name_col="file", order_col="file")
+    assert kept() == before + 1, "the aligned passages are kept once, for reads of found.passages"
+    rows = found.passages.collect()
+    found.unpersist()
+    assert kept() == before
+    assert found.passages.collect() == rows and len(rows) == 3
+
+
+@pytest.mark.slow
 def test_passages_of_three_documents_or_more_are_one_group_each(spark):
     # Groups of four documents sharing a passage, beside planted pairs and formulas shared by most documents.
     grouped = generate_groups(16, 4, seed=11)

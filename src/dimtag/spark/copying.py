@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -100,6 +100,15 @@ class SparkCopies:
     formulas: list[SharedFormula]
     threshold: int
     n_docs: int
+    _stored: DataFrame | None = field(default=None, repr=False, compare=False)
+
+    def unpersist(self) -> None:
+        """Release what Spark keeps of the passages (memory and disk) for later reads of :attr:`passages`.
+
+        ``passages`` stays usable: a later read computes it again.
+        """
+        if self._stored is not None:
+            self._stored.unpersist()
 
 
 @dataclass(frozen=True)
@@ -229,16 +238,16 @@ def _copies(texts: DataFrame, n_docs: int, opt: _Options) -> SparkCopies:
     )
 
     try:
-        passages = _passages(texts, counts, formulas, opt)
+        passages, stored = _passages(texts, counts, formulas, opt)
         shared = _shared(texts, held, counts, opt)
         named = _formulas(texts, formulas, opt)
     finally:
         formulas.unpersist()
         counts.unpersist()
-    return SparkCopies(passages, shared, named, opt.threshold, n_docs)
+    return SparkCopies(passages, shared, named, opt.threshold, n_docs, stored)
 
 
-def _passages(texts: DataFrame, counts: DataFrame, formulas: Any, opt: _Options) -> DataFrame:
+def _passages(texts: DataFrame, counts: DataFrame, formulas: Any, opt: _Options) -> tuple[DataFrame, DataFrame]:
     """Steps 3 and 4: the candidate pairs, aligned where they sit; computed and kept (memory and disk)."""
 
     def long_shingles(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -281,7 +290,7 @@ def _passages(texts: DataFrame, counts: DataFrame, formulas: Any, opt: _Options)
     schema = T.StructType([*PASSAGE_SCHEMA.fields, T.StructField("_seq", T.LongType())])
     passages = jobs.mapInPandas(aligned, schema).persist(StorageLevel.MEMORY_AND_DISK)
     passages.count()  # computed once here, while the formula broadcast is alive
-    return passages.orderBy("doc_a", "doc_b", "start_a", "_seq").drop("_seq")
+    return passages.orderBy("doc_a", "doc_b", "start_a", "_seq").drop("_seq"), passages
 
 
 def _shared(texts: DataFrame, held: DataFrame, counts: DataFrame, opt: _Options) -> list[SharedPassage]:

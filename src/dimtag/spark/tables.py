@@ -182,6 +182,7 @@ def report_frame(
     found = find_copies(good.select(POS, "text"), order_col=POS, min_chars=min_copy_chars, formula_share=formula_share, ignore=ignore)
     # The report's tables read the passages, groups and formulas, never the formulas' spans in each text.
     copies = CopyResult([CopiedPassage(*r) for r in found.passages.collect()], found.shared, found.formulas, [], found.threshold)
+    found.unpersist()
     quoted = _excerpts(good, copy_spans(copies))
     copy_flags, copied_chars = document_copy_flags(file_names, copies)
     copied = spark.createDataFrame(
