@@ -42,6 +42,18 @@ def test_punctuation_and_space_are_normalized():
     assert clean("1.学习 2.5 倍") == "1.学习2.5倍"
 
 
+def test_a_full_stop_before_the_next_enumerator_ends_the_sentence():
+    # A list written on one line in ASCII punctuation: "小时.2." is the end of point 1 and the start of point 2.
+    raw = "1.加强学习,每周自学不少于3小时.2.严守纪律,不信谣不传谣.3.改进作风,每月调研2次."
+    assert clean(raw) == "1.加强学习，每周自学不少于3小时。2.严守纪律，不信谣不传谣。3.改进作风，每月调研2次。"
+    assert [s.text for s in segment(clean(raw))] == [
+        "1.加强学习，每周自学不少于3小时。", "2.严守纪律，不信谣不传谣。", "3.改进作风，每月调研2次。"
+    ]
+    # Not before digits that enumerate nothing, nor after a Chinese numeral (an outline number).
+    assert clean("增长了.5个百分点") == "增长了.5个百分点"
+    assert clean("三.1.加强学习") == "三.1.加强学习"
+
+
 def test_masks_are_kept_in_text_but_not_in_features():
     text = "对XXX同志和××单位、xx项目、**实际的情况了解不够。"
     assert clean(text) == text

@@ -170,6 +170,23 @@ def _shift_next(a: np.ndarray, fill: bool | int) -> np.ndarray:
     return out
 
 
+_ENUMERATOR_ENDS = frozenset(map(ord, ".．、"))
+_CN_NUMERAL_CODES = frozenset(map(ord, CN_NUMERALS))
+
+
+def _enumerator_follows(cp: np.ndarray, f: np.ndarray, dot: int) -> bool:
+    """Whether the digits after the full stop at ``dot`` are an enumerator (``2.``, ``2、``).
+
+    Not after a Chinese numeral: ``三.1.`` is an outline number, not two sentences.
+    """
+    if int(cp[dot - 1]) in _CN_NUMERAL_CODES:
+        return False
+    end = dot + 1
+    while end < len(cp) and f[end] & _DIGIT:
+        end += 1
+    return end < len(cp) and int(cp[end]) in _ENUMERATOR_ENDS
+
+
 def _normalize(t: _Text) -> None:
     """Fold spaces and widths, and bring half-width punctuation in Chinese text to its full form.
 
@@ -217,7 +234,13 @@ def _normalize(t: _Text) -> None:
                 cjk = (f & (_IDEOGRAPH | _CJK_PUNCT)) != 0
         # A full stop right after a Chinese character ends a Chinese sentence;
         # after a digit it is an enumeration ("1.") or a decimal, and stays.
-        stop = (cp == _DOT) & _shift_prev((f & _IDEOGRAPH) != 0, False) & ~_shift_next((f & _DIGIT) != 0, False)
+        # Before a digit it ends the sentence only when an enumerator follows
+        # ("每周自学3小时.2.严守纪律": a list written on one line).
+        dot_after_ideograph = (cp == _DOT) & _shift_prev((f & _IDEOGRAPH) != 0, False)
+        digit_next = _shift_next((f & _DIGIT) != 0, False)
+        stop = dot_after_ideograph & ~digit_next
+        for at in np.flatnonzero(dot_after_ideograph & digit_next):
+            stop[at] = _enumerator_follows(cp, f, int(at))
         if stop.any():
             cp[stop] = _FULL_STOP
             changed = True

@@ -216,7 +216,7 @@ def _pack(terms: np.ndarray) -> np.ndarray:
     Works on the array's code units (a ``<U3`` array is three uint32 per term,
     padded with zeros), so a vocabulary of 200,000 terms packs in milliseconds.
     """
-    terms = np.ascontiguousarray(terms)
+    terms = np.ascontiguousarray(terms.astype(terms.dtype.newbyteorder("="), copy=False))  # code units as this machine reads them
     width = terms.dtype.itemsize // 4
     codes = terms.view(np.uint32).reshape(len(terms), width).astype(np.int64)
     lengths = np.char.str_len(terms)
