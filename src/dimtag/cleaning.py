@@ -170,21 +170,24 @@ def _shift_next(a: np.ndarray, fill: bool | int) -> np.ndarray:
     return out
 
 
-_ENUMERATOR_ENDS = frozenset(map(ord, ".．、"))
-_CN_NUMERAL_CODES = frozenset(map(ord, CN_NUMERALS))
+_ENUMERATOR_ENDS = np.array(sorted(map(ord, ".．、")))
+_CN_NUMERAL_CODES = np.array(sorted(map(ord, CN_NUMERALS)))
 
 
-def _enumerator_follows(cp: np.ndarray, f: np.ndarray, dot: int) -> bool:
-    """Whether the digits after the full stop at ``dot`` are an enumerator (``2.``, ``2、``).
+def _enumerator_follows(cp: np.ndarray, digit: np.ndarray, dots: np.ndarray) -> np.ndarray:
+    """For each full stop at ``dots`` (each followed by a digit): whether its digits are an enumerator (``2.``, ``2、``).
 
     Not after a Chinese numeral: ``三.1.`` is an outline number, not two sentences.
     """
-    if int(cp[dot - 1]) in _CN_NUMERAL_CODES:
-        return False
-    end = dot + 1
-    while end < len(cp) and f[end] & _DIGIT:
-        end += 1
-    return end < len(cp) and int(cp[end]) in _ENUMERATOR_ENDS
+    n = len(cp)
+    # The first position at or after each index that is not a digit (n past the end).
+    not_digit = np.where(digit, n, np.arange(n))
+    next_not_digit = np.minimum.accumulate(not_digit[::-1])[::-1]
+    ends = next_not_digit[dots + 1]
+    inside = ends < n
+    follows = np.zeros(len(dots), dtype=bool)
+    follows[inside] = np.isin(cp[ends[inside]], _ENUMERATOR_ENDS)
+    return follows & ~np.isin(cp[dots - 1], _CN_NUMERAL_CODES)
 
 
 def _normalize(t: _Text) -> None:
@@ -237,10 +240,12 @@ def _normalize(t: _Text) -> None:
         # Before a digit it ends the sentence only when an enumerator follows
         # ("每周自学3小时.2.严守纪律": a list written on one line).
         dot_after_ideograph = (cp == _DOT) & _shift_prev((f & _IDEOGRAPH) != 0, False)
-        digit_next = _shift_next((f & _DIGIT) != 0, False)
+        digit = (f & _DIGIT) != 0
+        digit_next = _shift_next(digit, False)
         stop = dot_after_ideograph & ~digit_next
-        for at in np.flatnonzero(dot_after_ideograph & digit_next):
-            stop[at] = _enumerator_follows(cp, f, int(at))
+        before_digits = np.flatnonzero(dot_after_ideograph & digit_next)
+        if len(before_digits):
+            stop[before_digits] = _enumerator_follows(cp, digit, before_digits)
         if stop.any():
             cp[stop] = _FULL_STOP
             changed = True
