@@ -19,8 +19,8 @@ def pytest_configure(config: pytest.Config) -> None:
     PYTHONDONTWRITEBYTECODE is set (as on the sandboxes CI runs on), no run
     writes the bytecode it compiles, so every one of those processes would
     compile dimtag from source again: about 0.2 s each, 12 of the suite's 77
-    seconds when it was measured. Python still reads bytecode that exists; a source tree it cannot
-    write to is left as it is.
+    seconds when it was measured. Python still reads bytecode that exists; a
+    source tree it cannot write to is left as it is.
     """
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist), once
         import compileall

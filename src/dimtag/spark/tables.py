@@ -231,8 +231,11 @@ def _excerpts(good: DataFrame, spans: dict[int, set[tuple[int, int]]]) -> dict[i
     wanted = good.sparkSession.createDataFrame(
         [(d, start, end) for d, quoted in spans.items() for start, end in quoted], f"{POS} long, start long, end long"
     )
-    # Both lists are gathered from the same rows in the same order: the i-th start goes with the i-th end.
-    per_doc = wanted.groupBy(POS).agg(F.collect_list("start").alias("starts"), F.collect_list("end").alias("ends"))
+    # One list of spans, split into two arrays: the i-th start goes with the i-th end.
+    per_doc = (
+        wanted.groupBy(POS).agg(F.collect_list(F.struct("start", "end")).alias("spans"))
+        .select(POS, F.col("spans.start").alias("starts"), F.col("spans.end").alias("ends"))
+    )
 
     def cut(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
