@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/documents.py                 # Markdown tables (about five minutes on 2 cores)
+    python benchmarks/documents.py                 # Markdown tables (about a quarter of an hour on 2 cores)
     python benchmarks/documents.py --json out.json
 
 For each writer of ``data/documents/src``, sentence models (dimension and role
@@ -26,6 +26,11 @@ Each gold unit takes the prediction of the item overlapping most of it
 - ``role accuracy``;
 - ``other→dim``: share of gold ``other`` items given a dimension;
 - ``dim→none``: share of gold dimension items given none.
+
+Some documents were read a second time, blind, by other annotators
+(``data/documents/second``). On those, every decider is also scored against
+the second reading, and the writer's own labels against it too: how far two
+careful readers agree is what the figures above can be read against.
 """
 
 from __future__ import annotations
@@ -42,13 +47,15 @@ from pathlib import Path
 from typing import Any
 
 from dimtag import Tagger, tag_document
-from dimtag.learn.documents import AnnotatedDocument, align, read_corpus
+from dimtag.learn.documents import AnnotatedDocument, GoldUnit, align, read_corpus, read_second_reading, second_document
 from dimtag.learn.labels import read_labels
 from dimtag.learn.stacking import fit_stacker, writer_evidence
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "data" / "documents" / "src"
 LABELS = REPO / "data" / "labels.csv"
+#: A second, blind reading of some of the documents (``data/documents/second/README.md``).
+SECOND = REPO / "data" / "documents" / "second"
 #: The commit of release 2.0.0, whose model is the baseline.
 BASELINE_COMMIT = "92fc7e3"
 DECIDERS = ("learned", "prior", "2.0.0")
@@ -81,27 +88,35 @@ class Tally:
         }
 
 
+def tally(units: Sequence[GoldUnit], predicted: Sequence[tuple[str, str | None]]) -> Tally:
+    """Score predicted (role, dimension) pairs, one per unit, against the units' gold items."""
+    out = Tally()
+    for unit, (role, dim) in zip(units, predicted, strict=True):
+        if unit.kind != "item":
+            continue
+        out.items += 1
+        out.correct += dim == unit.dimension
+        out.role_correct += role == unit.role
+        if unit.role == "other":
+            out.other += 1
+            out.other_given_dim += dim is not None
+        else:
+            out.dims += 1
+            out.dim_given_none += dim is None
+    return out
+
+
 def score_document(document: AnnotatedDocument, tagged: Any) -> Tally:
     """Score one tagged document against its gold items."""
     items = list(tagged)
     found = align([u.text for u in document.units], tagged.text, [(s.start, s.end) for s in items])
-    tally = Tally()
-    for unit, hit in zip(document.units, found):
-        if unit.kind != "item":
-            continue
+    predicted = []
+    for hit in found:
         item = items[hit[0]] if hit is not None and hit[0] >= 0 else None
-        dim = None if item is None or item.dimension is None else str(item.dimension)
-        role = "other" if item is None else str(item.role)
-        tally.items += 1
-        tally.correct += dim == unit.dimension
-        tally.role_correct += role == unit.role
-        if unit.role == "other":
-            tally.other += 1
-            tally.other_given_dim += dim is not None
-        else:
-            tally.dims += 1
-            tally.dim_given_none += dim is None
-    return tally
+        # A unit no item overlaps was dropped by the reader: other, no dimension.
+        predicted.append(("other", None) if item is None else
+                         (str(item.role), None if item.dimension is None else str(item.dimension)))
+    return tally(document.units, predicted)
 
 
 def baseline_tagger() -> Tagger:
@@ -117,13 +132,16 @@ def baseline_tagger() -> Tagger:
 
 
 def run(n_jobs: int = 2, writers: Sequence[str] | None = None) -> dict[str, Any]:
-    documents = [d for d in read_corpus(SOURCES) if writers is None or d.writer in writers]
+    corpus = read_corpus(SOURCES)
+    documents = [d for d in corpus if writers is None or d.writer in writers]
     items = read_labels(LABELS)
     evidence = writer_evidence(items, documents, n_jobs=n_jobs)
     old = baseline_tagger()
     overall = {k: Tally() for k in DECIDERS}
     by_writer: dict[str, dict[str, Tally]] = defaultdict(lambda: {k: Tally() for k in DECIDERS})
     by_style: dict[str, dict[str, Tally]] = defaultdict(lambda: {k: Tally() for k in DECIDERS})
+    second_readings = read_second_reading(SECOND, corpus) if SECOND.is_dir() else {}
+    agreement: dict[str, dict[str, Tally]] = {k: {"writer": Tally(), "second": Tally()} for k in ("writer", *DECIDERS)}
     for writer, (fold, docs) in evidence.items():
         others = [ev for w, (_, evs) in evidence.items() if w != writer for ev in evs]
         stacker = fit_stacker(others)
@@ -133,18 +151,31 @@ def run(n_jobs: int = 2, writers: Sequence[str] | None = None) -> dict[str, Any]
             "2.0.0": old,
         }
         for ev in docs:
+            second = second_readings.get(ev.document.name)
+            if second is not None:
+                twice = second_document(ev.document, second)
+                # The writer's own labels read as predictions of the second reading.
+                agreement["writer"]["second"].add(tally(twice.units, [(u.role or "other", u.dimension) for u in ev.document.units]))
             for name, tagger in deciders.items():
-                tally = score_document(ev.document, tag_document(ev.document.text, tagger=tagger, min_score=0.0))
-                overall[name].add(tally)
-                by_writer[writer][name].add(tally)
+                tagged = tag_document(ev.document.text, tagger=tagger, min_score=0.0)
+                scored = score_document(ev.document, tagged)
+                overall[name].add(scored)
+                by_writer[writer][name].add(scored)
                 for style in ev.document.styles or ["(none)"]:
-                    by_style[style][name].add(tally)
+                    by_style[style][name].add(scored)
+                if second is not None:
+                    agreement[name]["writer"].add(scored)
+                    agreement[name]["second"].add(score_document(twice, tagged))
     return {
         "documents": len(documents),
         "writers": sorted(evidence),
         "overall": {k: v.summary() for k, v in overall.items()},
         "by_writer": {w: {k: v.summary() for k, v in t.items()} for w, t in sorted(by_writer.items())},
         "by_style": {s: {k: v.summary() for k, v in t.items()} for s, t in sorted(by_style.items())},
+        "second_reading": {
+            "documents": sum(1 for d in documents if d.name in second_readings),
+            "against": {k: {g: v.summary() for g, v in t.items() if v.items} for k, t in agreement.items()},
+        },
     }
 
 
@@ -167,6 +198,22 @@ def markdown(result: dict[str, Any]) -> str:
         out += [f"### By {title}", "", head.format(title), rule]
         out += [row(name, block) for name, block in result[key].items()]
         out += [row("**overall**", result["overall"]), ""]
+    second = result.get("second_reading", {})
+    if second.get("documents"):
+        out += [
+            "### Against a second, blind reading",
+            "",
+            f"{second['documents']} documents read again by an annotator who saw neither the writer's labels nor the model's.",
+            "",
+            "| reader | items | item accuracy (writer) | item accuracy (second) | role accuracy (writer) | role accuracy (second) |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, block in second["against"].items():
+            w, s2 = block.get("writer", {}), block.get("second", {})
+            out.append(f"| {'writer (first reading)' if name == 'writer' else name} | {s2.get('items', 0)} | "
+                       f"{_fmt(w.get('item_accuracy')) if w else '—'} | {_fmt(s2.get('item_accuracy'))} | "
+                       f"{_fmt(w.get('role_accuracy')) if w else '—'} | {_fmt(s2.get('role_accuracy'))} |")
+        out.append("")
     return "\n".join(out)
 
 

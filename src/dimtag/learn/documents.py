@@ -22,16 +22,20 @@ import csv
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..dimensions import LABELS, NONE_LABEL
+from ..errors import LabelsError
 from ..roles import OTHER, ROLES
 
-__all__ = ["GoldUnit", "AnnotatedDocument", "parse_annotated", "read_corpus", "text_key", "align", "unit_of_item"]
+__all__ = [
+    "GoldUnit", "AnnotatedDocument", "parse_annotated", "read_corpus", "read_second_reading", "second_document", "text_key",
+    "align", "unit_of_item",
+]
 
 _NOTE = re.compile(r"⟦([^⟧]*)⟧")
 _POINT = re.compile(r"^p(\d+)$")
@@ -194,6 +198,62 @@ def read_corpus(directory: str | Path) -> list[AnnotatedDocument]:
             doc.meta = meta.get(path.name, {})
             docs.append(doc)
     return docs
+
+
+#: The columns of a second reading's file, one line per item of its document.
+SECOND_COLUMNS = ("n", "role", "dimension")
+
+
+def read_second_reading(directory: str | Path, documents: Sequence[AnnotatedDocument]) -> dict[str, list[tuple[str, str | None]]]:
+    """A second annotator's (role, dimension) for every item of some documents, by document name.
+
+    ``directory`` holds ``<document stem>.tsv`` files (``index.tsv`` says who
+    read which, and is skipped here) with the columns of :data:`SECOND_COLUMNS`: the item's number (1, 2, … over the document's
+    items in order), its role and its dimension (``none`` with ``other``
+    and only there). The second reading is made blind to the first, so the
+    two measure how far careful readers agree.
+
+    Raises
+    ------
+    LabelsError
+        A file for no known document, a missing or extra item, or a label
+        outside the schema, naming file and line.
+    """
+    by_stem = {Path(d.name).stem: d for d in documents}
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    for path in sorted(p for p in Path(directory).glob("*.tsv") if p.name != "index.tsv"):
+        doc = by_stem.get(path.stem)
+        if doc is None:
+            raise LabelsError(f"{path}: no annotated document named {path.stem}.txt")
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh, delimiter="\t"))
+        if not rows or tuple(c.strip() for c in rows[0]) != SECOND_COLUMNS:
+            raise LabelsError(f"{path}:1: header must be {' '.join(SECOND_COLUMNS)}")
+        labels: list[tuple[str, str | None]] = []
+        for line, row in enumerate(rows[1:], 2):
+            cells = [c.strip() for c in row]
+            if len(cells) != len(SECOND_COLUMNS) or cells[0] != str(len(labels) + 1):
+                raise LabelsError(f"{path}:{line}: expected item {len(labels) + 1} with a role and a dimension, got {row!r}")
+            role, dim = cells[1], cells[2]
+            if role not in ROLES or (dim != NONE_LABEL and dim not in LABELS) or (role == OTHER) != (dim == NONE_LABEL):
+                raise LabelsError(f"{path}:{line}: role {role!r} with dimension {dim!r} breaks the schema")
+            labels.append((role, None if dim == NONE_LABEL else dim))
+        if len(labels) != len(doc.items):
+            raise LabelsError(f"{path}: {len(labels)} items, but {doc.name} has {len(doc.items)}")
+        out[doc.name] = labels
+    return out
+
+
+def second_document(document: AnnotatedDocument, labels: Sequence[tuple[str, str | None]]) -> AnnotatedDocument:
+    """``document`` with its items' role and dimension taken from a second reading (headings kept)."""
+    items = iter(labels)
+    units = []
+    for unit in document.units:
+        if unit.kind == "item":
+            role, dim = next(items)
+            unit = replace(unit, role=role, dimension=dim)
+        units.append(unit)
+    return AnnotatedDocument(document.name, document.writer, document.text, units, dict(document.meta))
 
 
 def text_key(text: str) -> tuple[str, np.ndarray]:
