@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from dimtag import Role, Tagger, explain, role, tag, tag_document
-from dimtag.decision import ROLE_FEATURES, Stacker
+from dimtag.decision import DIMENSION_FEATURES, ROLE_FEATURES, Stacker
 from dimtag.errors import ModelError
 from dimtag.model_file import load_model, save_model
 from dimtag.roles import DIMENSION_ROLES, ROLES
@@ -126,7 +126,9 @@ def test_fit_with_roles_round_trips_through_save_and_load(role_items, tmp_path):
     texts = [it.text for it in role_items]
     t = Tagger().fit(texts, [it.dimension for it in role_items], roles=[it.role for it in role_items])
     assert t.has_roles and t.role_model_.blocks is t.model_.blocks, "one featurization serves both heads"
-    stacker = Stacker(np.zeros((5, len(ROLE_FEATURES))), np.zeros(5), np.array([1.0, 3, 3, 0, 0, 0]))
+    weights = np.zeros(len(DIMENSION_FEATURES))
+    weights[:3] = [1.0, 3, 3]  # own, heading, point title
+    stacker = Stacker(np.zeros((5, len(ROLE_FEATURES))), np.zeros(5), weights)
     t.stacker_ = stacker
     t.save(tmp_path / "m")
     back = Tagger.load(tmp_path / "m")

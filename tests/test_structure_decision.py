@@ -67,3 +67,35 @@ def test_without_context_the_decision_is_the_models():
     assert d.abstain.tolist() == [False, True]
     assert d.by.tolist() == ["model", "model"]
     assert d.score[0] == pytest.approx(0.6 / 0.9)
+
+
+def test_a_short_item_leans_on_its_point_and_a_long_one_on_itself():
+    from dimtag.decision import DIMENSION_FEATURES, ROLE_FEATURES, SHORT_HALF, Stacker, decide_roles, dimension_features
+
+    # Five items of one point: four sure of dimension 0, and one (row 2) that reads 1 alone.
+    full = np.array([[0.90, 0.05, 0.03, 0.02]] * 5)
+    full[2] = [0.20, 0.70, 0.08, 0.02]
+    role_full = np.tile([0.9, 0.025, 0.025, 0.025, 0.025], (5, 1))  # problem
+    point = [1] * 5
+
+    def ctx(length):
+        c = context(5, point=point)
+        return Context(**{**c.__dict__, "length": np.array(length)})
+
+    features = dimension_features(full[:, :3] / full[:, :3].sum(axis=1, keepdims=True), ctx([40, 40, 4, 40, 40]))
+    half = len(DIMENSION_FEATURES) // 2
+    assert features.shape == (5, 3, len(DIMENSION_FEATURES))
+    np.testing.assert_allclose(features[2, :, half:], features[2, :, :half] * SHORT_HALF / (4 + SHORT_HALF))
+    # Without lengths every item is read as a long one: the short copies are 0.
+    assert not dimension_features(np.full((5, 3), 1 / 3), context(5, point=point))[:, :, half:].any()
+
+    # Own reading for long items; for short ones the point's other items instead.
+    weights = np.zeros(len(DIMENSION_FEATURES))
+    names = list(DIMENSION_FEATURES)
+    weights[names.index("own")], weights[names.index("short:own")] = 1.0, -1.0
+    weights[names.index("short:point_items")] = 1.5
+    stacker = Stacker(np.eye(5, len(ROLE_FEATURES)), np.zeros(5), weights)
+    short = decide_roles(full, role_full, DIMS, NONE, 0.0, context=ctx([40, 40, 4, 40, 40]), stacker=stacker)
+    long = decide_roles(full, role_full, DIMS, NONE, 0.0, context=ctx([40] * 5), stacker=stacker)
+    assert short.best[2] == 0 and short.by[2] == "point"
+    assert long.best[2] == 1 and long.by[2] == "model"

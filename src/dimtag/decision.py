@@ -31,6 +31,7 @@ from .roles import OTHER, ROLES, Role
 __all__ = [
     "Decisions", "Context", "Prior", "DEFAULT_PRIOR", "BY", "PLACES", "Stacker", "ROLE_FEATURES", "DIMENSION_FEATURES",
     "restrict", "decide", "role_features", "dimension_features", "PointItem", "decide_point", "governed_aspects",
+    "SHORT_HALF",
 ]
 
 #: What decided an item (see :class:`Decisions`).
@@ -170,6 +171,8 @@ class Context:
         Where the item stands, as an index into :data:`PLACES`.
     scope : ndarray of int, optional
         The id of the innermost heading whose scope holds the item (-1: none).
+    length : ndarray of int, optional
+        Each item's length in characters.
     """
 
     heading: np.ndarray
@@ -181,6 +184,7 @@ class Context:
     part: np.ndarray | None = None
     place: np.ndarray | None = None
     scope: np.ndarray | None = None
+    length: np.ndarray | None = None
 
 
 def decide(
@@ -328,8 +332,16 @@ ROLE_FEATURES: tuple[str, ...] = (
     *(f"scope:{r}" for r in ROLES),
     "position",
 )
-#: The evidence the dimension stacker weighs, one shared weight each (see :func:`dimension_features`).
-DIMENSION_FEATURES: tuple[str, ...] = ("own", "heading", "point_title", "point_items", "section_items", "neighbours")
+# The pieces of evidence for an item's dimension.
+_DIMENSION_EVIDENCE = ("own", "heading", "point_title", "point_items", "section_items", "neighbours")
+#: The evidence the dimension stacker weighs, one shared weight each (see :func:`dimension_features`): each piece,
+#: and each piece again weighted by how short the item is (``short:…``), so that a short item (a table cell that
+#: names only an owner or a deadline, a bare point title) can rely on its context more than a long one.
+DIMENSION_FEATURES: tuple[str, ...] = (*_DIMENSION_EVIDENCE, *(f"short:{e}" for e in _DIMENSION_EVIDENCE))
+#: The length in characters at which an item's ``short:`` evidence weighs half (``SHORT_HALF / (length + SHORT_HALF)``).
+#: Leave-one-writer-out on the 24 writers' documents (issue 18), item accuracy with half-weight at 4, 8 and 16
+#: characters: 0.860, 0.861, 0.861, against 0.857 without the short copies; 8 is about an owner or a deadline cell.
+SHORT_HALF = 8.0
 #: Documents with fewer items have their roles read item by item, and their dimensions weighed by the hand-set
 #: prior: the stacker was fitted on documents of 12 to 50 items, and on three lines (an introduction, one
 #: problem, a closing) its neighbour and position evidence would outweigh what the one problem says about itself.
@@ -341,6 +353,7 @@ PART_WEIGHT = 3.0
 # Which ``by`` each piece of dimension evidence counts as.
 _DIMENSION_BY = {"own": "model", "heading": "heading", "point_title": "point", "point_items": "point",
                  "section_items": "section", "neighbours": "section"}
+_DIMENSION_BY.update({f"short:{e}": by for e, by in _DIMENSION_BY.items()})
 
 
 def _or_default(values: np.ndarray | None, n: int, fill: int) -> np.ndarray:
@@ -416,7 +429,9 @@ def dimension_features(own: np.ndarray, context: Context) -> np.ndarray:
         _pooled(evidence, context.section, use) * unnamed,
         neighbours,
     ]
-    return np.stack(pieces, axis=2)
+    # Without lengths the short copies stay 0: the item is read as a long one.
+    short = np.zeros((n, 1)) if context.length is None else (SHORT_HALF / (np.asarray(context.length, dtype=float) + SHORT_HALF))[:, None]
+    return np.stack(pieces + [piece * short for piece in pieces], axis=2)
 
 
 @dataclass(frozen=True)

@@ -310,6 +310,7 @@ def _context(segments: list[Segment], items: list[Segment], labels: list[Label],
         part=np.array([_PART.get(s.section, -1) for s in items], dtype=np.intp),
         place=np.array([_PLACE.get(s.role, 0) for s in items], dtype=np.intp),
         scope=np.array([s.scope for s in items], dtype=np.intp),
+        length=np.array([s.end - s.start for s in items], dtype=np.intp),
     )
 
 

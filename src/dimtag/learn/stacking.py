@@ -35,7 +35,7 @@ __all__ = ["DocumentEvidence", "document_evidence", "writer_evidence", "fit_stac
 #: shrinks the part headings' weight until the intercepts rule: under 一、存在的问题 a sentence that reads a
 #: little like a cause became one. At 1 the part heading is heard.
 ROLE_C = 1.0
-#: L2 penalty of the dimension weights, per item: small, the six weights are well determined by thousands of items.
+#: L2 penalty of the dimension weights, per item: small, the twelve weights are well determined by thousands of items.
 DIMENSION_L2 = 1e-3
 
 
