@@ -33,8 +33,8 @@ from ..errors import LabelsError
 from ..roles import OTHER, ROLES
 
 __all__ = [
-    "GoldUnit", "AnnotatedDocument", "parse_annotated", "read_corpus", "read_second_reading", "second_document", "text_key",
-    "align", "unit_of_item",
+    "GoldUnit", "AnnotatedDocument", "parse_annotated", "read_corpus", "SECOND_COLUMNS", "read_second_reading",
+    "second_document", "text_key", "align", "unit_of_item",
 ]
 
 _NOTE = re.compile(r"⟦([^⟧]*)⟧")
@@ -208,7 +208,8 @@ def read_second_reading(directory: str | Path, documents: Sequence[AnnotatedDocu
     """A second annotator's (role, dimension) for every item of some documents, by document name.
 
     ``directory`` holds ``<document stem>.tsv`` files (``index.tsv`` says who
-    read which, and is skipped here) with the columns of :data:`SECOND_COLUMNS`: the item's number (1, 2, … over the document's
+    read which, and is skipped here) with the columns of
+    :data:`SECOND_COLUMNS`: the item's number (1, 2, … over the document's
     items in order), its role and its dimension (``none`` with ``other``
     and only there). The second reading is made blind to the first, so the
     two measure how far careful readers agree.
