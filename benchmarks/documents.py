@@ -106,17 +106,17 @@ def tally(units: Sequence[GoldUnit], predicted: Sequence[tuple[str, str | None]]
     return out
 
 
-def score_document(document: AnnotatedDocument, tagged: Any) -> Tally:
-    """Score one tagged document against its gold items."""
+def predictions(document: AnnotatedDocument, tagged: Any) -> list[tuple[str, str | None]]:
+    """The (role, dimension) a tagged document gives each of its gold units, by alignment."""
     items = list(tagged)
     found = align([u.text for u in document.units], tagged.text, [(s.start, s.end) for s in items])
-    predicted = []
+    predicted: list[tuple[str, str | None]] = []
     for hit in found:
         item = items[hit[0]] if hit is not None and hit[0] >= 0 else None
         # A unit no item overlaps was dropped by the reader: other, no dimension.
         predicted.append(("other", None) if item is None else
                          (str(item.role), None if item.dimension is None else str(item.dimension)))
-    return tally(document.units, predicted)
+    return predicted
 
 
 def baseline_tagger() -> Tagger:
@@ -157,15 +157,15 @@ def run(n_jobs: int = 2, writers: Sequence[str] | None = None) -> dict[str, Any]
                 # The writer's own labels read as predictions of the second reading.
                 agreement["writer"]["second"].add(tally(twice.units, [(u.role or "other", u.dimension) for u in ev.document.units]))
             for name, tagger in deciders.items():
-                tagged = tag_document(ev.document.text, tagger=tagger, min_score=0.0)
-                scored = score_document(ev.document, tagged)
+                predicted = predictions(ev.document, tag_document(ev.document.text, tagger=tagger, min_score=0.0))
+                scored = tally(ev.document.units, predicted)
                 overall[name].add(scored)
                 by_writer[writer][name].add(scored)
                 for style in ev.document.styles or ["(none)"]:
                     by_style[style][name].add(scored)
                 if second is not None:
                     agreement[name]["writer"].add(scored)
-                    agreement[name]["second"].add(score_document(twice, tagged))
+                    agreement[name]["second"].add(tally(twice.units, predicted))
     return {
         "documents": len(documents),
         "writers": sorted(evidence),
@@ -223,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--writers", nargs="*", help="only these writers' documents")
     args = parser.parse_args(argv)
+    if args.writers is not None and len(set(args.writers)) < 2:
+        parser.error("--writers needs at least two writers: each one's document decision is fitted on the others'")
     result = run(args.jobs, args.writers)
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -40,6 +40,7 @@ from .vocabulary import (
     HALF_TO_FULL_PUNCT,
     INVISIBLE,
     MASK_PATTERN,
+    NUMBERED_ENDS,
     PAYWALL_PATTERN,
     PROBLEM_WORDS,
     PUNCTUATION,
@@ -170,7 +171,7 @@ def _shift_next(a: np.ndarray, fill: bool | int) -> np.ndarray:
     return out
 
 
-_ENUMERATOR_ENDS = np.array(sorted(map(ord, ".．、")))
+_ENUMERATOR_ENDS = np.array(sorted(map(ord, NUMBERED_ENDS)))
 _CN_NUMERAL_CODES = np.array(sorted(map(ord, CN_NUMERALS)))
 
 

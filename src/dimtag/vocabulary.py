@@ -54,6 +54,7 @@ __all__ = [
     "CJK_PUNCTUATION",
     "PUNCTUATION",
     "with_ascii",
+    "NUMBERED_ENDS",
     "ENUMERATOR_FORMS",
     "ENUMERATOR",
     "ENUMERATOR_LEVELS",
@@ -158,11 +159,13 @@ PUNCTUATION = with_ascii(SENTENCE_END + COMMA + LIST_COMMA + COLON) + "."
 # -- the enumerator grammar ----------------------------------------------------
 _N = rf"[{CN_NUMERALS}]{{1,3}}"  # up to 二十一, 九十九
 _D = r"\d{1,2}"
+#: The marks that end a numbered enumerator after its digits (1. 1、 1．).
+NUMBERED_ENDS = ".、．"
 #: The forms of the enumerators that open a heading or a point, by name.
 ENUMERATOR_FORMS: dict[str, str] = {
     "part": rf"{_N}、",  # 一、
     "section": rf"[（(]{_N}[）)]",  # （一）
-    "numbered": rf"{_D}[.、．](?!\d)",  # 1. 1、 (not the decimal 1.5)
+    "numbered": rf"{_D}[{NUMBERED_ENDS}](?!\d)",  # 1. 1、 (not the decimal 1.5)
     "paren": rf"[（(]{_D}[）)]",  # （1） (1)
     "circled": r"[①-⑳]",  # ① to ⑳
     "ordinal": rf"第{_N}[{COMMA}{LIST_COMMA}{COLON}]",  # 第一， 第二、 第三：
