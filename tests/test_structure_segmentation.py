@@ -123,15 +123,6 @@ def test_closing_formula_ends_the_scope_of_the_last_heading():
         assert s.heading is None and s.heading_dimension is None and s.role == "closing" and s.point is None
 
 
-def test_a_pledge_in_the_middle_does_not_end_the_scope_it_stands_in():
-    # A 心得体会 pledges before it goes on; unlike a closing formula, the heading above still holds.
-    doc = "（四）担当作为方面\n我将以实际行动践行初心使命。\n一是遇到难题绕着走。\n以上发言，请批评指正。\n张某某"
-    pledge, problem, closing, signature = items(doc)
-    assert pledge.role == "pledge" and problem.role == "content"
-    assert problem.heading_dimension.value == "responsibility" and problem.point is not None
-    assert (closing.role, signature.role) == ("closing", "closing")
-
-
 def test_a_heading_of_the_same_level_ends_the_previous_one():
     doc = "（一）理论学习方面\n一是读书少。\n（二）精神状态方面\n一是劲头不足。"
     first, second = items(doc)
@@ -153,10 +144,6 @@ def test_a_heading_of_the_same_level_ends_the_previous_one():
         ("我是2015年入党的党员，现在社区卫生服务中心从事护理工作。", "fact"),
         ("但对照上级要求和群众期待，自身还存在不少差距。", "lead"),
         ("认真反思，上述问题的根源主要在于思想上有所松懈。", "lead"),
-        ("今后，我将以实际行动向组织和群众交出一份满意的答卷。", "pledge"),
-        ("我们一定以更加实际的行动推动各项工作再上新台阶。", "pledge"),
-        # A sentence that states a shortcoming is not a pledge, whatever its closing words.
-        ("以实际行动践行宗旨还不够，联系群众不紧密。", "content"),
         ("开展批评和自我批评不够经常。", "content"),
         ("对这次征求到的意见和相互批评帮助意见，逐条建立整改台账。", "content"),
     ],

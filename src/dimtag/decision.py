@@ -37,7 +37,7 @@ __all__ = [
 #: What decided an item (see :class:`Decisions`).
 BY = ("heading", "section", "point", "model")
 #: Where an item stands in its document, as the segmenter reads it: in the body, or in an
-#: introduction (intro, lead), a closing or pledge, or a stated fact or definition.
+#: introduction (intro, lead), a closing, or a stated fact or definition.
 PLACES = ("content", "intro", "closing", "fact")
 
 

@@ -316,7 +316,7 @@ def _context(segments: list[Segment], items: list[Segment], labels: list[Label],
 
 # The role a part heading names, as an index into ROLES; where the segmenter reads each item.
 _PART = {r: i for i, r in enumerate(ROLES) if r != OTHER}
-_PLACE = {"content": 0, "intro": 1, "lead": 1, "closing": 2, "pledge": 2, "fact": 3, "definition": 3}
+_PLACE = {"content": 0, "intro": 1, "lead": 1, "closing": 2, "fact": 3, "definition": 3}
 assert set(_PLACE.values()) == set(range(len(PLACES)))
 
 

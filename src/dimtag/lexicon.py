@@ -7,7 +7,7 @@ tagging read them from one place:
   (政治能力 names politics, not ability; 业务学习 names ability, not theory);
 - the names of the parts of a document (problems, causes, measures);
 - formulas that speak to no dimension: introductions, lead-ins, closings,
-  pledges, facts about the unit and definitions.
+  facts about the unit and definitions.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ __all__ = [
 Section = Literal["problem", "cause", "measure", "positive", "other"]
 #: What an item does in the document: ``content`` speaks to a dimension (or
 #: the model says it speaks to none); the others never do.
-Role = Literal["content", "intro", "lead", "closing", "pledge", "fact", "definition"]
+Role = Literal["content", "intro", "lead", "closing", "fact", "definition"]
 
 _T, _P, _A, _R, _W, _I = (
     Dimension.THEORY, Dimension.POLITICS, Dimension.ABILITY,
@@ -212,14 +212,11 @@ _FACT = re.compile(
     r"|^我(?:是|于)?\d{4}年[^。，]{0,12}(?:入党|参加工作|出生)|(?:现任|现在|目前)[^。]{0,20}(?:从事|负责|担任)[^。]{0,20}工作[。，]?$"
 )
 _DEFINITION = re.compile(r"^所谓[^。]{0,40}[，,]?(?:是指|就是|指的是)|^[^。，]{1,20}(?:是指|指的是)")
-# A pledge (表态): the guide's "以实际行动…" with no concrete action, and the answer sheet it promises. Unlike a
-# closing formula it does not end the document's scopes: a 心得体会 pledges in its middle too.
-_PLEDGE = re.compile(r"以(?:更加)?(?:实际|实实在在)的?行动|(?:交出|交上|递交)[^。，]{0,8}(?:满意|合格|优异|出彩)的?答卷")
 # A short lead-in that names no problem ends with a colon: "对王志强同志：", "具体表现在：".
 _SHORT_LEAD = re.compile(f"[{with_ascii(COLON)}]$")
 _SHORT_LEAD_MAX = 15
 #: The patterns :func:`role_of` reads a sentence by.
-_ROLE_PATTERNS = (_CLOSING, _INTRO, _INTRO_OPENING, _LEAD, _SHORT_LEAD, _FACT, _DEFINITION, _PLEDGE)
+_ROLE_PATTERNS = (_CLOSING, _INTRO, _INTRO_OPENING, _LEAD, _SHORT_LEAD, _FACT, _DEFINITION)
 # Every match of a role pattern holds a match of this one, built from them:
 # most sentences are ruled out by one search.
 _ROLE_TRIGGER = trigger_of(_ROLE_PATTERNS)
@@ -275,8 +272,6 @@ def role_of(sentence: str, before_first_heading: bool) -> Role:
     'fact'
     >>> role_of("所谓“四风”，是指形式主义、官僚主义、享乐主义和奢靡之风。", False)
     'definition'
-    >>> role_of("我将以实际行动向组织交上一份满意的答卷。", False)
-    'pledge'
     >>> role_of("调查研究不够深入。", False)
     'content'
     """
@@ -296,6 +291,4 @@ def role_of(sentence: str, before_first_heading: bool) -> Role:
         return "fact"
     if _DEFINITION.search(sentence):
         return "definition"
-    if _PLEDGE.search(sentence) and not PROBLEM_WORDS.search(sentence):
-        return "pledge"
     return "content"

@@ -165,8 +165,8 @@ class Segment(NamedTuple):
         The dimension the point's title names, if it names one.
     role : str
         What the item does: ``content``, or ``intro``, ``lead``,
-        ``closing``, ``pledge``, ``fact``, ``definition`` (these never speak
-        to a dimension).
+        ``closing``, ``fact``, ``definition`` (these never speak to a
+        dimension).
     scope : int
         The index, among this document's segments, of the heading whose
         scope holds the item (-1 for none).
