@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -79,8 +81,7 @@ def test_a_short_item_leans_on_its_point_and_a_long_one_on_itself():
     point = [1] * 5
 
     def ctx(length):
-        c = context(5, point=point)
-        return Context(**{**c.__dict__, "length": np.array(length)})
+        return dataclasses.replace(context(5, point=point), length=np.array(length))
 
     features = dimension_features(full[:, :3] / full[:, :3].sum(axis=1, keepdims=True), ctx([40, 40, 4, 40, 40]))
     half = len(DIMENSION_FEATURES) // 2
