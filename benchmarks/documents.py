@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/documents.py                 # Markdown tables (about a quarter of an hour on 2 cores)
+    python benchmarks/documents.py                 # Markdown tables (about an hour on 2 cores)
     python benchmarks/documents.py --json out.json
 
 For each writer of ``data/documents/src``, sentence models (dimension and role

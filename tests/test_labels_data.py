@@ -71,10 +71,18 @@ def test_at_least_250_seed_items_from_all_five(items, seed_paths):
     assert {it.source for it in seed_items} == {p.name for p in seed_paths}
 
 
-def test_no_paywall_or_advert_text(items):
+#: How a paywall or an advert of a document site asks for something; a writer's own 文稿素材库 is not one.
+_ADVERT = re.compile(r"(素材库|范文|文库).{0,8}(会员|下载|微信|QQ|获取|访问|充值)|(联系|添加|咨询)客服|客服(微信|QQ|电话)")
+
+
+def test_no_paywall_or_advert_text_in_what_is_said(items):
+    # Web copies keep their furniture on purpose (issue 18), as `other` items; an advert inside an item that
+    # states a problem, cause, measure or achievement would be a scrape.
     for it in items:
         assert "paid" not in it.text.lower()
-        assert "素材库" not in it.text and "客服" not in it.text
+        if it.role != "other":
+            assert not _ADVERT.search(it.text), it.text
+    assert _ADVERT.search("更多范文请访问素材库会员专区") and _ADVERT.search("下载全文请联系客服")
 
 
 def test_extraction_of_each_seed_gives_back_its_items(items, seed_paths, tagger):

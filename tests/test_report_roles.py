@@ -220,11 +220,6 @@ def test_an_enumerated_material_with_no_part_heading_has_its_problems_found(role
     assert rep["documents"][0]["problems"] == 6 and rep["documents"][0]["measures"] == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the model trained on 24 writers reads 四是担当意识不强，遇到矛盾绕着走。 as a cause (its sentence model "
-    "alone says problem 0.49, cause 0.51: the guide calls a mentality a cause), so 担当作为 shows no problem here",
-)
 def test_the_shipped_model_finds_the_problems_of_an_enumerated_material_too(tmp_path):
     path = tmp_path / "enumerated.txt"
     path.write_text(ENUMERATED, encoding="utf-8")
