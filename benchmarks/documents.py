@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/documents.py                 # Markdown tables (about an hour on 2 cores)
     python benchmarks/documents.py --json out.json
+    python benchmarks/documents.py --evidence-cache DIR   # reuse `dimtag train --evidence-cache DIR`'s held-out models
 
 For each writer of ``data/documents/src``, sentence models (dimension and role
 heads) are fitted on ``data/labels.csv`` without that writer's items, and a
@@ -131,11 +132,11 @@ def baseline_tagger() -> Tagger:
     return Tagger.load(out)
 
 
-def run(n_jobs: int = 2, writers: Sequence[str] | None = None) -> dict[str, Any]:
+def run(n_jobs: int = 2, writers: Sequence[str] | None = None, cache: str | None = None) -> dict[str, Any]:
     corpus = read_corpus(SOURCES)
     documents = [d for d in corpus if writers is None or d.writer in writers]
     items = read_labels(LABELS)
-    evidence = writer_evidence(items, documents, n_jobs=n_jobs)
+    evidence = writer_evidence(items, documents, n_jobs=n_jobs, cache=cache)
     old = baseline_tagger()
     overall = {k: Tally() for k in DECIDERS}
     by_writer: dict[str, dict[str, Tally]] = defaultdict(lambda: {k: Tally() for k in DECIDERS})
@@ -222,10 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the full result to this file")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--writers", nargs="*", help="only these writers' documents")
+    parser.add_argument("--evidence-cache", metavar="DIR",
+                        help="share each writer's held-out models with `dimtag train --evidence-cache DIR` (same data)")
     args = parser.parse_args(argv)
     if args.writers is not None and len(set(args.writers)) < 2:
         parser.error("--writers needs at least two writers: each one's document decision is fitted on the others'")
-    result = run(args.jobs, args.writers)
+    result = run(args.jobs, args.writers, args.evidence_cache)
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     sys.stdout.write(markdown(result) + "\n")

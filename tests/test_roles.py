@@ -155,3 +155,28 @@ def test_model_file_refuses_a_stacker_without_roles_and_foreign_stacker_features
     arrays["stack_role_features"] = np.array(list(ROLE_FEATURES)[:-1] + ["something_new"])
     with pytest.raises(ValueError, match="retrain"):
         Stacker.from_arrays(arrays)
+
+
+def test_writer_evidence_is_kept_in_its_cache_and_reused_only_for_the_same_inputs(role_items, tmp_path, monkeypatch):
+    from dimtag.learn.documents import parse_annotated
+    from dimtag.learn.stacking import writer_evidence
+
+    sources = REPO / "data" / "documents" / "src"
+    docs = [parse_annotated(p.read_text(encoding="utf-8"), p.name, p.parent.name)
+            for p in (sorted((sources / "w11").glob("*.txt"))[0], sorted((sources / "w12").glob("*.txt"))[0])]
+    first = writer_evidence(role_items, docs, cache=tmp_path / "cache")
+    assert any((tmp_path / "cache").rglob("*.pkl")), "each writer's result is written to the cache"
+
+    def refit(*args, **kwargs):
+        raise AssertionError("refitted")
+
+    monkeypatch.setattr(Tagger, "fit", refit)
+    again = writer_evidence(role_items, docs, cache=tmp_path / "cache")
+    assert sorted(again) == sorted(first) == ["w11", "w12"]
+    for writer, (_, evidence) in first.items():
+        for a, b in zip(evidence, again[writer][1], strict=True):
+            np.testing.assert_array_equal(a.full, b.full)
+            np.testing.assert_array_equal(a.role_full, b.role_full)
+    # Other items (or another configuration) are another key: the models are fitted again.
+    with pytest.raises(AssertionError, match="refitted"):
+        writer_evidence(role_items[:-1], docs, cache=tmp_path / "cache")

@@ -50,7 +50,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     names = read_names(args.names) if args.names else None
     columns = Columns(args.text_col, args.label_col, args.role_col, args.group_col)
     label_set = read_label_set(args.labels, args.format, columns, labels=list(names) if names else None)
-    meta = train(label_set, args.out, _grid(args), n_jobs=args.jobs, documents=args.documents, names=names, headings=args.headings)
+    meta = train(label_set, args.out, _grid(args), n_jobs=args.jobs, documents=args.documents, names=names, headings=args.headings,
+                 evidence_cache=args.evidence_cache)
     parts = [f"{k} macro-F1 {v['macro_f1']:.3f}" for k, v in meta.cv.items() if isinstance(v, dict) and "macro_f1" in v]
     print_line(f"model written to {args.out}: {', '.join(parts)} ({meta.config})")
     import dimtag

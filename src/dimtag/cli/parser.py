@@ -224,4 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=_jobs, default=-1, help="processes for the folds")
     p.add_argument("--documents", metavar="DIR",
                    help="annotated documents to learn the document decision from (default in a checkout: data/documents/src)")
+    p.add_argument("--evidence-cache", metavar="DIR",
+                   help="keep each document writer's held-out models and evidence here; a later run (or benchmarks/documents.py) "
+                        "on the same data reuses them. Empty it after changing dimtag's code")
     return parser

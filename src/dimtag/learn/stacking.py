@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .._version import __version__
 from ..decision import DIMENSION_FEATURES, ROLE_FEATURES, Context, Stacker, dimension_features, restrict, role_features
 from ..document import DocumentStructure, read_structure, structure_context
 from ..errors import LabelsError
@@ -159,8 +161,17 @@ def _fit_fold(items: Sequence[LabeledItem], writer: str, config: Config) -> Tagg
     return Tagger(**config.to_dict()).fit([it.text for it in train], [it.dimension for it in train], roles=[it.role for it in train])
 
 
+def _writer_fold(
+    items: Sequence[LabeledItem], writer: str, config: Config, documents: Sequence[AnnotatedDocument], version: str,
+) -> tuple[Tagger, list[DocumentEvidence]]:
+    """One writer's documents read by a tagger that never saw the writer (``version`` only keys a cache)."""
+    tagger = _fit_fold(items, writer, config)
+    return tagger, [document_evidence(d, tagger) for d in documents]
+
+
 def writer_evidence(
     items: Sequence[LabeledItem], documents: Sequence[AnnotatedDocument], config: Config | None = None, n_jobs: int = 1,
+    cache: str | Path | None = None,
 ) -> dict[str, tuple[Tagger, list[DocumentEvidence]]]:
     """Each document writer's documents read by sentence models that never saw that writer.
 
@@ -169,22 +180,33 @@ def writer_evidence(
     writer's documents. The stacker is fitted on this evidence, so that it
     learns how much to trust sentence models on a voice they do not know.
 
+    Parameters
+    ----------
+    cache : str or Path, optional
+        A folder where each writer's result is kept (``joblib.Memory``), keyed
+        by the labeled items, that writer's documents, the configuration and
+        dimtag's version: ``dimtag train`` and ``benchmarks/documents.py``
+        given the same folder fit each writer's models once between them. The
+        key does not cover dimtag's code within a version: empty the folder
+        after changing it.
+
     Raises
     ------
     LabelsError
         Items without a role (a role model needs every item's role).
     """
-    from joblib import Parallel, delayed
+    from joblib import Memory, Parallel, delayed
 
     missing = [it for it in items if not it.role]
     if missing:
         raise LabelsError(f"{len(missing)} labeled items have no role (first: line {missing[0].line}); every item needs one")
     config = config or Config()
     writers = sorted({d.writer for d in documents})
-    taggers = Parallel(n_jobs=n_jobs)(delayed(_fit_fold)(items, w, config) for w in writers)
-    return {
-        w: (t, [document_evidence(d, t) for d in documents if d.writer == w]) for w, t in zip(writers, taggers)
-    }
+    fold = _writer_fold if cache is None else Memory(str(cache), verbose=0).cache(_writer_fold)
+    results = Parallel(n_jobs=n_jobs)(
+        delayed(fold)(items, w, config, [d for d in documents if d.writer == w], __version__) for w in writers
+    )
+    return dict(zip(writers, results))
 
 
 def score_evidence(evidence: dict[str, tuple[Tagger, list[DocumentEvidence]]], min_score: float = 0.0) -> dict[str, Any]:

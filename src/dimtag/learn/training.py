@@ -180,6 +180,7 @@ def _fit_roles(items: Sequence[LabeledItem], model: Any, config: Config) -> Any:
 def train(
     labels_path: str | Path | LabelSet, out_dir: str | Path, grid: Sequence[Config] = DEFAULT_GRID, n_jobs: int = -1,
     documents: str | Path | None = None, *, names: dict[str, str] | None = None, headings: str | Path | None = None,
+    evidence_cache: str | Path | None = None,
 ) -> ModelMetadata:
     """Select, fit and write the model and its metadata.
 
@@ -203,6 +204,9 @@ def train(
         Display names of the labels (``{"loyalty": "带头强化政治忠诚"}``), kept in the metadata.
     headings : str or Path, optional
         A heading lexicon file (see :mod:`dimtag.framework`), copied beside the model.
+    evidence_cache : str or Path, optional
+        A folder that keeps each document writer's held-out models and evidence
+        (see :func:`dimtag.learn.stacking.writer_evidence`).
 
     Returns
     -------
@@ -231,7 +235,7 @@ def train(
     if documents is not None and role is not None:
         docs = read_corpus(documents)
         if docs:
-            evidence = writer_evidence(items, docs, selection.best, n_jobs=n_jobs)
+            evidence = writer_evidence(items, docs, selection.best, n_jobs=n_jobs, cache=evidence_cache)
             # The abstention threshold of documents is chosen where documents are decided: the one of
             # these that gives the best leave-one-writer-out item accuracy (the lowest on a tie).
             tried = {t: score_evidence(evidence, t) for t in DOCUMENT_MIN_SCORES}
