@@ -50,7 +50,7 @@ from typing import Any
 from dimtag import Tagger, tag_document
 from dimtag.learn.documents import AnnotatedDocument, GoldUnit, align, read_corpus, read_second_reading, second_document
 from dimtag.learn.labels import read_labels
-from dimtag.learn.stacking import fit_stacker, writer_evidence
+from dimtag.learn.stacking import held_out_stackers, writer_evidence
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "data" / "documents" / "src"
@@ -137,6 +137,7 @@ def run(n_jobs: int = 2, writers: Sequence[str] | None = None, cache: str | None
     documents = [d for d in corpus if writers is None or d.writer in writers]
     items = read_labels(LABELS)
     evidence = writer_evidence(items, documents, n_jobs=n_jobs, cache=cache)
+    stackers = held_out_stackers(evidence, n_jobs=n_jobs)
     old = baseline_tagger()
     overall = {k: Tally() for k in DECIDERS}
     by_writer: dict[str, dict[str, Tally]] = defaultdict(lambda: {k: Tally() for k in DECIDERS})
@@ -144,8 +145,7 @@ def run(n_jobs: int = 2, writers: Sequence[str] | None = None, cache: str | None
     second_readings = read_second_reading(SECOND, corpus) if SECOND.is_dir() else {}
     agreement: dict[str, dict[str, Tally]] = {k: {"writer": Tally(), "second": Tally()} for k in ("writer", *DECIDERS)}
     for writer, (fold, docs) in evidence.items():
-        others = [ev for w, (_, evs) in evidence.items() if w != writer for ev in evs]
-        stacker = fit_stacker(others)
+        stacker = stackers[writer]
         deciders = {
             "learned": Tagger.from_model(fold.model_, fold.metadata_, fold.role_model_, stacker),
             "prior": Tagger.from_model(fold.model_, fold.metadata_),

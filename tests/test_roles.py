@@ -180,3 +180,24 @@ def test_writer_evidence_is_kept_in_its_cache_and_reused_only_for_the_same_input
     # Other items (or another configuration) are another key: the models are fitted again.
     with pytest.raises(AssertionError, match="refitted"):
         writer_evidence(role_items[:-1], docs, cache=tmp_path / "cache")
+
+
+def test_held_out_stackers_are_the_other_writers_stackers_fitted_once(role_items):
+    from dimtag.learn.documents import parse_annotated
+    from dimtag.learn.stacking import fit_stacker, held_out_stackers, score_evidence, writer_evidence
+
+    sources = REPO / "data" / "documents" / "src"
+    docs = [parse_annotated(p.read_text(encoding="utf-8"), p.name, p.parent.name)
+            for w in ("w11", "w12", "w13") for p in sorted((sources / w).glob("*.txt"))[:2]]
+    evidence = writer_evidence(role_items, docs)
+    stackers = held_out_stackers(evidence)
+    assert sorted(stackers) == ["w11", "w12", "w13"]
+    for writer, stacker in stackers.items():
+        expected = fit_stacker([ev for w, (_, evs) in evidence.items() if w != writer for ev in evs])
+        np.testing.assert_array_equal(stacker.role_coef, expected.role_coef)
+        np.testing.assert_array_equal(stacker.role_intercept, expected.role_intercept)
+        np.testing.assert_array_equal(stacker.dimension_weights, expected.dimension_weights)
+    # Held out means held out: w11's stacker differs from the one fitted on everyone.
+    everyone = fit_stacker([ev for _, evs in evidence.values() for ev in evs])
+    assert not np.array_equal(stackers["w11"].role_coef, everyone.role_coef)
+    assert score_evidence(evidence, 0.3, stackers) == score_evidence(evidence, 0.3)

@@ -32,7 +32,7 @@ from . import cv
 from .documents import read_corpus
 from .formats import LabelSet, read_label_set
 from .labels import LabeledItem, read_utf8
-from .stacking import fit_stacker, score_evidence, writer_evidence
+from .stacking import fit_stacker, held_out_stackers, score_evidence, writer_evidence
 
 __all__ = [
     "DEFAULT_GRID",
@@ -238,7 +238,8 @@ def train(
             evidence = writer_evidence(items, docs, selection.best, n_jobs=n_jobs, cache=evidence_cache)
             # The abstention threshold of documents is chosen where documents are decided: the one of
             # these that gives the best leave-one-writer-out item accuracy (the lowest on a tie).
-            tried = {t: score_evidence(evidence, t) for t in DOCUMENT_MIN_SCORES}
+            stackers = held_out_stackers(evidence, n_jobs=n_jobs)
+            tried = {t: score_evidence(evidence, t, stackers) for t in DOCUMENT_MIN_SCORES}
             best_t = max(tried, key=lambda t: (tried[t]["item_accuracy"], -t))
             documents_cv = {**tried[best_t], "min_score": best_t,
                             "by_min_score": {str(t): r["item_accuracy"] for t, r in tried.items()}}
