@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -201,3 +202,9 @@ def test_held_out_stackers_are_the_other_writers_stackers_fitted_once(role_items
     everyone = fit_stacker([ev for _, evs in evidence.values() for ev in evs])
     assert not np.array_equal(stackers["w11"].role_coef, everyone.role_coef)
     assert score_evidence(evidence, 0.3, stackers) == score_evidence(evidence, 0.3)
+    # A writer none of whose items align to gold adds no rows, and the others' stackers are fitted all the same.
+    tagger, evs = evidence["w13"]
+    silent = {**evidence, "w13": (tagger, [dataclasses.replace(ev, gold=[None] * len(ev.gold)) for ev in evs])}
+    refitted = held_out_stackers(silent)
+    np.testing.assert_array_equal(refitted["w13"].role_coef, stackers["w13"].role_coef)
+    assert not np.array_equal(refitted["w11"].role_coef, stackers["w11"].role_coef)

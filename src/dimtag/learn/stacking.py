@@ -142,7 +142,9 @@ def _stacker_arrays(evidence: Sequence[DocumentEvidence]) -> tuple[np.ndarray, n
                 xd.append(dx[i])
                 yd.append(ev.labels.index(unit.dimension))
     role_x = np.asarray(xr, dtype=np.float64).reshape(len(xr), len(ROLE_FEATURES))
-    dim_x = np.asarray(xd, dtype=np.float64) if xd else np.zeros((0, 0, len(DIMENSION_FEATURES)))
+    # Empty rows keep the dimension count, so that a writer with nothing to learn from concatenates with the others.
+    n_dims = len(evidence[0].labels) if evidence else 0
+    dim_x = np.asarray(xd, dtype=np.float64) if xd else np.zeros((0, n_dims, len(DIMENSION_FEATURES)))
     return role_x, np.array(yr, dtype=str), dim_x, np.asarray(yd, dtype=np.intp)
 
 
@@ -216,9 +218,10 @@ def writer_evidence(
         A folder where each writer's result is kept (``joblib.Memory``), keyed
         by the labeled items, that writer's documents, the configuration and
         dimtag's version: ``dimtag train`` and ``benchmarks/documents.py``
-        given the same folder fit each writer's models once between them. The
-        key does not cover dimtag's code within a version: empty the folder
-        after changing it.
+        given the same folder fit each writer's models once between them.
+        joblib drops the whole folder when the cached function changes, even
+        only its line in this file; other code changes within a version go
+        unseen: empty the folder after changing the code.
 
     Raises
     ------
