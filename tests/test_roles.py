@@ -172,7 +172,13 @@ def test_writer_evidence_is_kept_in_its_cache_and_reused_only_for_the_same_input
         raise AssertionError("refitted")
 
     monkeypatch.setattr(Tagger, "fit", refit)
+    import dimtag.learn.stacking as stacking
+
+    read, reread = stacking.read_structure, []
+    monkeypatch.setattr(stacking, "read_structure", lambda text: reread.append(text) or read(text))
     again = writer_evidence(role_items, docs, cache=tmp_path / "cache")
+    # The cached taggers read the documents again: a change of the reading code shows without emptying the cache.
+    assert sorted(reread) == sorted(d.text for d in docs)
     assert sorted(again) == sorted(first) == ["w11", "w12"]
     for writer, (_, evidence) in first.items():
         for a, b in zip(evidence, again[writer][1], strict=True):

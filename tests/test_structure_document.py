@@ -202,6 +202,49 @@ def test_a_problem_list_table_is_read_by_column(tmp_path, tagger):
     assert doc[0].dimension == Dimension.THEORY and doc[4].dimension == Dimension.INTEGRITY
 
 
+_TEXT_TABLE = (
+    "党支部检视问题整改清单\n"
+    "经支部委员会研究，列出问题如下：\n"
+    "序号｜问题表现｜原因分析｜整改措施｜责任人｜完成时限\n"
+    "1｜集中学习多是读文件，研讨发言照本宣科｜对学习的重要性认识不足｜每次集中学习确定一个研讨题目，轮流领学｜支部书记｜2025年3月\n"
+    "2\t对党员干部八小时以外的监督存在盲区，\t\t建立家访谈心制度，每半年走访一次\t纪检委员\t长期坚持\n"
+    "备注：整改完成一项销号一项。\n"
+)
+
+
+def test_a_problem_list_pasted_as_text_is_read_by_column_as_a_docx_table_is():
+    """Issue 18: a 问题清单 pasted as text, cells between bars or tabs, gives problem, cause and measure items by column."""
+    from dimtag.document import read_structure
+
+    structure = read_structure(_TEXT_TABLE)
+    # The header names the columns: a heading, not an item.
+    assert [h.text for h in structure.headings][-1] == "序号｜问题表现｜原因分析｜整改措施｜责任人｜完成时限"
+    items = [(s.section, s.text, s.row) for s in structure.items]
+    assert items == [
+        ("other", "经支部委员会研究，列出问题如下：", None),
+        ("problem", "1｜集中学习多是读文件，研讨发言照本宣科", 0),
+        ("cause", "对学习的重要性认识不足", 0),
+        ("measure", "每次集中学习确定一个研讨题目，轮流领学｜支部书记｜2025年3月", 0),
+        # Tabs are cell bars too, and a row ending in a comma is not joined to the next line.
+        ("problem", "2｜对党员干部八小时以外的监督存在盲区，", 1),
+        ("measure", "建立家访谈心制度，每半年走访一次｜纪检委员｜长期坚持", 1),
+        # The first line that is no row ends the table.
+        ("other", "备注：整改完成一项销号一项。", None),
+    ]
+    assert len({s.point for s in structure.items[1:6]}) == 5  # each cell a point: problems and measures counted apart
+    assert all(s.headings[-1] == structure.headings[-1].text for s in structure.items[1:6])
+    assert structure.items[-1].headings == ()
+
+
+def test_a_line_with_bars_is_no_table_without_a_header_that_names_a_role():
+    from dimtag.document import read_structure
+
+    text = "姓名｜职务｜单位\n张三｜支部书记｜办公室\n学习不够深入，满足于读文件。\n"
+    structure = read_structure(text)
+    assert [s.text for s in structure.items][-1] == "学习不够深入，满足于读文件。"
+    assert all(s.row is None for s in structure.items)
+
+
 _TRADITIONAL = """個人對照檢查材料
 一、存在的問題
 （一）理論學習方面

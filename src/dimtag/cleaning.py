@@ -26,6 +26,7 @@ from functools import lru_cache
 import numpy as np
 
 from .vocabulary import (
+    CELL_BARS,
     CJK_PUNCTUATION,
     CJK_RANGES,
     CJK_SPANS,
@@ -47,6 +48,7 @@ from .vocabulary import (
     SENTENCE_END,
     SPACES,
     is_topic,
+    table_row_cells,
     with_ascii,
 )
 
@@ -507,6 +509,32 @@ _LINE_DONE_CODES = np.array(sorted(map(ord, _LINE_DONE)), dtype=np.uint32)
 _OPENS_UNIT = re.compile(ENUMERATOR)
 
 
+def _tabs_to_bars(t: _Text) -> None:
+    """Write the tabs inside a line of two or more as cell bars: a table row pasted from a spreadsheet or Word.
+
+    Tabs are otherwise spaces, and spaces between Chinese characters go, which
+    would run the cells of a row into one text (4安全办案存在隐患谈话场所…).
+    """
+    cp = t.cp
+    tab = cp == ord("\t")
+    if np.count_nonzero(tab) < 2:
+        return
+    flags, _ = _tables()
+    newline = cp == _NEWLINE
+    line = np.cumsum(newline)
+    solid = np.flatnonzero(((flags[cp] & _SPACE) == 0) & ~newline)
+    first = np.full(int(line[-1]) + 1, len(cp), dtype=np.int64)
+    last = np.full(int(line[-1]) + 1, -1, dtype=np.int64)
+    np.minimum.at(first, line[solid], solid)
+    np.maximum.at(last, line[solid], solid)
+    tabs = np.flatnonzero(tab)
+    of = line[tabs]
+    inside = (tabs > first[of]) & (tabs < last[of])
+    tabs, of = tabs[inside], of[inside]
+    rows = np.bincount(of, minlength=len(first))[of] >= 2
+    cp[tabs[rows]] = ord(CELL_BARS[0])
+
+
 def _join_broken_lines(t: _Text) -> bool:
     """Join lines broken mid-sentence, as a web page or a PDF copy breaks them.
 
@@ -565,6 +593,9 @@ def _joins(text: str, start: int, end: int, next_start: int, flags: np.ndarray, 
     last = text[end - 1]
     if last in _LINE_DONE or _OPENS_UNIT.match(text, next_start):
         return False
+    next_end = text.find("\n", next_start)
+    if table_row_cells(text[start:end]) or table_row_cells(text[next_start : len(text) if next_end < 0 else next_end]):
+        return False  # a table row pasted as text ends at its line
     if last in _LINE_CONTINUES:
         return True
     return bool(flags[ord(last)] & _IDEOGRAPH) and end - start >= _WRAPPED_MIN and comma
@@ -637,6 +668,7 @@ def clean_document(raw: str, *, join_lines: bool = True) -> CleanedText:
         ra, rb = int(t.pos[a]), int(t.pos[b - 1]) + 1
         dropped.append(Dropped(ra, rb, "paywall marker", raw[ra:rb]))
     t.keep(_spans_mask(len(t), paywall))
+    _tabs_to_bars(t)
     _normalize(t)
     # A joined line can be furniture that its halves were not (编辑丨… joined to 来源：…), and a line
     # that lost debris can be debris itself: join and drop again until nothing changes, so that
@@ -662,7 +694,9 @@ def clean(text: str) -> str:
     Removes page debris (see :func:`clean_document`, which also reports
     it), turns half-width punctuation in Chinese text into its full-width
     form, fullwidth digits and letters into ASCII, folds white space and
-    drops blank lines. Masked names (``XXX``, ``××``) are kept.
+    drops blank lines. The tabs of a line of two or more (a table row
+    pasted from a spreadsheet) become cell bars ｜. Masked names (``XXX``,
+    ``××``) are kept.
 
     Parameters
     ----------

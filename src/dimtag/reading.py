@@ -25,18 +25,15 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, Union
 
 from .errors import DocumentError
-from .lexicon import CELL_ROLES, column_role
+from .lexicon import CELL_ROLES, column_role, is_header_label
 from .outline import OutlineMark
 from .vocabulary import (
     CJK_RANGES,
     CJK_SYMBOL_RANGES,
-    COMMA,
     FULLWIDTH_FORM_RANGES,
     HANGUL_RANGES,
     HIRAGANA_RANGES,
     PRIVATE_USE_RANGES,
-    SENTENCE_END,
-    with_ascii,
 )
 
 __all__ = [
@@ -325,8 +322,6 @@ def _check_docx_archive(data: bytes, name: str) -> None:
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"^list (?:number|bullet|paragraph)(?:\s*(\d))?$|^列表", re.IGNORECASE)
-_HEADER_CELL_MAX = 12
-_HEADER_PUNCT = re.compile(f"[{with_ascii(SENTENCE_END + COMMA)}]")
 _CATEGORY_ROW_MAX = 30
 #: Word allows 63 columns; a cell claiming to span more is capped here (a span of
 #: 2,147,483,647 once made python-docx build a list of that many cells).
@@ -524,7 +519,7 @@ def _table_lines(tbl: Any, name: str, rows_left: int) -> tuple[list[tuple[str, s
             continue
         texts = [c.text for c in cells]
         marked = tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
-        labels = all(len(t) <= _HEADER_CELL_MAX and not _HEADER_PUNCT.search(t) for t in texts)
+        labels = all(is_header_label(t) for t in texts)
         if marked or (r == 0 and labels and len(cells) > 1):
             out.append(("header", _CELL_SEPARATOR.join(texts), 0, None))
             found = {c.column + k: column_role(c.text) for c in cells for k in range(c.span)}

@@ -31,7 +31,18 @@ from typing import Literal, NamedTuple
 
 from .dimensions import Label
 from .errors import DocumentError
-from .lexicon import Role, Section, dimension_named, is_closing, is_signature, is_topic, role_of, section_named
+from .lexicon import (
+    CELL_ROLES,
+    Role,
+    Section,
+    dimension_named,
+    is_closing,
+    is_signature,
+    is_topic,
+    role_of,
+    section_named,
+    table_header_roles,
+)
 from .outline import OutlineMark
 from .vocabulary import (
     CJK_RANGES,
@@ -48,6 +59,7 @@ from .vocabulary import (
     SEMICOLON,
     SENTENCE_END,
     SPACES,
+    table_row_cells,
     with_ascii,
 )
 
@@ -507,6 +519,7 @@ def segment(
     reader = _Reader(cleaned, float("inf") if max_items is None else max_items, heading_label)
     markers = _Markers(cleaned)
     in_table = False
+    columns: list[str] | None = None  # the column roles of the table pasted as text being read
     # Lines are read lazily, one ahead: a document refused for its size is refused early.
     for (start, line), ahead in itertools.pairwise(itertools.chain(_lines(cleaned), [(-1, "")])):
         end = start + len(line)
@@ -524,6 +537,19 @@ def segment(
         if mark is not None and _marked_line(reader, start, line, mark):
             in_table = table_line
             continue
+        if mark is None:
+            if columns is not None:
+                cells = table_row_cells(line)
+                if cells is not None:
+                    _text_row(reader, start, line, cells, columns)
+                    continue
+                reader.pop_where(_TABLE_STYLE)  # the first line that is no row ends the table
+                reader.cell_row, columns = -1, None
+            columns = table_header_roles(line)
+            if columns is not None:
+                reader.table_rank = reader.parent_rank()
+                reader.heading(start, end, reader.table_rank + 0.5, _TABLE_STYLE)
+                continue
         if not marked:
             if len(reader.segments) < 2 and _is_title(line) and (
                 not reader.segments or (reader.segments[0].kind == "title" and not is_topic(line))
@@ -614,6 +640,46 @@ def _marked_line(reader: _Reader, start: int, line: str, mark: OutlineMark) -> b
     else:
         return False
     return True
+
+
+def _text_row(reader: _Reader, start: int, line: str, cells: list[tuple[int, int]], columns: list[str]) -> None:
+    """A row of a table pasted as text, read by column as a .docx table is (see :func:`dimtag.reading.read_document`).
+
+    Each problem, cause or measure cell is an item and a point of its own,
+    with the role its column names as its section; numbers, deadlines and
+    owners stay with the cell before them (a leading number with the cell
+    after it), and the row's cells share its row number. A cell beyond the
+    header's columns counts as a deadline or owner.
+    """
+    groups: list[tuple[str, int, int]] = []
+    pending: int | None = None  # where a number before the first content cell starts
+    for k, (a, b) in enumerate(cells):
+        role = columns[k] if k < len(columns) else "meta"
+        if a == b:
+            continue
+        if role in CELL_ROLES:
+            groups.append((role, a if pending is None else pending, b))
+            pending = None
+        elif groups and role != "aspect":
+            groups[-1] = (groups[-1][0], groups[-1][1], b)
+        elif role == "aspect":
+            reader.heading(start + a, start + b, reader.table_rank + 1.0, _TABLE_STYLE)
+        elif pending is None:
+            pending = a
+    if not groups:
+        reader.point = None
+        reader.paragraph()
+        if pending is not None:
+            reader.items(start + pending, start + len(line), whole=True, style=_TABLE_STYLE)
+        return
+    reader.row, reader.rows = reader.rows, reader.rows + 1
+    saved = reader.section
+    for role, a, b in groups:
+        reader.point = None  # every cell read by column is a point of its own
+        reader.paragraph()
+        reader.section = _as_section(role) or saved
+        reader.items(start + a, start + b, whole=True, style=_TABLE_STYLE)
+    reader.section, reader.row = saved, None
 
 
 def _read_line(reader: _Reader, start: int, line: str, units: Iterator[tuple[int, int, str | None, int]]) -> None:

@@ -52,6 +52,8 @@ __all__ = [
     "OPENERS",
     "CLOSERS",
     "CJK_PUNCTUATION",
+    "CELL_BARS",
+    "table_row_cells",
     "PUNCTUATION",
     "with_ascii",
     "NUMBERED_ENDS",
@@ -71,6 +73,10 @@ FULLWIDTH_ALNUM: dict[int, int] = {
 }
 #: Half-width punctuation written in Chinese text and its full-width form.
 HALF_TO_FULL_PUNCT: dict[str, str] = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+#: The bars between the cells of a table row pasted as text (序号｜问题｜整改措施), full and half width; cleaning
+#: writes a row's tabs as the first.
+CELL_BARS = "｜|"
+_BARS = re.compile(f"[{re.escape(CELL_BARS)}]")
 #: Horizontal spaces of every kind (line breaks are structure, not space).
 SPACES = " \t\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\f\v"
 #: Marks that render as nothing: BOM, zero-width space/joiners, word joiner, soft hyphen, direction marks.
@@ -214,3 +220,35 @@ def is_topic(title: str) -> bool:
     False
     """
     return _TOPIC.search(title.rstrip(_TRAILING_MARKS)) is not None
+
+
+def table_row_cells(line: str) -> list[tuple[int, int]] | None:
+    """The ``(start, end)`` of each cell of a table row pasted as text, or None for a line of fewer than three cells.
+
+    Bars at the line's ends only close the row; the cells keep no outer spaces.
+
+    Examples
+    --------
+    >>> line = "1｜学习不深｜每周自学｜长期"
+    >>> [line[a:b] for a, b in table_row_cells(line)]
+    ['1', '学习不深', '每周自学', '长期']
+    >>> table_row_cells("来源：本站｜作者：办公室") is None
+    True
+    """
+    bars = [m.start() for m in _BARS.finditer(line)]
+    edges = [-1, *bars, len(line)]
+    cells = list(zip([e + 1 for e in edges[:-1]], edges[1:]))
+    if cells and cells[0][1] == cells[0][0] and not line[: cells[0][1]].strip():
+        cells = cells[1:]  # a bar that opens the row
+    if cells and cells[-1][1] == cells[-1][0]:
+        cells = cells[:-1]  # a bar that closes it
+    if len(cells) < 3:
+        return None
+    out = []
+    for a, b in cells:
+        while a < b and line[a].isspace():
+            a += 1
+        while b > a and line[b - 1].isspace():
+            b -= 1
+        out.append((a, b))
+    return out
