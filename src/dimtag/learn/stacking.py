@@ -28,6 +28,7 @@ from ..fitting import Config
 from ..roles import OTHER, ROLES
 from ..tagger import Tagger
 from .documents import AnnotatedDocument, GoldUnit, align, unit_of_item
+from .heldout import writer_tagger
 from .labels import LabeledItem
 
 __all__ = ["DocumentEvidence", "document_evidence", "writer_evidence", "fit_stacker", "held_out_stackers", "score_evidence", "ROLE_C", "DIMENSION_L2"]
@@ -190,19 +191,6 @@ def held_out_stackers(evidence: dict[str, tuple[Tagger, list[DocumentEvidence]]]
     return dict(zip(arrays, fitted))
 
 
-def _fit_fold(items: Sequence[LabeledItem], writer: str, config: Config) -> Tagger:
-    train = [it for it in items if it.writer != writer]
-    return Tagger(**config.to_dict()).fit([it.text for it in train], [it.dimension for it in train], roles=[it.role for it in train])
-
-
-def _writer_fold(
-    items: Sequence[LabeledItem], writer: str, config: Config, documents: Sequence[AnnotatedDocument], version: str,
-) -> tuple[Tagger, list[DocumentEvidence]]:
-    """One writer's documents read by a tagger that never saw the writer (``version`` only keys a cache)."""
-    tagger = _fit_fold(items, writer, config)
-    return tagger, [document_evidence(d, tagger) for d in documents]
-
-
 def writer_evidence(
     items: Sequence[LabeledItem], documents: Sequence[AnnotatedDocument], config: Config | None = None, n_jobs: int = 1,
     cache: str | Path | None = None,
@@ -217,15 +205,15 @@ def writer_evidence(
     Parameters
     ----------
     cache : str or Path, optional
-        A folder where each writer's result is kept (``joblib.Memory``), keyed
-        by the labeled items, that writer's documents, the configuration and
-        dimtag's version: ``dimtag train`` and ``benchmarks/documents.py``
-        given the same folder fit each writer's models once between them.
-        The documents are read again by each writer's tagger on every call,
-        so a change of the reading code (cleaning, segmentation) shows
-        without emptying the folder. joblib drops the whole folder when the
-        cached function changes, even only its line in this file; other
-        changes to the fitting code within a version go unseen: empty the
+        A folder where each writer's fitted tagger is kept (``joblib.Memory``
+        over :func:`dimtag.learn.heldout.writer_tagger`), keyed by the labeled
+        items, the writer, the configuration and dimtag's version:
+        ``dimtag train`` and ``benchmarks/documents.py`` given the same folder
+        fit each writer's models once between them. The documents are read
+        again on every call, so a change of the reading code or of the
+        document decision shows without emptying the folder.
+        joblib drops the whole folder when the cached function changes; a
+        change of the fitting code within a version goes unseen: empty the
         folder after changing it.
 
     Raises
@@ -240,14 +228,12 @@ def writer_evidence(
         raise LabelsError(f"{len(missing)} labeled items have no role (first: line {missing[0].line}); every item needs one")
     config = config or Config()
     writers = sorted({d.writer for d in documents})
-    fold = _writer_fold if cache is None else Memory(str(cache), verbose=0).cache(_writer_fold)
-    results = Parallel(n_jobs=n_jobs)(
-        delayed(fold)(items, w, config, [d for d in documents if d.writer == w], __version__) for w in writers
-    )
-    if cache is not None:
-        # A cached reading may be older than the reading code: read again, seconds against the fits' minutes.
-        results = [(tagger, [document_evidence(ev.document, tagger) for ev in evs]) for tagger, evs in results]
-    return dict(zip(writers, results))
+    fit = writer_tagger if cache is None else Memory(str(cache), verbose=0).cache(writer_tagger)
+    taggers = Parallel(n_jobs=n_jobs)(delayed(fit)(items, w, config, __version__) for w in writers)
+    return {
+        w: (tagger, [document_evidence(d, tagger) for d in documents if d.writer == w])
+        for w, tagger in zip(writers, taggers)
+    }
 
 
 def score_evidence(
