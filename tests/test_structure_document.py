@@ -243,6 +243,7 @@ def test_a_line_with_bars_is_no_table_without_a_header_that_names_a_role():
     structure = read_structure(text)
     assert [s.text for s in structure.items][-1] == "学习不够深入，满足于读文件。"
     assert all(s.row is None for s in structure.items)
+    assert not [s.text for s in structure.segments if s.style == "table"]  # no table heading, no cells read by column
 
 
 _TRADITIONAL = """個人對照檢查材料

@@ -544,7 +544,7 @@ def segment(
                     _text_row(reader, start, line, cells, columns)
                     continue
                 reader.pop_where(_TABLE_STYLE)  # the first line that is no row ends the table
-                reader.cell_row, columns = -1, None
+                columns = None
             columns = table_header_roles(line)
             if columns is not None:
                 reader.table_rank = reader.parent_rank()
@@ -657,13 +657,13 @@ def _text_row(reader: _Reader, start: int, line: str, cells: list[tuple[int, int
         role = columns[k] if k < len(columns) else "meta"
         if a == b:
             continue
-        if role in CELL_ROLES:
+        if role == "aspect":
+            reader.heading(start + a, start + b, reader.table_rank + 1.0, _TABLE_STYLE)
+        elif role in CELL_ROLES:
             groups.append((role, a if pending is None else pending, b))
             pending = None
-        elif groups and role != "aspect":
+        elif groups:
             groups[-1] = (groups[-1][0], groups[-1][1], b)
-        elif role == "aspect":
-            reader.heading(start + a, start + b, reader.table_rank + 1.0, _TABLE_STYLE)
         elif pending is None:
             pending = a
     if not groups:

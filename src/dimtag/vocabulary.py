@@ -238,7 +238,7 @@ def table_row_cells(line: str) -> list[tuple[int, int]] | None:
     bars = [m.start() for m in _BARS.finditer(line)]
     edges = [-1, *bars, len(line)]
     cells = list(zip([e + 1 for e in edges[:-1]], edges[1:]))
-    if cells and cells[0][1] == cells[0][0] and not line[: cells[0][1]].strip():
+    if cells and cells[0][0] == cells[0][1]:
         cells = cells[1:]  # a bar that opens the row
     if cells and cells[-1][1] == cells[-1][0]:
         cells = cells[:-1]  # a bar that closes it
